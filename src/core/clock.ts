@@ -1,0 +1,21 @@
+/** A source of the current time; inner layers take it as an argument so tests can fix it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Parses an ISO-8601 basic timestamp (20150830T123600Z) into epoch milliseconds, or NaN. */
+export function parseAmzDate(value: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return Number.NaN;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+/** Formats epoch milliseconds as an ISO-8601 basic timestamp (20150830T123600Z). */
+export function formatAmzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}

@@ -1,0 +1,166 @@
+/**
+ * The one error catalog. Every error a client can see has a stable code, the HTTP status AWS
+ * uses for it and a default message. Inner layers throw `TesseraError`; only `http` renders them.
+ */
+export const errorCatalog = {
+  AccessDenied: { status: 403, message: 'Access Denied.' },
+  AuthorizationHeaderMalformed: { status: 400, message: 'The authorization header is malformed.' },
+  AuthorizationQueryParametersError: {
+    status: 400,
+    message: 'Error parsing the X-Amz-Credential parameter; the query parameters are malformed.',
+  },
+  BadDigest: {
+    status: 400,
+    message: 'The Content-MD5 or checksum you specified did not match what we received.',
+  },
+  BucketAlreadyExists: {
+    status: 409,
+    message: 'The requested bucket name is not available. Please select a different name and try again.',
+  },
+  BucketAlreadyOwnedByYou: {
+    status: 409,
+    message: 'Your previous request to create the named bucket succeeded and you already own it.',
+  },
+  BucketNotEmpty: { status: 409, message: 'The bucket you tried to delete is not empty.' },
+  EntityTooLarge: { status: 400, message: 'Your proposed upload exceeds the maximum allowed object size.' },
+  EntityTooSmall: {
+    status: 400,
+    message: 'Your proposed upload is smaller than the minimum allowed object size.',
+  },
+  ExpiredToken: { status: 400, message: 'The provided token has expired.' },
+  IncompleteBody: {
+    status: 400,
+    message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  },
+  InternalError: { status: 500, message: 'We encountered an internal error, please try again.' },
+  InvalidAccessKeyId: {
+    status: 403,
+    message: 'The AWS Access Key Id you provided does not exist in our records.',
+  },
+  InvalidArgument: { status: 400, message: 'Invalid Argument.' },
+  InvalidBucketName: { status: 400, message: 'The specified bucket is not valid.' },
+  InvalidBucketState: {
+    status: 409,
+    message: 'The request is not valid with the current state of the bucket.',
+  },
+  InvalidDigest: { status: 400, message: 'The Content-MD5 or checksum you specified is not valid.' },
+  InvalidLocationConstraint: { status: 400, message: 'The specified location-constraint is not valid.' },
+  InvalidPart: {
+    status: 400,
+    message:
+      "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+  },
+  InvalidPartOrder: {
+    status: 400,
+    message: 'The list of parts was not in ascending order. Parts must be ordered by part number.',
+  },
+  InvalidRange: { status: 416, message: 'The requested range is not satisfiable.' },
+  InvalidRequest: { status: 400, message: 'Invalid Request.' },
+  InvalidTag: { status: 400, message: 'The tag provided was not a valid tag.' },
+  InvalidToken: { status: 400, message: 'The provided token is malformed or otherwise invalid.' },
+  KeyTooLongError: { status: 400, message: 'Your key is too long.' },
+  MalformedXML: {
+    status: 400,
+    message: 'The XML you provided was not well-formed or did not validate against our published schema.',
+  },
+  MalformedPolicy: { status: 400, message: 'Policy has invalid resource.' },
+  MaxMessageLengthExceeded: { status: 400, message: 'Your request was too big.' },
+  MetadataTooLarge: {
+    status: 400,
+    message: 'Your metadata headers exceed the maximum allowed metadata size.',
+  },
+  MethodNotAllowed: { status: 405, message: 'The specified method is not allowed against this resource.' },
+  MissingContentLength: { status: 411, message: 'You must provide the Content-Length HTTP header.' },
+  MissingSecurityHeader: { status: 400, message: 'Your request is missing a required header.' },
+  NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
+  NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
+  NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
+  NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },
+  NoSuchUpload: {
+    status: 404,
+    message:
+      'The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+  },
+  NotImplemented: {
+    status: 501,
+    message: 'A header you provided implies functionality that is not implemented.',
+  },
+  NotModified: { status: 304, message: 'Not Modified.' },
+  PreconditionFailed: {
+    status: 412,
+    message: 'At least one of the pre-conditions you specified did not hold.',
+  },
+  RequestTimeTooSkewed: {
+    status: 403,
+    message: "The difference between the request time and the server's time is too large.",
+  },
+  RequestTimeout: {
+    status: 400,
+    message:
+      'Your socket connection to the server was not read from or written to within the timeout period.',
+  },
+  SignatureDoesNotMatch: {
+    status: 403,
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  SlowDown: { status: 503, message: 'Please reduce your request rate.' },
+  XAmzContentSHA256Mismatch: {
+    status: 400,
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  },
+  // IAM / STS query API codes (rendered in their own XML shape by http).
+  NoSuchEntity: {
+    status: 404,
+    message: 'The request was rejected because it referenced an entity that does not exist.',
+  },
+  EntityAlreadyExists: {
+    status: 409,
+    message: 'The request was rejected because it attempted to create a resource that already exists.',
+  },
+  DeleteConflict: {
+    status: 409,
+    message:
+      'The request was rejected because it attempted to delete a resource that has attached subordinate entities.',
+  },
+  LimitExceeded: {
+    status: 409,
+    message:
+      'The request was rejected because it attempted to create resources beyond the current account limits.',
+  },
+  MalformedPolicyDocument: { status: 400, message: 'The policy document is malformed.' },
+  InvalidInput: {
+    status: 400,
+    message: 'The request was rejected because an invalid or out-of-range value was supplied.',
+  },
+  InvalidAction: { status: 400, message: 'The action or operation requested is invalid.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** Extra fields rendered as XML elements beside Code/Message (e.g. BucketName, Key, UploadId). */
+export type ErrorDetail = Record<string, string | number | undefined>;
+
+/**
+ * The base of every error Tessera raises on purpose. `code` is stable and keys into the catalog.
+ * @example throw new TesseraError('NoSuchBucket', undefined, { BucketName: 'photos' })
+ */
+export class TesseraError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: ErrorDetail;
+
+  constructor(code: ErrorCode, message?: string, detail: ErrorDetail = {}) {
+    const spec = errorCatalog[code];
+    super(message ?? spec.message);
+    this.name = 'TesseraError';
+    this.code = code;
+    this.status = spec.status;
+    this.detail = detail;
+  }
+}
+
+/** True when `e` is a TesseraError (optionally with the given code). */
+export function isTesseraError(e: unknown, code?: ErrorCode): e is TesseraError {
+  return e instanceof TesseraError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+
+const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function randomString(alphabet: string, length: number): string {
+  const bytes = randomBytes(length * 2);
+  let out = '';
+  // Rejection sampling keeps every character equally likely.
+  const limit = 256 - (256 % alphabet.length);
+  for (let i = 0; out.length < length; i++) {
+    if (i >= bytes.length) return out + randomString(alphabet, length - out.length);
+    const b = bytes[i]!;
+    if (b < limit) out += alphabet[b % alphabet.length];
+  }
+  return out;
+}
+
+/** A 20-character access key id, as AWS generates them. */
+export function newAccessKeyId(): string {
+  return randomString(ALNUM_UPPER, 20);
+}
+
+/** A 40-character secret access key. */
+export function newSecretKey(): string {
+  return randomString(SECRET_CHARS, 40);
+}
+
+/** A request id: 16 upper-case hex characters, unique enough for correlation. */
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+/** An opaque, URL-safe id (upload ids, version ids). */
+export function newOpaqueId(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
