@@ -85,6 +85,8 @@ export const errorCatalog = {
     status: 501,
     message: 'A header you provided implies functionality that is not implemented.',
   },
+  InvalidURI: { status: 400, message: 'Could not parse the specified URI.' },
+  InvalidPartNumber: { status: 416, message: 'The requested partnumber is not satisfiable.' },
   NotModified: { status: 304, message: 'Not Modified.' },
   PreconditionFailed: {
     status: 412,

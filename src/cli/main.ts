@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { serverCommand } from './server-command.js';
+
+const program = new Command('tessera')
+  .description('Tessera: S3-compatible object storage with zero-trust identity and access management')
+  .version('0.1.0');
+
+program
+  .command('server')
+  .description('run the S3 server on DATA_DIR (default ./data)')
+  .argument('[DATA_DIR]', 'data directory')
+  .option('--address <[host]:port>', 'address for the S3 API (default :9000, or TESSERA_ADDRESS)')
+  .action(serverCommand);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

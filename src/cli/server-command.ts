@@ -1,0 +1,103 @@
+import cluster from 'node:cluster';
+import { openEmbeddedStorage, startupRecovery } from '../storage/index.js';
+import { composeServer } from './compose.js';
+import { loadServerConfig, type ServerConfig } from './config.js';
+import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
+
+function endpoint(config: ServerConfig, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function announce(config: ServerConfig, root: RootCredentials, port: number): void {
+  const lines = [
+    `Tessera S3 API: ${endpoint(config, port)}  (data: ${config.dataDir}, region: ${config.region})`,
+  ];
+  if (root.generated) {
+    lines.push(
+      'WARNING: no TESSERA_ROOT_USER / TESSERA_ROOT_PASSWORD set. Generated root credentials, shown only this once',
+      `         and kept in ${config.dataDir}/.tessera/root-credentials.json (mode 0600):`,
+      `   RootUser: ${root.accessKey}`,
+      `   RootPass: ${root.secretKey}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function recover(config: ServerConfig): Promise<void> {
+  const storage = await openEmbeddedStorage(config.dataDir);
+  const removed = await startupRecovery(storage);
+  if (removed > 0)
+    process.stdout.write(`Removed ${removed} unreferenced file(s) left by an interrupted write.\n`);
+  await storage.metadata.close();
+}
+
+async function runWorker(config: ServerConfig, root: RootCredentials): Promise<number> {
+  const { server, close } = await composeServer(config, root);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const stop = () => {
+    void close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  // A worker whose primary died (even by kill -9) must not live on holding the port.
+  if (cluster.isWorker) cluster.worker?.on('disconnect', () => process.exit(0));
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : config.port;
+}
+
+/** `tessera server [DATA_DIR]`: one worker per core on one port, sharing the store. */
+export async function serverCommand(
+  dataDir: string | undefined,
+  options: { address?: string },
+): Promise<void> {
+  const config = loadServerConfig({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.address ? { address: options.address } : {}),
+  });
+  if (cluster.isWorker) {
+    const root = loadRootCredentials(config.dataDir);
+    const port = await runWorker(config, root);
+    process.send?.({ type: 'listening', port });
+    return;
+  }
+  const root = loadRootCredentials(config.dataDir);
+  await recover(config);
+  if (config.workers === 0) {
+    announce(config, root, await runWorker(config, root));
+    return;
+  }
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  let listening = 0;
+  let stopping = false;
+  const fork = () => {
+    const worker = cluster.fork({ TESSERA_ROOT_USER: root.accessKey, TESSERA_ROOT_PASSWORD: root.secretKey });
+    worker.on('message', (msg: { type?: string; port?: number }) => {
+      if (msg?.type === 'listening' && ++listening === config.workers)
+        announce(config, root, msg.port ?? config.port);
+    });
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (listening < config.workers) {
+      process.stderr.write(`tessera: a worker failed to start (${signal ?? code})\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(fork, 200);
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 2000).unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  for (let i = 0; i < config.workers; i++) fork();
+}

@@ -1,0 +1,26 @@
+import { errorCatalog, escapeXml, TesseraError } from '../core/index.js';
+
+/** Turns anything thrown into a TesseraError; unknown errors become InternalError without their message. */
+export function toTesseraError(e: unknown, log: (message: string, err: unknown) => void): TesseraError {
+  if (e instanceof TesseraError) return e;
+  log('internal error', e);
+  return new TesseraError('InternalError');
+}
+
+/** Renders the S3 XML error document (the only place wire errors are rendered). */
+export function renderS3Error(err: TesseraError, resource: string, requestId: string): string {
+  let extra = '';
+  for (const [k, v] of Object.entries(err.detail)) {
+    if (v !== undefined) extra += `<${k}>${escapeXml(String(v))}</${k}>`;
+  }
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${err.code}</Code><Message>${escapeXml(err.message)}</Message>${extra}` +
+    `<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`
+  );
+}
+
+/** Status for a code, from the catalog. */
+export function statusOf(code: keyof typeof errorCatalog): number {
+  return errorCatalog[code].status;
+}

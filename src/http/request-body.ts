@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createChunkedDecoder, createPayloadHashCheck, type VerifiedRequest } from '../auth/index.js';
+import { TesseraError } from '../core/index.js';
+
+export interface DecodedBody {
+  body: Readable;
+  /** The payload length when known before reading (decoded length for aws-chunked). */
+  contentLength: number | undefined;
+  trailers: () => ReadonlyMap<string, string> | undefined;
+}
+
+function headerNumber(req: IncomingMessage, name: string): number | undefined {
+  const v = req.headers[name];
+  if (v === undefined || Array.isArray(v)) return undefined;
+  if (!/^\d+$/.test(v)) throw new TesseraError('InvalidArgument', `Invalid ${name} header.`);
+  return Number(v);
+}
+
+/** `pipe` does not forward errors: fail the decoding stream when the client goes away mid-body. */
+function failWhenCut(req: IncomingMessage, dest: Readable): void {
+  req.on('error', (e) => dest.destroy(e));
+  req.on('close', () => {
+    if (!req.complete) dest.destroy(new TesseraError('IncompleteBody'));
+  });
+}
+
+/**
+ * Wraps the raw request stream as the payload the signature describes: aws-chunked framing
+ * decoded (chunk signatures and trailer verified) or the SHA-256 checked while streaming.
+ * An error at any point fails the stream, so no handler can commit a payload that did not verify.
+ */
+export function decodeBody(req: IncomingMessage, verified: VerifiedRequest): DecodedBody {
+  const payload = verified.payload;
+  switch (payload.type) {
+    case 'none':
+      return { body: req, contentLength: headerNumber(req, 'content-length'), trailers: () => undefined };
+    case 'sha256': {
+      const check = createPayloadHashCheck(payload.expected);
+      failWhenCut(req, check);
+      return {
+        body: req.pipe(check),
+        contentLength: headerNumber(req, 'content-length'),
+        trailers: () => undefined,
+      };
+    }
+    case 'aws-chunked': {
+      const decoder = createChunkedDecoder(payload.decoder);
+      failWhenCut(req, decoder);
+      return {
+        body: req.pipe(decoder),
+        contentLength: headerNumber(req, 'x-amz-decoded-content-length'),
+        trailers: () => decoder.trailers,
+      };
+    }
+    default: {
+      const never: never = payload;
+      throw new Error(`unknown payload check ${String(never)}`);
+    }
+  }
+}

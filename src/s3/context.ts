@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+import type { BlobStore, MetadataStore } from '../storage/index.js';
+import type { Operation } from './router.js';
+
+/** What every S3 handler may use: the stores and the server's settings. */
+export interface S3Deps {
+  metadata: MetadataStore;
+  blobs: BlobStore;
+  /** The region the server answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
+  region: string;
+  /** The owning account of buckets created through this server (DESIGN.md §2.10). */
+  account: string;
+  /** Owner shown in listings. */
+  owner: { id: string; displayName: string };
+}
+
+/** An authorized request as a handler sees it: no Authorization header, no secret. */
+export interface S3Request {
+  op: Operation;
+  /** Lower-case header names. */
+  headers: Record<string, string | string[] | undefined>;
+  query: URLSearchParams;
+  /** The decoded payload (aws-chunked framing removed, payload hash checked while read). */
+  body: Readable;
+  /** Length of the decoded payload when known in advance. */
+  contentLength: number | undefined;
+  /** Verified trailing headers (aws-chunked trailers), available once the body has ended. */
+  trailers: () => ReadonlyMap<string, string> | undefined;
+  /** True for anonymous requests (response-* overrides are refused for them, as AWS does). */
+  anonymous: boolean;
+  requestId: string;
+  now: number;
+}
+
+/** What a handler answers; `http` writes it. */
+export interface S3Response {
+  status: number;
+  headers: Record<string, string | number>;
+  body?: string | Buffer | Readable;
+  /** Called after the body has been written or the response aborted (closes blob handles). */
+  cleanup?: () => Promise<void> | void;
+}
+
+export type S3Handler = (deps: S3Deps, req: S3Request) => Promise<S3Response>;
+
+/** Reads a single header value (first one if repeated). */
+export function header(req: S3Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function xmlResponse(
+  body: string,
+  status = 200,
+  headers: Record<string, string | number> = {},
+): S3Response {
+  return { status, headers: { 'content-type': 'application/xml', ...headers }, body };
+}
+
+export function emptyResponse(status = 200, headers: Record<string, string | number> = {}): S3Response {
+  return { status, headers };
+}

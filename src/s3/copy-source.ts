@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { createChecksum, TesseraError } from '../core/index.js';
+import type { ChecksumAlgorithm, ObjectRecord } from '../storage/index.js';
+import { header, type S3Deps, type S3Request } from './context.js';
+import { type Stored, storeStream } from './ingest.js';
+import { assertBucketName, assertObjectKey } from './names.js';
+import { openObject } from './object-reader.js';
+import { checkPreconditions } from './preconditions.js';
+
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+/**
+ * Parses x-amz-copy-source: "/bucket/key" or "bucket/key", URL-encoded, optionally followed by
+ * "?versionId=…". Buckets are unversioned, so only the "null" version exists.
+ */
+export function parseCopySource(value: string): CopySource {
+  let path = value;
+  let versionId: string | undefined;
+  const q = path.indexOf('?');
+  if (q >= 0) {
+    const params = new URLSearchParams(path.slice(q + 1));
+    versionId = params.get('versionId') ?? undefined;
+    path = path.slice(0, q);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw new TesseraError('InvalidArgument', 'Invalid copy source encoding.');
+  }
+  if (decoded.startsWith('/')) decoded = decoded.slice(1);
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) {
+    throw new TesseraError(
+      'InvalidArgument',
+      'Copy Source must mention the source bucket and key: sourcebucket/sourcekey.',
+    );
+  }
+  const source: CopySource = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  assertBucketName(source.bucket);
+  assertObjectKey(source.key);
+  if (versionId !== undefined) {
+    if (versionId !== 'null') throw new TesseraError('InvalidArgument', 'Invalid version id specified');
+    source.versionId = versionId;
+  }
+  return source;
+}
+
+/** Looks the copy source up and applies x-amz-copy-source-if-* (failures are PreconditionFailed). */
+export async function resolveCopySource(
+  deps: S3Deps,
+  req: S3Request,
+): Promise<{ source: CopySource; obj: ObjectRecord }> {
+  const source = parseCopySource(header(req, 'x-amz-copy-source')!);
+  const obj = await deps.metadata.getObject(source.bucket, source.key);
+  if (!obj) {
+    if (!(await deps.metadata.getBucket(source.bucket))) {
+      throw new TesseraError('NoSuchBucket', undefined, { BucketName: source.bucket });
+    }
+    throw new TesseraError('NoSuchKey', undefined, { Key: source.key });
+  }
+  checkPreconditions(
+    {
+      ifMatch: header(req, 'x-amz-copy-source-if-match'),
+      ifNoneMatch: header(req, 'x-amz-copy-source-if-none-match'),
+      ifModifiedSince: header(req, 'x-amz-copy-source-if-modified-since'),
+      ifUnmodifiedSince: header(req, 'x-amz-copy-source-if-unmodified-since'),
+    },
+    obj,
+    true,
+  );
+  return { source, obj };
+}
+
+/**
+ * Copies bytes [start, end] of an object into new storage, computing MD5 and, when asked, a
+ * checksum. Reading holds the source's blobs open, so a concurrent overwrite of the source
+ * cannot tear the copy.
+ */
+export async function copyData(
+  deps: S3Deps,
+  obj: ObjectRecord,
+  range: { start: number; end: number },
+  opts: { allowInline: boolean; algorithm?: ChecksumAlgorithm | undefined },
+): Promise<Stored & { checksum?: string }> {
+  const size = range.end - range.start + 1;
+  const hasher = opts.algorithm ? createChecksum(opts.algorithm) : undefined;
+  const opened = await openObject(deps.blobs, obj);
+  try {
+    const source = size === 0 ? Readable.from([]) : opened.stream(range.start, range.end);
+    const stored = await storeStream(deps, source, {
+      inlineSize: opts.allowInline ? size : undefined,
+      maxSize: size,
+      hasher,
+    });
+    return hasher ? { ...stored, checksum: hasher.digest().toString('base64') } : stored;
+  } finally {
+    await opened.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
+import type { BucketRecord } from '../../storage/index.js';
+import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
+import { readXmlBody } from '../xml-body.js';
+
+/** Looks a bucket up, failing with NoSuchBucket. */
+export async function requireBucket(deps: S3Deps, name: string): Promise<BucketRecord> {
+  const bucket = await deps.metadata.getBucket(name);
+  if (!bucket) throw new TesseraError('NoSuchBucket', undefined, { BucketName: name });
+  return bucket;
+}
+
+export const listBuckets: S3Handler = async (deps) => {
+  const buckets = await deps.metadata.listBuckets();
+  return xmlResponse(
+    renderXml('ListAllMyBucketsResult', {
+      Owner: { ID: deps.owner.id, DisplayName: deps.owner.displayName },
+      Buckets: {
+        Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt).toISOString() })),
+      },
+    }),
+  );
+};
+
+export const createBucket: S3Handler = async (deps, req) => {
+  const name = req.op.bucket!;
+  const body = await readXmlBody(req);
+  let region = deps.region;
+  if (body !== '') {
+    const config = parseXml(body, 'CreateBucketConfiguration');
+    const constraint = xmlText(config['LocationConstraint']);
+    // us-east-1 is the region an empty LocationConstraint names.
+    if (constraint !== undefined && constraint !== '' && constraint !== deps.region) {
+      throw new TesseraError(
+        'InvalidLocationConstraint',
+        `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+      );
+    }
+    if (constraint) region = constraint;
+  }
+  await deps.metadata.createBucket({ name, account: deps.account, region, createdAt: req.now });
+  return emptyResponse(200, { location: `/${name}` });
+};
+
+export const headBucket: S3Handler = async (deps, req) => {
+  const bucket = await requireBucket(deps, req.op.bucket!);
+  return emptyResponse(200, { 'x-amz-bucket-region': bucket.region });
+};
+
+export const deleteBucket: S3Handler = async (deps, req) => {
+  await deps.metadata.deleteBucket(req.op.bucket!);
+  return emptyResponse(204);
+};
+
+export const getBucketLocation: S3Handler = async (deps, req) => {
+  const bucket = await requireBucket(deps, req.op.bucket!);
+  // S3 reports us-east-1 as an empty LocationConstraint.
+  return xmlResponse(renderXml('LocationConstraint', bucket.region === 'us-east-1' ? '' : bucket.region));
+};
+
+export const getBucketVersioning: S3Handler = async (deps, req) => {
+  await requireBucket(deps, req.op.bucket!);
+  // Versioning has never been enabled: S3 answers with an empty configuration.
+  return xmlResponse(renderXml('VersioningConfiguration', {}));
+};

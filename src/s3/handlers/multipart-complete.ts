@@ -1,0 +1,139 @@
+import {
+  combineCrcBase64,
+  createChecksum,
+  parseXml,
+  renderXml,
+  TesseraError,
+  xmlList,
+  xmlText,
+} from '../../core/index.js';
+import type { ObjectChecksum, ObjectRecord, PartInfo, PartRecord } from '../../storage/index.js';
+import { checksumElement } from '../checksum-headers.js';
+import { type S3Handler, xmlResponse } from '../context.js';
+import { quoteEtag } from '../object-headers.js';
+import { readXmlBody } from '../xml-body.js';
+import { MIN_PART_SIZE, multipartEtag, requireUpload } from './multipart.js';
+
+interface RequestedPart {
+  partNumber: number;
+  etag: string;
+  checksum?: string;
+}
+
+function parseCompleteBody(body: string, checksumField: string | undefined): RequestedPart[] {
+  const doc = parseXml(body, 'CompleteMultipartUpload');
+  const parts = xmlList(doc['Part']).map((p) => {
+    const part = p as Record<string, unknown>;
+    const num = xmlText(part['PartNumber'])?.trim();
+    const etag = xmlText(part['ETag'])?.trim();
+    if (num === undefined || etag === undefined || !/^\d+$/.test(num)) throw new TesseraError('MalformedXML');
+    const requested: RequestedPart = { partNumber: Number(num), etag: etag.replace(/^"|"$/g, '') };
+    const checksum = checksumField ? xmlText(part[checksumField])?.trim() : undefined;
+    if (checksum) requested.checksum = checksum;
+    return requested;
+  });
+  if (parts.length === 0) throw new TesseraError('MalformedXML');
+  return parts;
+}
+
+/** Composite checksum: the checksum of the concatenated raw part checksums, then "-N". */
+function compositeChecksum(
+  parts: PartRecord[],
+  algorithm: ObjectChecksum['algorithm'],
+): ObjectChecksum | undefined {
+  const hasher = createChecksum(algorithm);
+  for (const p of parts) {
+    if (p.checksum?.algorithm !== algorithm) return undefined;
+    hasher.update(Buffer.from(p.checksum.value, 'base64'));
+  }
+  return { algorithm, value: `${hasher.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };
+}
+
+/** Full-object CRC of a multipart object, combined from the parts' CRCs without reading data. */
+function fullObjectChecksum(
+  parts: PartRecord[],
+  algorithm: ObjectChecksum['algorithm'],
+): ObjectChecksum | undefined {
+  if (algorithm === 'SHA1' || algorithm === 'SHA256') return undefined;
+  const values: { value: string; size: number }[] = [];
+  for (const p of parts) {
+    if (p.checksum?.algorithm !== algorithm) return undefined;
+    values.push({ value: p.checksum.value, size: p.size });
+  }
+  return { algorithm, value: combineCrcBase64(algorithm, values), type: 'FULL_OBJECT' };
+}
+
+export const completeMultipartUpload: S3Handler = async (deps, req) => {
+  const upload = await requireUpload(deps, req);
+  const field = upload.checksumAlgorithm ? checksumElement(upload.checksumAlgorithm) : undefined;
+  const requested = parseCompleteBody(await readXmlBody(req), field);
+  const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
+  const chosen: PartRecord[] = [];
+  let previous = 0;
+  for (const [i, r] of requested.entries()) {
+    if (r.partNumber <= previous)
+      throw new TesseraError('InvalidPartOrder', undefined, { UploadId: upload.uploadId });
+    previous = r.partNumber;
+    const part = stored.get(r.partNumber);
+    if (!part || part.etag !== r.etag) {
+      throw new TesseraError('InvalidPart', undefined, {
+        UploadId: upload.uploadId,
+        PartNumber: r.partNumber,
+        ETag: r.etag,
+      });
+    }
+    if (r.checksum !== undefined && part.checksum && part.checksum.value !== r.checksum) {
+      throw new TesseraError('InvalidPart', undefined, {
+        UploadId: upload.uploadId,
+        PartNumber: r.partNumber,
+      });
+    }
+    if (i < requested.length - 1 && part.size < MIN_PART_SIZE) {
+      throw new TesseraError('EntityTooSmall', undefined, {
+        UploadId: upload.uploadId,
+        PartNumber: r.partNumber,
+        ProposedSize: part.size,
+        MinSizeAllowed: MIN_PART_SIZE,
+      });
+    }
+    chosen.push(part);
+  }
+  const parts: PartInfo[] = chosen.map((p) => {
+    const info: PartInfo = { partNumber: p.partNumber, size: p.size, etag: p.etag };
+    if (p.checksum) info.checksum = p.checksum;
+    return info;
+  });
+  const record: ObjectRecord = {
+    bucket: upload.bucket,
+    key: upload.key,
+    size: chosen.reduce((n, p) => n + p.size, 0),
+    etag: multipartEtag(chosen.map((p) => p.etag)),
+    lastModified: Date.now(),
+    headers: upload.headers,
+    userMetadata: upload.userMetadata,
+    tags: upload.tags,
+    parts,
+    data: { kind: 'blobs', segments: chosen.map((p) => ({ blobId: p.blobId, size: p.size })) },
+  };
+  if (upload.contentType !== undefined) record.contentType = upload.contentType;
+  if (upload.checksumAlgorithm) {
+    const checksum =
+      upload.checksumType === 'FULL_OBJECT'
+        ? fullObjectChecksum(chosen, upload.checksumAlgorithm)
+        : compositeChecksum(chosen, upload.checksumAlgorithm);
+    if (checksum) record.checksum = checksum;
+  }
+  const released = await deps.metadata.completeUpload(upload.uploadId, record);
+  if (released.length > 0) await deps.blobs.delete(released);
+  const result: Record<string, string> = {
+    Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`,
+    Bucket: upload.bucket,
+    Key: upload.key,
+    ETag: quoteEtag(record.etag),
+  };
+  if (record.checksum) {
+    result[checksumElement(record.checksum.algorithm)] = record.checksum.value;
+    result['ChecksumType'] = record.checksum.type;
+  }
+  return xmlResponse(renderXml('CompleteMultipartUploadResult', result));
+};

@@ -1,0 +1,99 @@
+import { isTesseraError, TesseraError } from '../../core/index.js';
+import type { ObjectRecord } from '../../storage/index.js';
+import { checksumResponseHeaders } from '../checksum-headers.js';
+import { header, type S3Deps, type S3Handler, type S3Request, type S3Response } from '../context.js';
+import { applyResponseOverrides, objectResponseHeaders } from '../object-headers.js';
+import { type OpenedObject, openObject } from '../object-reader.js';
+import { checkPreconditions } from '../preconditions.js';
+import { type ByteRange, parseRange } from '../range.js';
+import { requireBucket } from './buckets.js';
+
+/** Looks an object up, failing with NoSuchKey (after NoSuchBucket) as S3 does. */
+export async function requireObject(deps: S3Deps, bucket: string, key: string): Promise<ObjectRecord> {
+  const obj = await deps.metadata.getObject(bucket, key);
+  if (obj) return obj;
+  await requireBucket(deps, bucket);
+  throw new TesseraError('NoSuchKey', undefined, { Key: key });
+}
+
+/** The byte range a partNumber query selects, and how many parts the object has. */
+function partRange(obj: ObjectRecord, partNumber: number): { range: ByteRange; count: number } {
+  const parts = obj.parts ?? [{ partNumber: 1, size: obj.size, etag: obj.etag }];
+  if (partNumber < 1 || partNumber > parts.length) throw new TesseraError('InvalidPartNumber');
+  let start = 0;
+  for (let i = 0; i < partNumber - 1; i++) start += parts[i]!.size;
+  return { range: { start, end: start + parts[partNumber - 1]!.size - 1 }, count: parts.length };
+}
+
+function parsePartNumber(req: S3Request): number | undefined {
+  const raw = req.query.get('partNumber');
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10000) {
+    throw new TesseraError(
+      'InvalidArgument',
+      'Part number must be an integer between 1 and 10000, inclusive',
+    );
+  }
+  return Number(raw);
+}
+
+async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attempt = 0): Promise<S3Response> {
+  const { bucket, key } = req.op as { bucket: string; key: string };
+  const obj = await requireObject(deps, bucket, key);
+  try {
+    checkPreconditions(
+      {
+        ifMatch: header(req, 'if-match'),
+        ifNoneMatch: header(req, 'if-none-match'),
+        ifModifiedSince: header(req, 'if-modified-since'),
+        ifUnmodifiedSince: header(req, 'if-unmodified-since'),
+      },
+      obj,
+    );
+  } catch (e) {
+    if (!isTesseraError(e, 'NotModified')) throw e;
+    return {
+      status: 304,
+      headers: { etag: `"${obj.etag}"`, 'last-modified': new Date(obj.lastModified).toUTCString() },
+    };
+  }
+  const headers = objectResponseHeaders(obj);
+  applyResponseOverrides(req, headers);
+
+  const partNumber = parsePartNumber(req);
+  let range: ByteRange | undefined;
+  if (partNumber !== undefined) {
+    const selected = partRange(obj, partNumber);
+    if (obj.parts) {
+      range = selected.range;
+      headers['x-amz-mp-parts-count'] = selected.count;
+    }
+  } else {
+    range = parseRange(header(req, 'range'), obj.size);
+  }
+  if (!range && header(req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    Object.assign(headers, checksumResponseHeaders(obj.checksum));
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? obj.size - 1;
+  headers['content-length'] = end - start + 1;
+  const status = range ? 206 : 200;
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${obj.size}`;
+  if (!withBody || obj.size === 0)
+    return { status, headers, body: withBody ? Buffer.alloc(0) : undefined } as S3Response;
+
+  let opened: OpenedObject;
+  try {
+    opened = await openObject(deps.blobs, obj);
+  } catch (e) {
+    // A concurrent overwrite deleted the blobs between lookup and open: read the new object.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 3)
+      return readObject(deps, req, withBody, attempt + 1);
+    throw e;
+  }
+  const body = opened.stream(start, end);
+  return { status, headers, body, cleanup: () => opened.close() };
+}
+
+export const getObject: S3Handler = (deps, req) => readObject(deps, req, true);
+export const headObject: S3Handler = (deps, req) => readObject(deps, req, false);

@@ -1,0 +1,7 @@
+export * from './checksum-headers.js';
+export * from './context.js';
+export { s3Handlers } from './handlers/index.js';
+export type { KeyCheck } from './handlers/object-delete.js';
+export * from './names.js';
+export * from './operations.js';
+export * from './router.js';

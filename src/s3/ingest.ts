@@ -1,0 +1,149 @@
+import { createHash, type Hash } from 'node:crypto';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type ChecksumHasher, createChecksum, TesseraError } from '../core/index.js';
+import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage/index.js';
+import { checksumIntent, contentMd5 } from './checksum-headers.js';
+import type { S3Deps, S3Request } from './context.js';
+
+/** Objects up to this size live inline in the metadata store. */
+export const INLINE_LIMIT = 128 * 1024;
+/** "The largest object that can be uploaded in a single PUT is 5 GB." */
+export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+
+export interface Ingested {
+  data: DataLocation;
+  size: number;
+  /** Raw MD5 of the payload (the ETag of a single-part object). */
+  md5: Buffer;
+  checksum?: ObjectChecksum;
+}
+
+/** Hashes and counts bytes as they pass, failing once more than `limit` bytes arrive. */
+class Digester extends Transform {
+  readonly md5: Hash = createHash('md5');
+  size = 0;
+  constructor(
+    readonly checksum: ChecksumHasher | undefined,
+    private readonly limit: number,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      done(new TesseraError('EntityTooLarge'));
+      return;
+    }
+    this.md5.update(chunk);
+    this.checksum?.update(chunk);
+    done(null, chunk);
+  }
+}
+
+async function collect(source: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new TesseraError('IncompleteBody', 'More data than the declared Content-Length.');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export interface Stored {
+  data: DataLocation;
+  size: number;
+  md5: Buffer;
+}
+
+/**
+ * Streams bytes into storage (inline when `inlineSize` says they fit, else a new blob) while
+ * hashing them with MD5 and `hasher`. On failure nothing stays behind and the source is destroyed.
+ */
+export async function storeStream(
+  deps: S3Deps,
+  source: Readable,
+  opts: { inlineSize?: number | undefined; maxSize: number; hasher?: ChecksumHasher | undefined },
+): Promise<Stored> {
+  const digester = new Digester(opts.hasher, opts.maxSize);
+  let data: DataLocation;
+  try {
+    if (opts.inlineSize !== undefined && opts.inlineSize <= INLINE_LIMIT) {
+      const [bytes] = await Promise.all([collect(digester, opts.inlineSize), pipeline(source, digester)]);
+      data = { kind: 'inline', bytes };
+    } else {
+      const [written] = await Promise.all([deps.blobs.write(digester), pipeline(source, digester)]);
+      data = { kind: 'blobs', segments: [{ blobId: written.blobId, size: written.size }] };
+    }
+  } catch (e) {
+    digester.destroy();
+    source.destroy();
+    throw e;
+  }
+  return { data, size: digester.size, md5: digester.md5.digest() };
+}
+
+/**
+ * Streams a request payload into storage while computing its MD5 and any checksum the client
+ * announced, then verifies Content-MD5 and the checksum. Nothing is visible to readers until the
+ * caller commits metadata; on any failure the written blob is removed before the error rises.
+ */
+export async function ingestBody(
+  deps: S3Deps,
+  req: S3Request,
+  opts: { allowInline: boolean; maxSize?: number; defaultAlgorithm?: ChecksumAlgorithm | undefined },
+): Promise<Ingested> {
+  const maxSize = opts.maxSize ?? MAX_PUT_SIZE;
+  if (req.contentLength !== undefined && req.contentLength > maxSize)
+    throw new TesseraError('EntityTooLarge');
+  const md5Expected = contentMd5(req);
+  const intent =
+    checksumIntent(req) ??
+    (opts.defaultAlgorithm ? { algorithm: opts.defaultAlgorithm, fromTrailer: false } : undefined);
+  const hasher = intent && !intent.fromTrailer ? createChecksum(intent.algorithm) : undefined;
+  const stored = await storeStream(deps, req.body, {
+    inlineSize: opts.allowInline ? req.contentLength : undefined,
+    maxSize,
+    hasher,
+  });
+  try {
+    return finishIngest(req, stored, md5Expected, intent, hasher);
+  } catch (e) {
+    if (stored.data.kind === 'blobs') await deps.blobs.delete(stored.data.segments.map((s) => s.blobId));
+    throw e;
+  }
+}
+
+function finishIngest(
+  req: S3Request,
+  stored: Stored,
+  md5Expected: Buffer | undefined,
+  intent: ReturnType<typeof checksumIntent>,
+  hasher: ChecksumHasher | undefined,
+): Ingested {
+  if (req.contentLength !== undefined && stored.size !== req.contentLength) {
+    throw new TesseraError('IncompleteBody');
+  }
+  if (md5Expected && !stored.md5.equals(md5Expected)) throw new TesseraError('BadDigest');
+  const result: Ingested = { ...stored };
+  if (!intent) return result;
+  let value: string;
+  if (intent.fromTrailer) {
+    const trailed = req.trailers()?.get(`x-amz-checksum-${intent.algorithm.toLowerCase()}`);
+    if (trailed === undefined)
+      throw new TesseraError('InvalidRequest', 'The announced checksum trailer is missing.');
+    value = trailed;
+  } else {
+    value = hasher!.digest().toString('base64');
+    if (intent.expected !== undefined && intent.expected !== value) {
+      throw new TesseraError(
+        'BadDigest',
+        `The ${intent.algorithm} you specified did not match the calculated checksum.`,
+      );
+    }
+  }
+  result.checksum = { algorithm: intent.algorithm, value, type: 'FULL_OBJECT' };
+  return result;
+}

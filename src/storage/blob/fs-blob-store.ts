@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { BlobHandle, BlobStore, BlobWriteResult } from '../types.js';
+import { FsBlobHandle } from './fs-blob-handle.js';
+
+const openFd = promisify(fs.open);
+const fstat = promisify(fs.fstat);
+const closeFd = promisify(fs.close);
+
+/**
+ * Blob ids are 128 random bits in lower-case hex: URL-safe, and safe on case-insensitive file
+ * systems (base64url ids could collide there). The first two characters name the shard folder.
+ */
+const BLOB_ID = /^[0-9a-f]{32}$/;
+
+export function newBlobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function enoent(blobId: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOENT: no such blob '${blobId}'`), { code: 'ENOENT' });
+}
+
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | null)?.code;
+}
+
+/** fsyncs a directory so that a rename or create inside it survives power loss. */
+export async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } catch (e) {
+    // Some platforms cannot fsync a directory; there the rename is as durable as it gets.
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes(code(e) ?? '')) throw e;
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Blobs as files: `<root>/blobs/<2 hex>/<id>`, written through `<root>/tmp/<random>`.
+ * A blob is immutable once written; the metadata store decides when it is garbage.
+ * @example const blobs = await FsBlobStore.open(join(dataDir, '.tessera'));
+ */
+export class FsBlobStore implements BlobStore {
+  readonly #blobs: string;
+  readonly #tmp: string;
+
+  private constructor(root: string) {
+    this.#blobs = join(root, 'blobs');
+    this.#tmp = join(root, 'tmp');
+  }
+
+  /** Creates `<root>/blobs` and `<root>/tmp` if needed. */
+  static async open(root: string): Promise<FsBlobStore> {
+    const store = new FsBlobStore(root);
+    await mkdir(store.#blobs, { recursive: true });
+    await mkdir(store.#tmp, { recursive: true });
+    await syncDirectory(root);
+    return store;
+  }
+
+  /**
+   * Streams `source` into a temporary file (bounded memory: backpressure, no buffering), fsyncs
+   * it, renames it into place and fsyncs the folder. On a source error the temporary file is
+   * removed and the source's error is rethrown.
+   */
+  async write(source: Readable | AsyncIterable<Uint8Array>): Promise<BlobWriteResult> {
+    const tmpPath = join(this.#tmp, randomBytes(16).toString('hex'));
+    let size = 0;
+    const count = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const chunk of chunks) {
+        size += chunk.byteLength;
+        yield chunk;
+      }
+    };
+    try {
+      // flush: fsync before close, so the bytes are on disk before the rename publishes them.
+      const sink = fs.createWriteStream(tmpPath, { flags: 'wx', mode: 0o600, flush: true });
+      await pipeline(source, count, sink);
+    } catch (e) {
+      await rm(tmpPath, { force: true });
+      throw e;
+    }
+    const blobId = newBlobId();
+    await this.#publish(tmpPath, blobId);
+    return { blobId, size };
+  }
+
+  async #publish(tmpPath: string, blobId: string): Promise<void> {
+    const shard = join(this.#blobs, blobId.slice(0, 2));
+    try {
+      await rename(tmpPath, join(shard, blobId));
+    } catch (e) {
+      if (code(e) !== 'ENOENT') {
+        await rm(tmpPath, { force: true });
+        throw e;
+      }
+      await mkdir(shard, { recursive: true });
+      await syncDirectory(this.#blobs);
+      await rename(tmpPath, join(shard, blobId));
+    }
+    await syncDirectory(shard);
+  }
+
+  #path(blobId: string): string | undefined {
+    return BLOB_ID.test(blobId) ? join(this.#blobs, blobId.slice(0, 2), blobId) : undefined;
+  }
+
+  async open(blobId: string): Promise<BlobHandle> {
+    const path = this.#path(blobId);
+    if (path === undefined) throw enoent(blobId);
+    const fd = await openFd(path, 'r');
+    try {
+      const stat = await fstat(fd);
+      return new FsBlobHandle(fd, stat.size);
+    } catch (e) {
+      await closeFd(fd);
+      throw e;
+    }
+  }
+
+  async delete(blobIds: string[]): Promise<void> {
+    await Promise.all(
+      blobIds.map(async (blobId) => {
+        const path = this.#path(blobId);
+        if (path === undefined) return;
+        try {
+          await unlink(path);
+        } catch (e) {
+          if (code(e) !== 'ENOENT') throw e;
+        }
+      }),
+    );
+  }
+
+  /**
+   * Removes every temporary file and every blob not in `referenced`. Only safe while nothing
+   * writes: the primary process runs it at start-up, before the workers start.
+   */
+  async collectGarbage(referenced: Set<string>): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.#tmp)) {
+      await rm(join(this.#tmp, name), { force: true, recursive: true });
+      removed++;
+    }
+    for (const shard of await readdir(this.#blobs, { withFileTypes: true })) {
+      if (!shard.isDirectory()) continue;
+      const dir = join(this.#blobs, shard.name);
+      for (const name of await readdir(dir)) {
+        if (referenced.has(name)) continue;
+        await rm(join(dir, name), { force: true, recursive: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,213 @@
+import { TesseraError } from '../../core/index.js';
+import type {
+  BucketRecord,
+  ListObjectsQuery,
+  ListObjectsResult,
+  ListPartsQuery,
+  ListPartsResult,
+  ListUploadsQuery,
+  ListUploadsResult,
+  MetadataStore,
+  MultipartUploadRecord,
+  ObjectRecord,
+  PartRecord,
+  Tag,
+} from '../types.js';
+import { entryKey, type RangeScan, walkListing } from './list.js';
+import type { OpenOptions } from './schema.js';
+import {
+  bucketTags,
+  partParams,
+  type SummaryRow,
+  toBucket,
+  toJson,
+  toObject,
+  toPart,
+  toSummary,
+  toUpload,
+  uploadParams,
+} from './sqlite-rows.js';
+import { SqliteBase } from './sqlite-store-base.js';
+import { listUploads } from './sqlite-uploads.js';
+
+/**
+ * The embedded metadata store: one SQLite database file shared by every worker process.
+ * @example const store = new SqliteMetadataStore(join(dataDir, '.tessera', 'meta.db'));
+ */
+export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
+  constructor(file: string, options: OpenOptions = {}) {
+    super(file, options);
+  }
+
+  async createBucket(bucket: BucketRecord): Promise<void> {
+    this.write(() => {
+      const { changes } = this.s.insertBucket.run(
+        bucket.name,
+        bucket.account,
+        bucket.region,
+        bucket.createdAt,
+      );
+      if (changes === 1) return;
+      const existing = this.s.getBucket.get(bucket.name);
+      // AWS: the same owner gets BucketAlreadyOwnedByYou, anyone else BucketAlreadyExists.
+      const code = existing?.account === bucket.account ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists';
+      throw new TesseraError(code, undefined, { BucketName: bucket.name });
+    });
+  }
+
+  async getBucket(name: string): Promise<BucketRecord | undefined> {
+    const row = this.guard(() => this.s.getBucket.get(name));
+    return row === undefined ? undefined : toBucket(row);
+  }
+
+  async listBuckets(): Promise<BucketRecord[]> {
+    return this.guard(() => this.s.listBuckets.all()).map(toBucket);
+  }
+
+  async deleteBucket(name: string): Promise<void> {
+    this.write(() => {
+      if (this.s.getBucket.get(name) === undefined) throw noSuchBucket(name);
+      if (
+        this.s.bucketHasObjects.get(name) !== undefined ||
+        this.s.bucketHasUploads.get(name) !== undefined
+      ) {
+        throw new TesseraError('BucketNotEmpty', undefined, { BucketName: name });
+      }
+      this.s.deleteBucket.run(name);
+    });
+  }
+
+  async getBucketTags(name: string): Promise<Tag[] | undefined> {
+    const row = this.guard(() => this.s.getBucket.get(name));
+    if (row === undefined) throw noSuchBucket(name);
+    return bucketTags(row);
+  }
+
+  async setBucketTags(name: string, tags: Tag[] | undefined): Promise<void> {
+    const { changes } = this.guard(() =>
+      this.s.setBucketTags.run(tags === undefined ? null : toJson(tags), name),
+    );
+    if (changes === 0) throw noSuchBucket(name);
+  }
+
+  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    const row = this.guard(() => this.s.getObject.get(bucket, key));
+    return row === undefined ? undefined : toObject(row);
+  }
+
+  async putObject(record: ObjectRecord): Promise<string[]> {
+    return this.write(() => this.commitObject(record));
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<string[]> {
+    return this.write(() => this.removeObject(bucket, key));
+  }
+
+  async setObjectTags(bucket: string, key: string, tags: Tag[]): Promise<void> {
+    this.write(() => {
+      if (this.s.setObjectTags.run(toJson(tags), bucket, key).changes === 1) return;
+      if (this.s.getBucket.get(bucket) === undefined) throw noSuchBucket(bucket);
+      throw new TesseraError('NoSuchKey', undefined, { Key: key });
+    });
+  }
+
+  async listObjects(q: ListObjectsQuery): Promise<ListObjectsResult> {
+    const s = this.s;
+    // Without a delimiter every row read is returned: fetch the page at once. With one, step
+    // lazily: the walker leaves the scan after each common prefix and seeks past it.
+    const scan: RangeScan<SummaryRow> =
+      q.delimiter === ''
+        ? (lower, upper, limit) =>
+            upper === undefined
+              ? s.objectsFrom.all(q.bucket, lower, limit)
+              : s.objectsBetween.all(q.bucket, lower, upper, limit)
+        : (lower, upper, limit) =>
+            upper === undefined
+              ? s.objectsFrom.iterate(q.bucket, lower, limit)
+              : s.objectsBetween.iterate(q.bucket, lower, upper, limit);
+    const walk = this.read(() =>
+      walkListing(scan, { prefix: q.prefix, delimiter: q.delimiter, after: q.after, max: q.maxKeys }),
+    );
+    const result: ListObjectsResult = {
+      objects: walk.rows.map(toSummary),
+      commonPrefixes: walk.prefixes,
+      isTruncated: walk.truncated,
+    };
+    if (walk.truncated && walk.last !== undefined) result.nextAfter = entryKey(walk.last);
+    return result;
+  }
+
+  async createUpload(upload: MultipartUploadRecord): Promise<void> {
+    const { changes } = this.guard(() => this.s.insertUpload.run(uploadParams(upload)));
+    if (changes === 0) throw noSuchBucket(upload.bucket);
+  }
+
+  async getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUploadRecord | undefined> {
+    const row = this.guard(() => this.s.getUpload.get(uploadId));
+    return row === undefined || row.bucket !== bucket || row.key !== key ? undefined : toUpload(row);
+  }
+
+  async putPart(part: PartRecord): Promise<string | undefined> {
+    return this.write(() => {
+      const old = this.s.partBlob.get(part.uploadId, part.partNumber);
+      if (this.s.upsertPart.run(partParams(part)).changes === 0) throw noSuchUpload(part.uploadId);
+      if (old === undefined || old === part.blobId) return undefined;
+      return this.unreferenced([old])[0];
+    });
+  }
+
+  async listParts(q: ListPartsQuery): Promise<ListPartsResult> {
+    return this.read(() => {
+      if (this.s.getUpload.get(q.uploadId) === undefined) throw noSuchUpload(q.uploadId);
+      if (q.maxParts <= 0) return { parts: [], isTruncated: false };
+      const rows = this.s.partsAfter.all(q.uploadId, q.partNumberMarker, q.maxParts + 1);
+      const parts = rows.slice(0, q.maxParts).map(toPart);
+      const result: ListPartsResult = { parts, isTruncated: rows.length > q.maxParts };
+      if (result.isTruncated) result.nextPartNumberMarker = parts[parts.length - 1]!.partNumber;
+      return result;
+    });
+  }
+
+  async getParts(uploadId: string): Promise<PartRecord[]> {
+    return this.guard(() => this.s.parts.all(uploadId)).map(toPart);
+  }
+
+  async completeUpload(uploadId: string, record: ObjectRecord): Promise<string[]> {
+    return this.write(() => {
+      const upload = this.s.getUpload.get(uploadId);
+      if (upload === undefined || upload.bucket !== record.bucket || upload.key !== record.key) {
+        throw noSuchUpload(uploadId);
+      }
+      const partBlobs = this.s.partBlobs.all(uploadId);
+      this.s.deleteParts.run(uploadId);
+      this.s.deleteUpload.run(uploadId);
+      const replaced = this.commitObject(record);
+      // Part blobs the new object's segments do not reference are garbage now.
+      return [...new Set([...replaced, ...this.unreferenced(partBlobs)])];
+    });
+  }
+
+  async abortUpload(bucket: string, key: string, uploadId: string): Promise<string[]> {
+    return this.write(() => {
+      const upload = this.s.getUpload.get(uploadId);
+      if (upload === undefined || upload.bucket !== bucket || upload.key !== key)
+        throw noSuchUpload(uploadId);
+      const partBlobs = this.s.partBlobs.all(uploadId);
+      this.s.deleteParts.run(uploadId);
+      this.s.deleteUpload.run(uploadId);
+      return this.unreferenced(partBlobs);
+    });
+  }
+
+  async listUploads(q: ListUploadsQuery): Promise<ListUploadsResult> {
+    return this.read(() => listUploads(this.s, q));
+  }
+}
+
+function noSuchBucket(name: string): TesseraError {
+  return new TesseraError('NoSuchBucket', undefined, { BucketName: name });
+}
+
+function noSuchUpload(uploadId: string): TesseraError {
+  return new TesseraError('NoSuchUpload', undefined, { UploadId: uploadId });
+}

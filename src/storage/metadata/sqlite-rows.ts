@@ -1,0 +1,196 @@
+import type {
+  BucketRecord,
+  ChecksumAlgorithm,
+  ChecksumType,
+  MultipartUploadRecord,
+  ObjectChecksum,
+  ObjectRecord,
+  ObjectSummary,
+  PartInfo,
+  PartRecord,
+  Tag,
+} from '../types.js';
+
+/** Rows as SQLite returns them (column names as in schema.ts). */
+export interface BucketRow {
+  name: string;
+  account: string;
+  region: string;
+  created_at: number;
+  tags: string | null;
+}
+
+export interface SummaryRow {
+  key: string;
+  size: number;
+  etag: string;
+  last_modified: number;
+}
+
+export interface ObjectRow extends SummaryRow {
+  bucket: string;
+  content_type: string | null;
+  headers: string;
+  user_metadata: string;
+  tags: string;
+  checksum: string | null;
+  parts: string | null;
+  segments: string | null;
+  inline_data: Buffer | null;
+}
+
+export interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  initiated_at: number;
+  content_type: string | null;
+  headers: string;
+  user_metadata: string;
+  tags: string;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+}
+
+export interface PartRow {
+  upload_id: string;
+  part_number: number;
+  size: number;
+  etag: string;
+  checksum: string | null;
+  last_modified: number;
+  blob_id: string;
+}
+
+const EMPTY_MAP = '{}';
+const EMPTY_LIST = '[]';
+
+// Most objects have no metadata and no tags: skip JSON.parse for the empty cases on GET/HEAD.
+function parseMap(json: string): Record<string, string> {
+  return json === EMPTY_MAP ? {} : (JSON.parse(json) as Record<string, string>);
+}
+
+function parseTags(json: string): Tag[] {
+  return json === EMPTY_LIST ? [] : (JSON.parse(json) as Tag[]);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function toBucket(row: BucketRow): BucketRecord {
+  return { name: row.name, account: row.account, region: row.region, createdAt: row.created_at };
+}
+
+export function bucketTags(row: BucketRow): Tag[] | undefined {
+  return row.tags === null ? undefined : parseTags(row.tags);
+}
+
+export function toSummary(row: SummaryRow): ObjectSummary {
+  return { key: row.key, size: row.size, etag: row.etag, lastModified: row.last_modified };
+}
+
+export function toObject(row: ObjectRow): ObjectRecord {
+  const record: ObjectRecord = {
+    bucket: row.bucket,
+    key: row.key,
+    size: row.size,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    headers: parseMap(row.headers),
+    userMetadata: parseMap(row.user_metadata),
+    tags: parseTags(row.tags),
+    data:
+      row.segments === null
+        ? { kind: 'inline', bytes: row.inline_data ?? Buffer.alloc(0) }
+        : { kind: 'blobs', segments: JSON.parse(row.segments) },
+  };
+  if (row.content_type !== null) record.contentType = row.content_type;
+  if (row.checksum !== null) record.checksum = JSON.parse(row.checksum) as ObjectChecksum;
+  if (row.parts !== null) record.parts = JSON.parse(row.parts) as PartInfo[];
+  return record;
+}
+
+/** Named parameters of the object upsert. */
+export function objectParams(r: ObjectRecord): Record<string, unknown> {
+  return {
+    bucket: r.bucket,
+    key: r.key,
+    size: r.size,
+    etag: r.etag,
+    last_modified: r.lastModified,
+    content_type: r.contentType ?? null,
+    headers: toJson(r.headers),
+    user_metadata: toJson(r.userMetadata),
+    tags: toJson(r.tags),
+    checksum: r.checksum === undefined ? null : toJson(r.checksum),
+    parts: r.parts === undefined ? null : toJson(r.parts),
+    segments:
+      r.data.kind === 'blobs'
+        ? toJson(r.data.segments.map((s) => ({ blobId: s.blobId, size: s.size })))
+        : null,
+    inline_data: r.data.kind === 'inline' ? r.data.bytes : null,
+  };
+}
+
+/** The distinct blob ids an object's data references. */
+export function blobIdsOf(segments: string | null): string[] {
+  if (segments === null) return [];
+  return [...new Set((JSON.parse(segments) as { blobId: string }[]).map((s) => s.blobId))];
+}
+
+export function toUpload(row: UploadRow): MultipartUploadRecord {
+  const upload: MultipartUploadRecord = {
+    uploadId: row.upload_id,
+    bucket: row.bucket,
+    key: row.key,
+    initiatedAt: row.initiated_at,
+    headers: parseMap(row.headers),
+    userMetadata: parseMap(row.user_metadata),
+    tags: parseTags(row.tags),
+  };
+  if (row.content_type !== null) upload.contentType = row.content_type;
+  if (row.checksum_algorithm !== null) upload.checksumAlgorithm = row.checksum_algorithm as ChecksumAlgorithm;
+  if (row.checksum_type !== null) upload.checksumType = row.checksum_type as ChecksumType;
+  return upload;
+}
+
+export function uploadParams(u: MultipartUploadRecord): Record<string, unknown> {
+  return {
+    upload_id: u.uploadId,
+    bucket: u.bucket,
+    key: u.key,
+    initiated_at: u.initiatedAt,
+    content_type: u.contentType ?? null,
+    headers: toJson(u.headers),
+    user_metadata: toJson(u.userMetadata),
+    tags: toJson(u.tags),
+    checksum_algorithm: u.checksumAlgorithm ?? null,
+    checksum_type: u.checksumType ?? null,
+  };
+}
+
+export function toPart(row: PartRow): PartRecord {
+  const part: PartRecord = {
+    uploadId: row.upload_id,
+    partNumber: row.part_number,
+    size: row.size,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    blobId: row.blob_id,
+  };
+  if (row.checksum !== null) part.checksum = JSON.parse(row.checksum) as ObjectChecksum;
+  return part;
+}
+
+export function partParams(p: PartRecord): Record<string, unknown> {
+  return {
+    upload_id: p.uploadId,
+    part_number: p.partNumber,
+    size: p.size,
+    etag: p.etag,
+    checksum: p.checksum === undefined ? null : toJson(p.checksum),
+    last_modified: p.lastModified,
+    blob_id: p.blobId,
+  };
+}

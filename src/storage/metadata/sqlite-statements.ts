@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import type { BucketRow, ObjectRow, PartRow, SummaryRow, UploadRow } from './sqlite-rows.js';
+
+type Params = Record<string, unknown>;
+
+const OBJECT_COLUMNS = `bucket, key, size, etag, last_modified, content_type, headers, user_metadata, tags,
+  checksum, parts, segments, inline_data`;
+const OBJECT_VALUES = `@bucket, @key, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
+  @checksum, @parts, @segments, @inline_data`;
+const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
+
+/** Every statement the SQLite store runs, prepared once per connection. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    insertBucket: db.prepare<[string, string, string, number]>(
+      'INSERT INTO buckets (name, account, region, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    getBucket: db.prepare<[string], BucketRow>('SELECT * FROM buckets WHERE name = ?'),
+    listBuckets: db.prepare<[], BucketRow>('SELECT * FROM buckets ORDER BY name'),
+    deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
+    setBucketTags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
+    bucketHasObjects: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
+    bucketHasUploads: db.prepare<[string], number>('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').pluck(),
+
+    getObject: db.prepare<[string, string], ObjectRow>(
+      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`,
+    ),
+    objectRefs: db.prepare<[string, string], { id: number; segments: string | null }>(
+      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ?',
+    ),
+    // The bucket's row supplies the account and proves the bucket exists (no row: NoSuchBucket).
+    upsertObject: db.prepare<[Params], { id: number; account: string }>(
+      `INSERT INTO objects (account, ${OBJECT_COLUMNS})
+       SELECT account, ${OBJECT_VALUES} FROM buckets WHERE name = @bucket
+       ON CONFLICT (bucket, key) DO UPDATE SET account = excluded.account, size = excluded.size,
+         etag = excluded.etag, last_modified = excluded.last_modified, content_type = excluded.content_type,
+         headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
+         checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
+         inline_data = excluded.inline_data
+       RETURNING id, account`,
+    ),
+    deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
+    setObjectTags: db.prepare<[string, string, string]>(
+      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?',
+    ),
+    insertObjectBlob: db.prepare<[string, number, string]>(
+      'INSERT OR IGNORE INTO object_blobs (blob_id, object_id, account) VALUES (?, ?, ?)',
+    ),
+    deleteObjectBlobs: db.prepare<[number]>('DELETE FROM object_blobs WHERE object_id = ?'),
+    blobReferenced: db
+      .prepare<[string, string], number>(
+        `SELECT EXISTS (SELECT 1 FROM object_blobs WHERE blob_id = ?)
+             OR EXISTS (SELECT 1 FROM parts WHERE blob_id = ?)`,
+      )
+      .pluck(),
+    // Range scans on the (bucket, key) index: key >= lower [AND key < upper].
+    objectsFrom: db.prepare<[string, string, number], SummaryRow>(
+      `SELECT key, size, etag, last_modified FROM objects
+       WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`,
+    ),
+    objectsBetween: db.prepare<[string, string, string, number], SummaryRow>(
+      `SELECT key, size, etag, last_modified FROM objects
+       WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+    ),
+
+    insertUpload: db.prepare<[Params]>(
+      `INSERT INTO uploads (account, upload_id, bucket, key, initiated_at, content_type, headers,
+         user_metadata, tags, checksum_algorithm, checksum_type)
+       SELECT account, @upload_id, @bucket, @key, @initiated_at, @content_type, @headers,
+         @user_metadata, @tags, @checksum_algorithm, @checksum_type FROM buckets WHERE name = @bucket`,
+    ),
+    getUpload: db.prepare<[string], UploadRow & { account: string }>(
+      'SELECT * FROM uploads WHERE upload_id = ?',
+    ),
+    deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE upload_id = ?'),
+    uploadsFrom: db.prepare<[string, string, number], UploadRow>(
+      `SELECT * FROM uploads WHERE bucket = ? AND key >= ? ${UPLOAD_ORDER} LIMIT ?`,
+    ),
+    uploadsBetween: db.prepare<[string, string, string, number], UploadRow>(
+      `SELECT * FROM uploads WHERE bucket = ? AND key >= ? AND key < ? ${UPLOAD_ORDER} LIMIT ?`,
+    ),
+    uploadsOfKeyAfter: db.prepare<[string, string, number, string, number], UploadRow>(
+      `SELECT * FROM uploads WHERE bucket = ? AND key = ? AND (initiated_at, upload_id) > (?, ?)
+       ${UPLOAD_ORDER} LIMIT ?`,
+    ),
+    uploadsOfKeyAfterId: db.prepare<[string, string, string, number], UploadRow>(
+      `SELECT * FROM uploads WHERE bucket = ? AND key = ? AND upload_id > ? ${UPLOAD_ORDER} LIMIT ?`,
+    ),
+
+    upsertPart: db.prepare<[Params]>(
+      `INSERT INTO parts (account, upload_id, part_number, size, etag, checksum, last_modified, blob_id)
+       SELECT account, @upload_id, @part_number, @size, @etag, @checksum, @last_modified, @blob_id
+       FROM uploads WHERE upload_id = @upload_id
+       ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag,
+         checksum = excluded.checksum, last_modified = excluded.last_modified, blob_id = excluded.blob_id`,
+    ),
+    partBlob: db
+      .prepare<[string, number], string>('SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?')
+      .pluck(),
+    partBlobs: db.prepare<[string], string>('SELECT DISTINCT blob_id FROM parts WHERE upload_id = ?').pluck(),
+    deleteParts: db.prepare<[string]>('DELETE FROM parts WHERE upload_id = ?'),
+    parts: db.prepare<[string], PartRow>('SELECT * FROM parts WHERE upload_id = ? ORDER BY part_number'),
+    partsAfter: db.prepare<[string, number, number], PartRow>(
+      'SELECT * FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?',
+    ),
+
+    objectBlobPage: db
+      .prepare<[string, number], string>(
+        'SELECT blob_id FROM object_blobs WHERE blob_id > ? ORDER BY blob_id LIMIT ?',
+      )
+      .pluck(),
+    partBlobPage: db
+      .prepare<[string, number], string>(
+        'SELECT blob_id FROM parts WHERE blob_id > ? ORDER BY blob_id LIMIT ?',
+      )
+      .pluck(),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
