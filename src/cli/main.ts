@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
 const program = new Command('tessera')
@@ -12,6 +13,8 @@ program
   .argument('[DATA_DIR]', 'data directory')
   .option('--address <[host]:port>', 'address for the S3 API (default :9000, or TESSERA_ADDRESS)')
   .action(serverCommand);
+
+registerPolicyCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);

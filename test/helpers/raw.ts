@@ -3,13 +3,19 @@ import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ROOT_PASSWORD, ROOT_USER } from './server.js';
 
+type Source = string | ArrayBuffer | ArrayBufferView;
+function bytes(d: Source): Buffer | string {
+  if (typeof d === 'string') return d;
+  return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
+}
+
 class NodeSha256 {
   private readonly h;
-  constructor(secret?: Uint8Array | string) {
-    this.h = secret ? createHmac('sha256', secret) : createHash('sha256');
+  constructor(secret?: Source) {
+    this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
   }
-  update(data: Uint8Array | string): void {
-    this.h.update(data);
+  update(data: Source): void {
+    this.h.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.h.digest();

@@ -1,0 +1,53 @@
+/**
+ * `sts:` (AWS's and MinIO's AssumeRole extensions) and `iam:` actions: what the IAM Query API
+ * and the STS endpoints authorize against.
+ */
+
+const sts = `AssumeRole AssumeRoleWithWebIdentity AssumeRoleWithSAML AssumeRoleWithLDAPIdentity
+AssumeRoleWithClientGrants AssumeRoleWithCertificate AssumeRoleWithCustomToken GetFederationToken
+GetSessionToken GetCallerIdentity GetAccessKeyInfo DecodeAuthorizationMessage TagSession
+SetSourceIdentity SetContext GetServiceBearerToken`;
+
+const iam = `AddClientIDToOpenIDConnectProvider AddRoleToInstanceProfile AddUserToGroup AttachGroupPolicy
+AttachRolePolicy AttachUserPolicy ChangePassword CreateAccessKey CreateAccountAlias CreateGroup
+CreateInstanceProfile CreateLoginProfile CreateOpenIDConnectProvider CreatePolicy
+CreatePolicyVersion CreateRole CreateSAMLProvider CreateServiceLinkedRole
+CreateServiceSpecificCredential CreateUser CreateVirtualMFADevice DeactivateMFADevice
+DeleteAccessKey DeleteAccountAlias DeleteAccountPasswordPolicy DeleteGroup DeleteGroupPolicy
+DeleteInstanceProfile DeleteLoginProfile DeleteOpenIDConnectProvider DeletePolicy
+DeletePolicyVersion DeleteRole DeleteRolePermissionsBoundary DeleteRolePolicy DeleteSAMLProvider
+DeleteSSHPublicKey DeleteServerCertificate DeleteServiceLinkedRole DeleteServiceSpecificCredential
+DeleteSigningCertificate DeleteUser DeleteUserPermissionsBoundary DeleteUserPolicy
+DeleteVirtualMFADevice DetachGroupPolicy DetachRolePolicy DetachUserPolicy EnableMFADevice
+GenerateCredentialReport GenerateServiceLastAccessedDetails GetAccessKeyLastUsed
+GetAccountAuthorizationDetails GetAccountPasswordPolicy GetAccountSummary
+GetContextKeysForCustomPolicy GetContextKeysForPrincipalPolicy GetCredentialReport GetGroup
+GetGroupPolicy GetInstanceProfile GetLoginProfile GetOpenIDConnectProvider GetPolicy
+GetPolicyVersion GetRole GetRolePolicy GetSAMLProvider GetSSHPublicKey GetServerCertificate
+GetServiceLastAccessedDetails GetUser GetUserPolicy ListAccessKeys ListAccountAliases
+ListAttachedGroupPolicies ListAttachedRolePolicies ListAttachedUserPolicies ListEntitiesForPolicy
+ListGroupPolicies ListGroups ListGroupsForUser ListInstanceProfileTags ListInstanceProfiles
+ListInstanceProfilesForRole ListMFADevices ListOpenIDConnectProviders ListPolicies
+ListPolicyTags ListPolicyVersions ListRolePolicies ListRoleTags ListRoles ListSAMLProviders
+ListSSHPublicKeys ListServerCertificates ListServiceSpecificCredentials ListSigningCertificates
+ListUserPolicies ListUserTags ListUsers ListVirtualMFADevices PassRole PutGroupPolicy
+PutRolePermissionsBoundary PutRolePolicy PutUserPermissionsBoundary PutUserPolicy
+RemoveClientIDFromOpenIDConnectProvider RemoveRoleFromInstanceProfile RemoveUserFromGroup
+ResetServiceSpecificCredential ResyncMFADevice SetDefaultPolicyVersion SimulateCustomPolicy
+SimulatePrincipalPolicy TagInstanceProfile TagOpenIDConnectProvider TagPolicy TagRole TagUser
+UntagInstanceProfile UntagOpenIDConnectProvider UntagPolicy UntagRole UntagUser UpdateAccessKey
+UpdateAccountPasswordPolicy UpdateAssumeRolePolicy UpdateGroup UpdateLoginProfile
+UpdateOpenIDConnectProviderThumbprint UpdateRole UpdateRoleDescription UpdateSAMLProvider
+UpdateSSHPublicKey UpdateServerCertificate UpdateServiceSpecificCredential
+UpdateSigningCertificate UpdateUser UploadSSHPublicKey UploadServerCertificate
+UploadSigningCertificate`;
+
+function prefixed(prefix: string, names: string): string[] {
+  return names
+    .split(/\s+/)
+    .filter((n) => n !== '')
+    .map((n) => `${prefix}:${n}`);
+}
+
+export const stsActions: readonly string[] = prefixed('sts', sts);
+export const iamActions: readonly string[] = prefixed('iam', iam);

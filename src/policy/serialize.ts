@@ -1,0 +1,30 @@
+import type { PolicyDocument, Statement } from './types.js';
+
+const order: readonly (keyof Statement)[] = [
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+];
+
+/**
+ * Renders a document as canonical JSON (fixed field order, lists as arrays, values as strings).
+ * `parsePolicy(serializePolicy(doc))` deep-equals `doc`.
+ * @example serializePolicy(builtinPolicy('readonly'), 2)
+ */
+export function serializePolicy(doc: PolicyDocument, indent?: number): string {
+  const out: Record<string, unknown> = {};
+  if (doc.Version !== undefined) out.Version = doc.Version;
+  if (doc.Id !== undefined) out.Id = doc.Id;
+  out.Statement = doc.Statement.map((st) => {
+    const s: Record<string, unknown> = {};
+    for (const k of order) if (st[k] !== undefined) s[k] = st[k];
+    return s;
+  });
+  return JSON.stringify(out, null, indent);
+}
