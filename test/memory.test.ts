@@ -98,6 +98,7 @@ describe('bounded memory', () => {
             host: '127.0.0.1',
             port: server.port,
             method: 'PUT',
+            agent: false,
             path: '/huge/five-gib',
             headers: signed.headers,
           },
@@ -108,7 +109,7 @@ describe('bounded memory', () => {
             );
           },
         );
-        req.on('error', reject);
+        req.on('error', (e) => reject(new Error(`${e.message}\n${server.output()}`)));
         pipeline(bigStream(), req).catch(reject);
       });
     });
@@ -130,7 +131,7 @@ describe('bounded memory', () => {
     const getPeak = await peakDuring(pid, async () => {
       await new Promise<void>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port: server.port, path: '/huge/five-gib', headers: getSigned.headers },
+          { host: '127.0.0.1', port: server.port, path: '/huge/five-gib', headers: getSigned.headers, agent: false },
           (res) => {
             res.on('data', (c: Buffer) => (received += c.length));
             res.on('end', resolve);
@@ -141,9 +142,10 @@ describe('bounded memory', () => {
         req.end();
       });
     });
-    expect(received).toBe(SIZE);
+    expect(received, server.output()).toBe(SIZE);
     s3.destroy();
     const MiB = 1024 * 1024;
+    console.log(`worker RSS: baseline ${(baseline / MiB).toFixed(0)} MiB, PUT peak +${((putPeak - baseline) / MiB).toFixed(0)} MiB, GET peak +${((getPeak - baseline) / MiB).toFixed(0)} MiB`);
     expect((putPeak - baseline) / MiB).toBeLessThan(64);
     expect((getPeak - baseline) / MiB).toBeLessThan(64);
   }, 300_000);

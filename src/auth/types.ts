@@ -23,6 +23,12 @@ export interface AuthRequest {
   rawQuery: string;
   /** Lower-case header names; repeated headers joined as node:http does, or as arrays. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * The whole body, when the caller has already buffered it (small form posts such as STS/IAM
+   * calls). SigV4 clients for services other than s3 send no x-amz-content-sha256 header and
+   * sign the body's hash, so verifying them needs the body. See `needsBody`.
+   */
+  body?: Uint8Array;
 }
 
 /** What a credential lookup returns for an access key. */
@@ -35,9 +41,14 @@ export interface Credential {
   sessionToken?: string;
 }
 
-/** Looks up an access key; undefined when unknown. May be synchronous or asynchronous. */
+/**
+ * Looks up an access key; undefined when unknown. May be synchronous or asynchronous.
+ * `sessionToken` is the token the request carried (if any), so that temporary credentials whose
+ * secret is derived from the token can be resolved.
+ */
 export type CredentialLookup = (
   accessKey: string,
+  sessionToken?: string,
 ) => Credential | undefined | Promise<Credential | undefined>;
 
 /**
@@ -92,4 +103,11 @@ export interface VerifyOptions {
   /** Allowed clock skew for header-signed requests, ms (default 15 minutes). */
   maxSkewMs?: number;
   lookup: CredentialLookup;
+  /** SigV4 scope services accepted (default ['s3', 'iam', 'sts']). */
+  services?: readonly string[];
+  /**
+   * Base domains for virtual-host-style requests (e.g. 's3.example.com'): a Host of
+   * 'bucket.s3.example.com' names bucket 'bucket'. SigV2's canonical resource needs the bucket.
+   */
+  domains?: readonly string[];
 }

@@ -1,4 +1,5 @@
 export * from './bytes.js';
+export * from './checksums.js';
 export * from './clock.js';
 export * from './crc-combine.js';
 export * from './errors.js';

@@ -7,7 +7,7 @@ import { createPipeline, type PipelineOptions } from './pipeline.js';
  */
 export function createS3Server(opts: PipelineOptions): Server {
   const handle = createPipeline(opts);
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 });
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 });
   server.on('request', (req, res) => {
     void handle(req, res);
   });

@@ -1,23 +1,6 @@
-import { TesseraError } from '../core/index.js';
+import { CHECKSUM_ALGORITHMS, decodeChecksum, parseChecksumAlgorithm, TesseraError } from '../core/index.js';
 import type { ChecksumAlgorithm, ObjectChecksum } from '../storage/index.js';
 import { header, type S3Request } from './context.js';
-
-export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
-  'CRC32',
-  'CRC32C',
-  'SHA1',
-  'SHA256',
-  'CRC64NVME',
-];
-
-/** Length in bytes of each algorithm's raw digest, to validate base64 values. */
-const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
-  CRC32: 4,
-  CRC32C: 4,
-  SHA1: 20,
-  SHA256: 32,
-  CRC64NVME: 8,
-};
 
 export function checksumHeaderName(alg: ChecksumAlgorithm): string {
   return `x-amz-checksum-${alg.toLowerCase()}`;
@@ -30,20 +13,16 @@ export function checksumElement(alg: ChecksumAlgorithm): string {
 
 export function parseAlgorithm(value: string | undefined): ChecksumAlgorithm | undefined {
   if (value === undefined || value === '') return undefined;
-  const alg = value.toUpperCase() as ChecksumAlgorithm;
-  if (!CHECKSUM_ALGORITHMS.includes(alg)) {
-    throw new TesseraError(
-      'InvalidRequest',
-      `Value for x-amz-checksum-algorithm header is invalid: ${value}`,
-    );
-  }
+  const alg = parseChecksumAlgorithm(value);
+  if (!alg) throw new TesseraError('InvalidRequest', `Value for x-amz-checksum-algorithm header is invalid: ${value}`);
   return alg;
 }
 
 /** Checks that a base64 checksum value decodes to the algorithm's digest length. */
 export function assertChecksumValue(alg: ChecksumAlgorithm, value: string): void {
-  const raw = Buffer.from(value, 'base64');
-  if (raw.length !== DIGEST_BYTES[alg] || raw.toString('base64') !== value) {
+  try {
+    decodeChecksum(alg, value);
+  } catch {
     throw new TesseraError('InvalidRequest', `Value for ${checksumHeaderName(alg)} header is invalid.`);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type ChecksumHasher, createChecksum, TesseraError } from '../core/index.js';
+import { type Checksum, createChecksum, TesseraError } from '../core/index.js';
 import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage/index.js';
 import { checksumIntent, contentMd5 } from './checksum-headers.js';
 import type { S3Deps, S3Request } from './context.js';
@@ -24,7 +24,7 @@ class Digester extends Transform {
   readonly md5: Hash = createHash('md5');
   size = 0;
   constructor(
-    readonly checksum: ChecksumHasher | undefined,
+    readonly checksum: Checksum | undefined,
     private readonly limit: number,
   ) {
     super();
@@ -65,7 +65,7 @@ export interface Stored {
 export async function storeStream(
   deps: S3Deps,
   source: Readable,
-  opts: { inlineSize?: number | undefined; maxSize: number; hasher?: ChecksumHasher | undefined },
+  opts: { inlineSize?: number | undefined; maxSize: number; hasher?: Checksum | undefined },
 ): Promise<Stored> {
   const digester = new Digester(opts.hasher, opts.maxSize);
   let data: DataLocation;
@@ -121,7 +121,7 @@ function finishIngest(
   stored: Stored,
   md5Expected: Buffer | undefined,
   intent: ReturnType<typeof checksumIntent>,
-  hasher: ChecksumHasher | undefined,
+  hasher: Checksum | undefined,
 ): Ingested {
   if (req.contentLength !== undefined && stored.size !== req.contentLength) {
     throw new TesseraError('IncompleteBody');

@@ -88,12 +88,12 @@ export async function rawRequest(port: number, r: RawRequest): Promise<RawRespon
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
     if (r.destroyAfterWrite) {
-      req.write(body, () => setTimeout(() => req.destroy(), 50));
       req.on('error', () => resolve({ status: 0, headers: {}, body: '' }));
       req.on('close', () => resolve({ status: 0, headers: {}, body: '' }));
+      req.write(body, () => setTimeout(() => req.destroy(), 50));
     } else {
+      req.on('error', reject);
       req.end(body);
     }
   });

@@ -1,6 +1,6 @@
 import {
   combineCrcBase64,
-  createChecksum,
+  compositeChecksum,
   parseXml,
   renderXml,
   TesseraError,
@@ -37,16 +37,13 @@ function parseCompleteBody(body: string, checksumField: string | undefined): Req
 }
 
 /** Composite checksum: the checksum of the concatenated raw part checksums, then "-N". */
-function compositeChecksum(
-  parts: PartRecord[],
-  algorithm: ObjectChecksum['algorithm'],
-): ObjectChecksum | undefined {
-  const hasher = createChecksum(algorithm);
+function composite(parts: PartRecord[], algorithm: ObjectChecksum['algorithm']): ObjectChecksum | undefined {
+  const values: string[] = [];
   for (const p of parts) {
     if (p.checksum?.algorithm !== algorithm) return undefined;
-    hasher.update(Buffer.from(p.checksum.value, 'base64'));
+    values.push(p.checksum.value);
   }
-  return { algorithm, value: `${hasher.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };
+  return { algorithm, value: compositeChecksum(algorithm, values), type: 'COMPOSITE' };
 }
 
 /** Full-object CRC of a multipart object, combined from the parts' CRCs without reading data. */
@@ -68,36 +65,28 @@ export const completeMultipartUpload: S3Handler = async (deps, req) => {
   const field = upload.checksumAlgorithm ? checksumElement(upload.checksumAlgorithm) : undefined;
   const requested = parseCompleteBody(await readXmlBody(req), field);
   const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
-  const chosen: PartRecord[] = [];
-  let previous = 0;
-  for (const [i, r] of requested.entries()) {
-    if (r.partNumber <= previous)
-      throw new TesseraError('InvalidPartOrder', undefined, { UploadId: upload.uploadId });
-    previous = r.partNumber;
+  // Checked in S3's order: part order first, then each part's existence and ETag, then sizes.
+  requested.reduce((previous, r) => {
+    if (r.partNumber <= previous) throw new TesseraError('InvalidPartOrder', undefined, { UploadId: upload.uploadId });
+    return r.partNumber;
+  }, 0);
+  const chosen = requested.map((r) => {
     const part = stored.get(r.partNumber);
-    if (!part || part.etag !== r.etag) {
-      throw new TesseraError('InvalidPart', undefined, {
-        UploadId: upload.uploadId,
-        PartNumber: r.partNumber,
-        ETag: r.etag,
-      });
+    if (!part || part.etag !== r.etag || (r.checksum !== undefined && part.checksum && part.checksum.value !== r.checksum)) {
+      throw new TesseraError('InvalidPart', undefined, { UploadId: upload.uploadId, PartNumber: r.partNumber, ETag: r.etag });
     }
-    if (r.checksum !== undefined && part.checksum && part.checksum.value !== r.checksum) {
-      throw new TesseraError('InvalidPart', undefined, {
-        UploadId: upload.uploadId,
-        PartNumber: r.partNumber,
-      });
-    }
-    if (i < requested.length - 1 && part.size < MIN_PART_SIZE) {
+    return part;
+  });
+  chosen.slice(0, -1).forEach((part) => {
+    if (part.size < MIN_PART_SIZE) {
       throw new TesseraError('EntityTooSmall', undefined, {
         UploadId: upload.uploadId,
-        PartNumber: r.partNumber,
+        PartNumber: part.partNumber,
         ProposedSize: part.size,
         MinSizeAllowed: MIN_PART_SIZE,
       });
     }
-    chosen.push(part);
-  }
+  });
   const parts: PartInfo[] = chosen.map((p) => {
     const info: PartInfo = { partNumber: p.partNumber, size: p.size, etag: p.etag };
     if (p.checksum) info.checksum = p.checksum;
@@ -120,7 +109,7 @@ export const completeMultipartUpload: S3Handler = async (deps, req) => {
     const checksum =
       upload.checksumType === 'FULL_OBJECT'
         ? fullObjectChecksum(chosen, upload.checksumAlgorithm)
-        : compositeChecksum(chosen, upload.checksumAlgorithm);
+        : composite(chosen, upload.checksumAlgorithm);
     if (checksum) record.checksum = checksum;
   }
   const released = await deps.metadata.completeUpload(upload.uploadId, record);

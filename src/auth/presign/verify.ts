@@ -1,0 +1,119 @@
+import { constantTimeEqual, parseAmzDate, TesseraError } from '../../core/index.js';
+import { checkCredential } from '../credential.js';
+import { pickParams, splitQuery } from '../query.js';
+import { parseSignedHeaders, V4_ALGORITHM } from '../sigv4/authorization-header.js';
+import { canonicalRequest } from '../sigv4/canonical-request.js';
+import { DEFAULT_SERVICES, parseCredential } from '../sigv4/credential-scope.js';
+import { planPayload, settlePayload, UNSIGNED_PAYLOAD } from '../sigv4/payload.js';
+import { signHex, signingKeys } from '../sigv4/signing-key.js';
+import { stringToSign } from '../sigv4/string-to-sign.js';
+import { DEFAULT_MAX_SKEW_MS } from '../time.js';
+import type { AuthRequest, VerifiedRequest, VerifyOptions } from '../types.js';
+
+const PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+  'X-Amz-Content-Sha256',
+] as const;
+
+/** "X-Amz-Expires … Minimum value of 1. Maximum value of 604800 (seven days)." */
+export const MAX_PRESIGNED_EXPIRES = 604800;
+
+function queryError(message: string): TesseraError {
+  return new TesseraError('AuthorizationQueryParametersError', message);
+}
+
+function parseExpires(value: string): number {
+  if (!/^\d{1,7}$/.test(value)) throw queryError('X-Amz-Expires should be a number');
+  const seconds = Number(value);
+  if (seconds < 1) throw queryError('X-Amz-Expires must be non-negative');
+  if (seconds > MAX_PRESIGNED_EXPIRES) {
+    throw queryError('X-Amz-Expires must be less than a week (in seconds) that is 604800');
+  }
+  return seconds;
+}
+
+/**
+ * Verifies a SigV4 presigned URL (query-string authentication). The URL is valid from
+ * X-Amz-Date (less the allowed skew) until X-Amz-Date + X-Amz-Expires.
+ * Throws AuthorizationQueryParametersError, AccessDenied ('Request has expired' / not yet
+ * valid), InvalidAccessKeyId, InvalidToken, SignatureDoesNotMatch.
+ * x-amz-checksum-* parameters are signed like any other but never checked against the body
+ * (the SDK computes them for an empty body at presign time).
+ */
+export async function verifyPresignedV4(req: AuthRequest, opts: VerifyOptions): Promise<VerifiedRequest> {
+  const params = splitQuery(req.rawQuery);
+  const q = pickParams(params, PARAMS);
+  if (q['X-Amz-Algorithm'] !== V4_ALGORITHM)
+    throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  const credentialValue = q['X-Amz-Credential'];
+  const amzDate = q['X-Amz-Date'];
+  const expiresValue = q['X-Amz-Expires'];
+  const signedHeaders = q['X-Amz-SignedHeaders'];
+  const signature = q['X-Amz-Signature'];
+  if (!credentialValue || !amzDate || !expiresValue || !signedHeaders || !signature) {
+    throw queryError(
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+    );
+  }
+  const scope = parseCredential(
+    credentialValue,
+    'AuthorizationQueryParametersError',
+    opts.services ?? DEFAULT_SERVICES,
+  );
+  const signedAt = parseAmzDate(amzDate);
+  if (Number.isNaN(signedAt))
+    throw queryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (amzDate.slice(0, 8) !== scope.date) {
+    throw queryError(`Invalid credential date "${scope.date}". This date is not the same as X-Amz-Date.`);
+  }
+  const expires = parseExpires(expiresValue);
+  if (signedAt - opts.now > (opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) {
+    throw new TesseraError('AccessDenied', 'Request is not valid yet');
+  }
+  if (opts.now > signedAt + expires * 1000) throw new TesseraError('AccessDenied', 'Request has expired');
+  const signedHeaderNames = parseSignedHeaders(signedHeaders, () =>
+    queryError('X-Amz-SignedHeaders is malformed.'),
+  );
+  if (!signedHeaderNames.includes('host')) {
+    throw new TesseraError('AccessDenied', 'There were headers present in the request which were not signed');
+  }
+  const sessionToken = q['X-Amz-Security-Token'];
+  const found = opts.lookup(scope.accessKey, sessionToken);
+  const credential = checkCredential(found instanceof Promise ? await found : found, sessionToken);
+
+  // S3 presigned URLs carry no payload hash: "UNSIGNED-PAYLOAD". Other services sign the body.
+  const declared = q['X-Amz-Content-Sha256'] ?? (scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
+  const plan = planPayload(declared, req);
+  const canonical = canonicalRequest({
+    method: req.method,
+    rawPath: req.rawPath,
+    params,
+    headers: req.headers,
+    signedHeaders,
+    signedHeaderNames,
+    payloadHash: plan.hash,
+    presigned: true,
+  });
+  const signingKey = signingKeys.get(credential.secretKey, scope.date, scope.region, scope.service);
+  const expected = signHex(signingKey, stringToSign(amzDate, scope.scope, canonical));
+  if (!constantTimeEqual(expected, signature)) throw new TesseraError('SignatureDoesNotMatch');
+
+  const verified: VerifiedRequest = {
+    kind: 'sigv4-presigned',
+    accessKey: scope.accessKey,
+    principal: credential.principal,
+    region: scope.region,
+    service: scope.service,
+    signedAt,
+    signatureVersion: 'AWS4-HMAC-SHA256',
+    payload: settlePayload(plan.check, req),
+  };
+  if (sessionToken !== undefined) verified.sessionToken = sessionToken;
+  return verified;
+}
