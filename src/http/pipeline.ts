@@ -103,8 +103,14 @@ async function authenticateStep(
   const t0 = performance.now();
   try {
     state.verified = await authenticate(
-      { method: req.method ?? 'GET', rawPath: state.rawPath, rawQuery: state.rawQuery, headers: req.headers },
-      { now: time, lookup: opts.lookup },
+      // headersDistinct keeps repeated headers apart, as the canonical request needs them.
+      {
+        method: req.method ?? 'GET',
+        rawPath: state.rawPath,
+        rawQuery: state.rawQuery,
+        headers: req.headersDistinct,
+      },
+      { now: time, lookup: opts.lookup, domains: opts.domains },
     );
     return state.verified;
   } catch (e) {

@@ -14,7 +14,11 @@ export function checksumElement(alg: ChecksumAlgorithm): string {
 export function parseAlgorithm(value: string | undefined): ChecksumAlgorithm | undefined {
   if (value === undefined || value === '') return undefined;
   const alg = parseChecksumAlgorithm(value);
-  if (!alg) throw new TesseraError('InvalidRequest', `Value for x-amz-checksum-algorithm header is invalid: ${value}`);
+  if (!alg)
+    throw new TesseraError(
+      'InvalidRequest',
+      `Value for x-amz-checksum-algorithm header is invalid: ${value}`,
+    );
   return alg;
 }
 

@@ -1,3 +1,4 @@
+export * from './access.js';
 export * from './checksum-headers.js';
 export * from './context.js';
 export { s3Handlers } from './handlers/index.js';

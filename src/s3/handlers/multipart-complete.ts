@@ -67,13 +67,22 @@ export const completeMultipartUpload: S3Handler = async (deps, req) => {
   const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
   // Checked in S3's order: part order first, then each part's existence and ETag, then sizes.
   requested.reduce((previous, r) => {
-    if (r.partNumber <= previous) throw new TesseraError('InvalidPartOrder', undefined, { UploadId: upload.uploadId });
+    if (r.partNumber <= previous)
+      throw new TesseraError('InvalidPartOrder', undefined, { UploadId: upload.uploadId });
     return r.partNumber;
   }, 0);
   const chosen = requested.map((r) => {
     const part = stored.get(r.partNumber);
-    if (!part || part.etag !== r.etag || (r.checksum !== undefined && part.checksum && part.checksum.value !== r.checksum)) {
-      throw new TesseraError('InvalidPart', undefined, { UploadId: upload.uploadId, PartNumber: r.partNumber, ETag: r.etag });
+    if (
+      !part ||
+      part.etag !== r.etag ||
+      (r.checksum !== undefined && part.checksum && part.checksum.value !== r.checksum)
+    ) {
+      throw new TesseraError('InvalidPart', undefined, {
+        UploadId: upload.uploadId,
+        PartNumber: r.partNumber,
+        ETag: r.etag,
+      });
     }
     return part;
   });

@@ -3,8 +3,7 @@ import { TesseraError } from '../../core/index.js';
 
 /**
  * The SQLite schema, as an ordered list of migrations. `PRAGMA user_version` records the last
- * one applied. To change the schema, append a migration (never edit a released one): IAM tables
- * come later in the same database.
+ * one applied. To change the schema, append a migration (never edit a released one).
  *
  * Conventions: every entity carries its owning `account` (DESIGN.md §2.10; '' is the default
  * account); keys are TEXT compared with BINARY collation, i.e. memcmp of UTF-8, which is S3's
@@ -87,6 +86,120 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (upload_id, part_number)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX parts_by_blob ON parts (blob_id);
+    `,
+  },
+  {
+    version: 2,
+    description: 'IAM: users, groups, policies and versions, attachments, service accounts, change feed',
+    // Names are unique per account without regard to case (NOCASE; IAM names are ASCII).
+    sql: `
+      CREATE TABLE iam_users (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        id TEXT NOT NULL,
+        access_key TEXT NOT NULL UNIQUE,
+        secret TEXT,
+        status TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE iam_groups (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE iam_group_members (
+        account TEXT NOT NULL,
+        group_name TEXT NOT NULL COLLATE NOCASE,
+        user_name TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (account, group_name, user_name)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX iam_group_members_by_user ON iam_group_members (account, user_name);
+
+      CREATE TABLE iam_policies (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        id TEXT NOT NULL,
+        description TEXT,
+        default_version TEXT NOT NULL,
+        next_version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE iam_policy_versions (
+        account TEXT NOT NULL,
+        policy TEXT NOT NULL COLLATE NOCASE,
+        version_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account, policy, version_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE iam_attachments (
+        account TEXT NOT NULL,
+        entity_kind TEXT NOT NULL,
+        entity TEXT NOT NULL COLLATE NOCASE,
+        policy TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (account, entity_kind, entity, policy)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX iam_attachments_by_policy ON iam_attachments (account, policy);
+
+      CREATE TABLE iam_inline_policies (
+        account TEXT NOT NULL,
+        entity_kind TEXT NOT NULL,
+        entity TEXT NOT NULL COLLATE NOCASE,
+        name TEXT NOT NULL COLLATE NOCASE,
+        document TEXT NOT NULL,
+        PRIMARY KEY (account, entity_kind, entity, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE iam_service_accounts (
+        access_key TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        parent_type TEXT NOT NULL,
+        parent TEXT NOT NULL COLLATE NOCASE,
+        policy TEXT,
+        expires_at INTEGER,
+        name TEXT,
+        description TEXT,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX iam_service_accounts_by_parent ON iam_service_accounts (account, parent_type, parent);
+
+      CREATE TABLE iam_bucket_policies (
+        bucket TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      -- The change feed: AUTOINCREMENT so that a sequence number is never reused after pruning.
+      CREATE TABLE iam_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX iam_changes_by_time ON iam_changes (at);
+
+      CREATE TABLE iam_meta (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

@@ -1,0 +1,81 @@
+import type { Clock } from '../core/index.js';
+import type { IamStore } from '../storage/index.js';
+import type { IamCache } from './cache.js';
+
+/** Changes older than this are pruned from the feed; a process further behind drops its caches. */
+export const FEED_RETENTION_MS = 5 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const PAGE = 1000;
+
+/**
+ * Follows the store's change feed and applies each change to the cache (DESIGN.md §2.7). Every
+ * process polls; each also prunes old entries now and then (pruning is idempotent).
+ */
+export class ChangeFeed {
+  #seq: number;
+  #timer: NodeJS.Timeout | undefined;
+  #polling: Promise<number> | undefined;
+  #lastPrune: number;
+
+  constructor(
+    private readonly store: IamStore,
+    private readonly cache: IamCache,
+    seq: number,
+    private readonly clock: Clock,
+    private readonly log: (message: string, err?: unknown) => void = () => {},
+  ) {
+    this.#seq = seq;
+    this.#lastPrune = clock.now();
+  }
+
+  /** The last change applied. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  start(intervalMs: number): void {
+    this.stop();
+    this.#timer = setInterval(() => {
+      this.poll().catch((e: unknown) => this.log('iam: change feed poll failed', e));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Applies every change after the last one seen; concurrent calls share one poll. */
+  poll(): Promise<number> {
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  async #poll(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const { changes, reset } = await this.store.changesSince(this.#seq, PAGE);
+      if (reset) {
+        // Changes we never saw were pruned: read the position first, then forget everything.
+        const latest = await this.store.latestChangeSeq();
+        this.cache.clear();
+        this.#seq = latest;
+        applied++;
+        continue;
+      }
+      for (const c of changes) this.cache.apply(c);
+      applied += changes.length;
+      if (changes.length > 0) this.#seq = changes[changes.length - 1]!.seq;
+      if (changes.length < PAGE) break;
+    }
+    const now = this.clock.now();
+    if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
+      this.#lastPrune = now;
+      await this.store.pruneChanges(now - FEED_RETENTION_MS);
+    }
+    return applied;
+  }
+}

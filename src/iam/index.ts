@@ -1,0 +1,43 @@
+/**
+ * The identity directory (DESIGN.md §2.4, §2.7, §2.10): users, groups, managed and inline
+ * policies, service accounts and bucket policies, persisted through the storage IamStore port.
+ *
+ * - `IamService.open({ store, masterKey, root, defaultAccountId })` → the service;
+ *   `startChangeFeed()` keeps its caches coherent with every other process.
+ * - `iam.lookupCredential` is auth's CredentialLookup; `iam.policySetsFor(principal, bucket)`
+ *   gives policy.authorize its PrincipalPolicySets; `principalContext(principal, accountId)` the
+ *   principal's condition keys.
+ * - Entity operations, each taking the account first ('' = default): `iam.users`, `iam.groups`,
+ *   `iam.policies`, `iam.serviceAccounts`, `iam.bucketPolicies`; errors are TesseraError with
+ *   AWS IAM codes.
+ * - `loadMasterKey(dataDir, env)` reads TESSERA_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY or the key file.
+ */
+export { IamArns } from './arn.js';
+export { BucketPolicyDirectory } from './bucket-policies.js';
+export type { CacheLimits, IamCredential } from './cache.js';
+/** For import tools and benchmarks that write IAM rows directly: the secret encryption and its row binding. */
+export { secretContext } from './context.js';
+export { FEED_RETENTION_MS } from './feed.js';
+export { GroupDirectory, type IamGroup } from './groups.js';
+export { Lru } from './lru.js';
+export { loadMasterKey, type MasterKey, parseMasterKey } from './master-key.js';
+export {
+  validateAccessKey,
+  validateGroupName,
+  validatePolicyName,
+  validateSecretKey,
+  validateTags,
+  validateUserName,
+} from './names.js';
+export { type IamPolicy, PolicyDirectory } from './policies.js';
+export { principalContext } from './principal-context.js';
+export { SecretBox } from './secret-box.js';
+export { IamService, type IamServiceOptions } from './service.js';
+export {
+  type CreateServiceAccountInput,
+  type IamServiceAccount,
+  ServiceAccountDirectory,
+  type ServiceAccountParent,
+  type ServiceAccountUpdate,
+} from './service-accounts.js';
+export { type CreateUserInput, type IamUser, UserDirectory } from './users.js';

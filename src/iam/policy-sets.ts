@@ -1,0 +1,83 @@
+import { TesseraError } from '../core/index.js';
+import {
+  type CompiledPolicy,
+  compiledBuiltin,
+  compilePolicy,
+  isBuiltinName,
+  type ParseOptions,
+  parsePolicy,
+} from '../policy/index.js';
+import type { IdentitySnapshot } from '../storage/index.js';
+import { type CachedIdentity, entityKey, type IamCache } from './cache.js';
+
+const builtins = new Map<string, CompiledPolicy>();
+
+/** Built-in policies compiled once per process. */
+export function builtinCompiled(name: string): CompiledPolicy | undefined {
+  if (!isBuiltinName(name)) return undefined;
+  let p = builtins.get(name);
+  if (p === undefined) builtins.set(name, (p = compiledBuiltin(name)));
+  return p;
+}
+
+/** Allows everything: the identity of root's service accounts (their embedded policy narrows it). */
+export const ALLOW_ALL: CompiledPolicy = compilePolicy(
+  parsePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+  'root',
+);
+
+/**
+ * Compiles a stored document once per (label, text): content-addressed, so never stale. A stored
+ * document that no longer parses fails closed (InternalError): skipping it could drop a Deny.
+ */
+export function compileStored(
+  cache: IamCache,
+  label: string,
+  text: string,
+  opts: ParseOptions,
+): CompiledPolicy {
+  const key = `${opts.kind}\u0000${opts.bucket ?? ''}\u0000${label}\u0000${text}`;
+  let p = cache.compiled.get(key);
+  if (p !== undefined) return p;
+  try {
+    p = compilePolicy(parsePolicy(text, opts), label);
+  } catch (e) {
+    throw new TesseraError('InternalError', `stored policy ${label} does not parse: ${(e as Error).message}`);
+  }
+  cache.compiled.set(key, p);
+  return p;
+}
+
+/**
+ * A user's identity policies: its attached managed policies and inline policies, then those of
+ * each enabled group. A disabled or missing user gets none. Labels (StatementRef.policy): the
+ * managed policy's name; `user/<name>/<policy>` and `group/<name>/<policy>` for inline policies.
+ */
+export function buildIdentity(cache: IamCache, snap: IdentitySnapshot | undefined): CachedIdentity {
+  if (snap === undefined) return { policies: [], groups: [], policyNames: [] };
+  const account = snap.user.account;
+  const groups = snap.groups.map((g) => entityKey(account, g.name));
+  const names = [snap.attached.user, ...Object.values(snap.attached.groups)].flat();
+  const policyNames = [...new Set(names.map((n) => entityKey(account, n)))];
+  if (snap.user.status !== 'enabled') return { policies: [], groups, policyNames };
+  const policies: CompiledPolicy[] = [];
+  const identity = { kind: 'identity' } as const;
+  const managed = (name: string) => {
+    const text = snap.documents[name];
+    const p = text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, identity);
+    if (p !== undefined) policies.push(p);
+  };
+  snap.attached.user.forEach(managed);
+  for (const p of snap.inline.user) {
+    policies.push(compileStored(cache, `user/${snap.user.name}/${p.name}`, p.document, identity));
+  }
+  for (const g of snap.groups) {
+    // "A disabled group contributes no permissions."
+    if (g.status !== 'enabled') continue;
+    (snap.attached.groups[g.name] ?? []).forEach(managed);
+    for (const p of snap.inline.groups[g.name] ?? []) {
+      policies.push(compileStored(cache, `group/${g.name}/${p.name}`, p.document, identity));
+    }
+  }
+  return { policies: Object.freeze(policies), groups, policyNames };
+}

@@ -1,0 +1,272 @@
+import { type Clock, constantTimeEqual, type Principal, systemClock } from '../core/index.js';
+import type { AuthzPrincipal, CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
+import type { IamChangeKind, IamStore } from '../storage/index.js';
+import { IamArns } from './arn.js';
+import { BucketPolicyDirectory } from './bucket-policies.js';
+import { type CachedCredential, type CacheLimits, entityKey, IamCache, type IamCredential } from './cache.js';
+import type { DirectoryContext } from './context.js';
+import { ChangeFeed } from './feed.js';
+import { GroupDirectory } from './groups.js';
+import { loadCredential } from './load-credential.js';
+import type { MasterKey } from './master-key.js';
+import { PolicyDirectory } from './policies.js';
+import { ALLOW_ALL, buildIdentity, compileStored } from './policy-sets.js';
+import { SecretBox } from './secret-box.js';
+import { ServiceAccountDirectory } from './service-accounts.js';
+import { UserDirectory } from './users.js';
+
+export interface IamServiceOptions {
+  store: IamStore;
+  masterKey: MasterKey;
+  /** The configured root credentials (default account). */
+  root: { accessKey: string; secretKey: string };
+  /** The id ARNs show for the default account; '' (default) gives MinIO-style ARNs. */
+  defaultAccountId?: string;
+  clock?: Clock;
+  cache?: CacheLimits;
+  /** Where feed errors go (never given a secret). */
+  log?: (message: string, err?: unknown) => void;
+}
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/**
+ * The identity directory (DESIGN.md §2.4, §2.7, §2.10): users, groups, policies, service accounts
+ * and bucket policies in the IAM store, credential lookup for auth, and policy sets for the policy
+ * engine, served from bounded caches kept coherent across processes by the store's change feed.
+ * @example
+ * const iam = await IamService.open({ store, masterKey: loadMasterKey(dataDir), root });
+ * iam.startChangeFeed();
+ * const server = createS3Server({ lookup: iam.lookupCredential, ... });
+ */
+export class IamService {
+  readonly arns: IamArns;
+  readonly users: UserDirectory;
+  readonly groups: GroupDirectory;
+  readonly policies: PolicyDirectory;
+  readonly serviceAccounts: ServiceAccountDirectory;
+  readonly bucketPolicies: BucketPolicyDirectory;
+  readonly #store: IamStore;
+  readonly #box: SecretBox;
+  readonly #clock: Clock;
+  readonly #cache: IamCache;
+  readonly #root: IamCredential;
+  readonly #feed: ChangeFeed;
+
+  /** Opens the service at the feed's current position (changes before it are already in the store). */
+  static async open(options: IamServiceOptions): Promise<IamService> {
+    return new IamService(options, await options.store.latestChangeSeq());
+  }
+
+  /** Prefer `open`. `feedSeq`: the change-feed position the (empty) caches correspond to. */
+  constructor(options: IamServiceOptions, feedSeq: number) {
+    this.#store = options.store;
+    this.#box = new SecretBox(options.masterKey);
+    this.#clock = options.clock ?? systemClock;
+    this.#cache = new IamCache(options.cache);
+    this.arns = new IamArns(options.defaultAccountId ?? '');
+    const { accessKey, secretKey } = options.root;
+    const principal: Principal = Object.freeze({
+      type: 'root',
+      account: '',
+      accessKey,
+      name: accessKey,
+      arn: this.arns.root(''),
+      userId: this.arns.accountId(''),
+    });
+    this.#root = Object.freeze({ accessKey, secretKey, principal });
+    const context: DirectoryContext = {
+      store: this.#store,
+      box: this.#box,
+      arns: this.arns,
+      clock: this.#clock,
+      rootAccessKey: accessKey,
+      changed: (kind: IamChangeKind, account: string, name: string) =>
+        this.#cache.apply({ kind, account, name }),
+    };
+    this.users = new UserDirectory(context);
+    this.groups = new GroupDirectory(context);
+    this.policies = new PolicyDirectory(context);
+    this.serviceAccounts = new ServiceAccountDirectory(context);
+    this.bucketPolicies = new BucketPolicyDirectory(context);
+    this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log);
+  }
+
+  /**
+   * auth's CredentialLookup: root, a user (access key = user name) or a service account.
+   * Undefined when unknown, disabled, expired, or its parent user is disabled or deleted.
+   * Synchronous on a cache hit.
+   */
+  readonly lookupCredential = (accessKey: string): MaybeAsync<IamCredential | undefined> => {
+    if (accessKey === this.#root.accessKey) return this.#root;
+    const hit = this.#cache.credentials.get(accessKey);
+    if (hit !== undefined) return this.#live(hit);
+    return this.#loadCredential(accessKey).then((e) => (e === undefined ? undefined : this.#live(e)));
+  };
+
+  /** Checks a secret (console login) in constant time; the principal, or undefined. */
+  async verifySecret(accessKey: string, secretKey: string): Promise<Principal | undefined> {
+    const credential = await this.lookupCredential(accessKey);
+    if (credential === undefined) {
+      constantTimeEqual(secretKey, secretKey);
+      return undefined;
+    }
+    return constantTimeEqual(credential.secretKey, secretKey) ? credential.principal : undefined;
+  }
+
+  /**
+   * The policies policy.authorize needs for `principal` acting on `bucket`: identity = the user's
+   * (a service account: its parent's) attached and inline policies and its enabled groups';
+   * serviceAccount = the embedded policy; resource = the bucket policy. Root is never evaluated;
+   * anonymous callers get only the bucket policy. Synchronous when everything is cached.
+   */
+  policySetsFor(principal: Principal, bucket?: string): MaybeAsync<PrincipalPolicySets> {
+    const resource = bucket === undefined ? [] : this.#cache.buckets.get(bucket);
+    const identity = this.#cachedIdentity(principal);
+    const embedded = this.#cachedEmbedded(principal);
+    if (resource !== undefined && identity !== undefined && embedded !== undefined) {
+      return this.#sets(principal, identity, resource, embedded);
+    }
+    return this.#loadSets(principal, bucket);
+  }
+
+  /** Starts polling the change feed (every worker: a change anywhere is enforced within ~intervalMs). */
+  startChangeFeed(intervalMs = 250): void {
+    this.#feed.start(intervalMs);
+  }
+
+  stopChangeFeed(): void {
+    this.#feed.stop();
+  }
+
+  /** Applies pending changes now; returns how many. */
+  pollChanges(): Promise<number> {
+    return this.#feed.poll();
+  }
+
+  /** Entry counts of the bounded caches. */
+  cacheStats(): { credentials: number; identities: number; policies: number; buckets: number } {
+    const c = this.#cache;
+    return {
+      credentials: c.credentials.size,
+      identities: c.identities.size,
+      policies: c.compiled.size,
+      buckets: c.buckets.size,
+    };
+  }
+
+  /** Stops the feed. The store belongs to the caller. */
+  close(): void {
+    this.#feed.stop();
+  }
+
+  #live(e: CachedCredential): IamCredential | undefined {
+    if (e.credential === undefined) return undefined;
+    if (e.expiresAt !== undefined && this.#clock.now() >= e.expiresAt) return undefined;
+    return e.credential;
+  }
+
+  async #loadCredential(accessKey: string): Promise<CachedCredential | undefined> {
+    const version = this.#cache.version;
+    const entry = await loadCredential(
+      { store: this.#store, box: this.#box, arns: this.arns, root: this.#root, now: () => this.#clock.now() },
+      accessKey,
+    );
+    if (entry !== undefined) this.#cache.fill(this.#cache.credentials, accessKey, entry, version);
+    return entry;
+  }
+
+  /** The identity user of a principal (itself, or a service account's parent user). */
+  #identityUser(p: Principal): string | undefined {
+    if (p.type === 'user') return p.name;
+    if (p.type === 'serviceAccount' && p.parentType === 'user') return p.parent;
+    return undefined;
+  }
+
+  #cachedIdentity(p: Principal): readonly CompiledPolicy[] | undefined {
+    if (p.type === 'root' || p.type === 'anonymous') return [];
+    if (p.type === 'serviceAccount' && p.parentType === 'root') return [ALLOW_ALL];
+    const user = this.#identityUser(p);
+    return user === undefined ? [] : this.#cache.identities.get(entityKey(p.account, user))?.policies;
+  }
+
+  /** [] when none; undefined when not cached. */
+  #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
+    if (p.type !== 'serviceAccount' || p.accessKey === undefined) return null;
+    const entry = this.#cache.credentials.get(p.accessKey);
+    if (entry === undefined) return undefined;
+    if (entry.embeddedPolicy === undefined) return null;
+    return [
+      compileStored(this.#cache, `service-account/${p.accessKey}`, entry.embeddedPolicy, {
+        kind: 'serviceAccount',
+      }),
+    ];
+  }
+
+  async #loadSets(p: Principal, bucket: string | undefined): Promise<PrincipalPolicySets> {
+    let resource: readonly CompiledPolicy[] = [];
+    if (bucket !== undefined) resource = this.#cache.buckets.get(bucket) ?? (await this.#loadBucket(bucket));
+    let identity = this.#cachedIdentity(p);
+    const user = this.#identityUser(p);
+    if (identity === undefined && user !== undefined) {
+      const version = this.#cache.version;
+      const built = buildIdentity(this.#cache, await this.#store.identitySnapshot(p.account, user));
+      this.#cache.fill(this.#cache.identities, entityKey(p.account, user), built, version);
+      identity = built.policies;
+    }
+    let embedded = this.#cachedEmbedded(p);
+    if (embedded === undefined && p.accessKey !== undefined) {
+      await this.#loadCredential(p.accessKey);
+      embedded = this.#cachedEmbedded(p);
+      // Evicted again at once (a concurrent change): read it straight from the store.
+      if (embedded === undefined) {
+        const sa = await this.#store.getServiceAccount(p.accessKey);
+        const text = sa?.policy;
+        embedded =
+          text === undefined
+            ? null
+            : [
+                compileStored(this.#cache, `service-account/${p.accessKey}`, text, {
+                  kind: 'serviceAccount',
+                }),
+              ];
+      }
+    }
+    return this.#sets(p, identity ?? [], resource, embedded ?? null);
+  }
+
+  async #loadBucket(bucket: string): Promise<readonly CompiledPolicy[]> {
+    const version = this.#cache.version;
+    const record = await this.#store.getBucketPolicy(bucket);
+    const compiled =
+      record === undefined
+        ? []
+        : [
+            compileStored(this.#cache, `bucket-policy/${bucket}`, record.document, {
+              kind: 'resource',
+              bucket,
+            }),
+          ];
+    this.#cache.fill(this.#cache.buckets, bucket, compiled, version);
+    return compiled;
+  }
+
+  #sets(
+    p: Principal,
+    identity: readonly CompiledPolicy[],
+    resource: readonly CompiledPolicy[],
+    embedded: readonly CompiledPolicy[] | null,
+  ): PrincipalPolicySets {
+    const principal: AuthzPrincipal =
+      p.type === 'anonymous'
+        ? { type: 'anonymous', anonymous: true }
+        : { type: p.type, arn: p.arn ?? this.arns.root(p.account), account: this.arns.accountId(p.account) };
+    const sets: { -readonly [K in keyof PrincipalPolicySets]: PrincipalPolicySets[K] } = { principal };
+    if (p.type === 'root') return sets;
+    if (resource.length > 0) sets.resource = resource;
+    if (p.type === 'anonymous') return sets;
+    sets.identity = identity;
+    if (embedded !== null) sets.serviceAccount = embedded;
+    return sets;
+  }
+}
