@@ -1,24 +1,10 @@
 import type { Server } from 'node:http';
-import type { Credential, CredentialLookup } from '../auth/index.js';
-import { type Principal, TesseraError } from '../core/index.js';
-import { type Authorizer, createS3Server } from '../http/index.js';
+import { AccessControl, createS3Server, TrustedProxies } from '../http/index.js';
+import { IamService, loadMasterKey } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
-import { openEmbeddedStorage } from '../storage/index.js';
+import { openEmbeddedStorage, SqliteIamStore } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
 import type { RootCredentials } from './root-credentials.js';
-
-/** At this stage only root exists: the lookup knows one key. IAM replaces it. */
-export function rootLookup(root: RootCredentials): CredentialLookup {
-  const principal: Principal = { type: 'root', account: '', accessKey: root.accessKey, name: 'root' };
-  const credential: Credential = { accessKey: root.accessKey, secretKey: root.secretKey, principal };
-  return (accessKey) => (accessKey === root.accessKey ? credential : undefined);
-}
-
-/** Root may do everything, never evaluated; everyone else is denied until policies exist. */
-export const rootOnlyAuthorizer: Authorizer = (principal) => {
-  if (principal?.type === 'root') return;
-  throw new TesseraError('AccessDenied');
-};
 
 function logError(message: string, err?: unknown): void {
   const detail = err instanceof Error ? (err.stack ?? err.message) : err === undefined ? '' : String(err);
@@ -27,23 +13,38 @@ function logError(message: string, err?: unknown): void {
   );
 }
 
-/** Wires storage, authentication, authorization and the HTTP pipeline into a server (not yet listening). */
+/**
+ * The composition root: storage, the identity directory, authentication, authorization and the
+ * HTTP pipeline wired into a server (not yet listening).
+ */
 export async function composeServer(
   config: ServerConfig,
   root: RootCredentials,
 ): Promise<{ server: Server; close: () => Promise<void> }> {
   const storage = await openEmbeddedStorage(config.dataDir);
+  const iamStore = SqliteIamStore.forDataDir(config.dataDir);
+  const iam = await IamService.open({
+    store: iamStore,
+    masterKey: loadMasterKey(config.dataDir),
+    root: { accessKey: root.accessKey, secretKey: root.secretKey },
+    defaultAccountId: config.accountId,
+    log: logError,
+  });
+  iam.startChangeFeed();
   const deps: S3Deps = {
     metadata: storage.metadata,
     blobs: storage.blobs,
+    bucketPolicies: iam.bucketPolicies,
     region: config.region,
     account: '',
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
   };
+  const access = new AccessControl({ iam, metadata: storage.metadata, accountId: config.accountId });
   const server = createS3Server({
     deps,
-    lookup: rootLookup(root),
-    authorize: rootOnlyAuthorizer,
+    lookup: iam.lookupCredential,
+    authorize: (req) => access.authorize(req),
+    trustedProxies: new TrustedProxies(config.trustedProxies),
     domains: config.domains,
     log: logError,
     ...(config.logRequests ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
@@ -52,6 +53,8 @@ export async function composeServer(
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      iam.stopChangeFeed();
+      await iam.close();
       await storage.metadata.close();
     },
   };

@@ -10,6 +10,10 @@ export interface ServerConfig {
   domains: string[];
   workers: number;
   logRequests: boolean;
+  /** The default account's id in ARNs ('' gives MinIO-style ARNs: arn:aws:iam:::user/alice). */
+  accountId: string;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed for aws:SourceIp. */
+  trustedProxies: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,6 +36,13 @@ export function parseAddress(address: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
+}
+
 function flag(env: Env, name: string): boolean {
   const v = env[name]?.toLowerCase();
   return v === 'on' || v === 'true' || v === '1' || v === 'yes';
@@ -51,11 +62,10 @@ export function loadServerConfig(
     host,
     port,
     region: envValue(env, 'TESSERA_REGION', 'MINIO_REGION', 'MINIO_SITE_REGION') ?? 'us-east-1',
-    domains: (envValue(env, 'TESSERA_DOMAIN', 'MINIO_DOMAIN') ?? '')
-      .split(',')
-      .map((d) => d.trim().toLowerCase())
-      .filter((d) => d !== ''),
+    domains: list(envValue(env, 'TESSERA_DOMAIN', 'MINIO_DOMAIN')).map((d) => d.toLowerCase()),
     workers,
     logRequests: flag(env, 'TESSERA_LOG_REQUESTS'),
+    accountId: envValue(env, 'TESSERA_ACCOUNT_ID') ?? '',
+    trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
   };
 }

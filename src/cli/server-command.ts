@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { loadMasterKey } from '../iam/index.js';
 import { openEmbeddedStorage, startupRecovery } from '../storage/index.js';
 import { composeServer } from './compose.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
@@ -25,6 +26,8 @@ function announce(config: ServerConfig, root: RootCredentials, port: number): vo
 }
 
 async function recover(config: ServerConfig): Promise<void> {
+  // Created once here, before any worker starts (workers then only read it).
+  loadMasterKey(config.dataDir);
   const storage = await openEmbeddedStorage(config.dataDir);
   const removed = await startupRecovery(storage);
   if (removed > 0)

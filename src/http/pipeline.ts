@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline as streamPipeline } from 'node:stream/promises';
-import { authenticate, type CredentialLookup, type VerifiedRequest } from '../auth/index.js';
-import { newRequestId, type Principal, type TesseraError } from '../core/index.js';
+import type { IamApi } from '../admin/index.js';
+import {
+  type AuthRequest,
+  authenticate,
+  type CredentialLookup,
+  needsBody,
+  type VerifiedRequest,
+} from '../auth/index.js';
+import { ANONYMOUS, newRequestId, type Principal, TesseraError } from '../core/index.js';
 import {
   type Operation,
   routeRequest,
@@ -11,21 +18,26 @@ import {
   type S3Response,
   s3Handlers,
 } from '../s3/index.js';
+import type { AccessOutcome, AccessRequest } from './access-control.js';
 import { renderS3Error, toTesseraError } from './render-error.js';
-import { decodeBody } from './request-body.js';
+import { renderIamError } from './render-iam-error.js';
+import { decodeBody, readSmallBody } from './request-body.js';
+import { requestContext, type TrustedProxies } from './request-context.js';
 import type { EventSink, RequestEvent } from './request-event.js';
 
 /** Decides whether an authenticated principal may perform an operation; throws AccessDenied. */
-export type Authorizer = (
-  principal: Principal,
-  op: Operation,
-  verified: VerifiedRequest,
-) => Promise<void> | void;
+export type Authorizer = (req: AccessRequest) => Promise<AccessOutcome>;
+
+/** Form bodies of IAM/STS calls are small; refuse more. */
+const MAX_FORM_BODY = 1024 * 1024;
 
 export interface PipelineOptions {
   deps: S3Deps;
   lookup: CredentialLookup;
   authorize: Authorizer;
+  /** The AWS IAM Query API (POST / signed for service iam). */
+  iamApi?: IamApi;
+  trustedProxies: TrustedProxies;
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
   onEvent?: EventSink;
@@ -41,6 +53,11 @@ interface RequestState {
   rawQuery: string;
   verified?: VerifiedRequest;
   op?: Operation;
+  /** Errors of POST / (IAM/STS Query API) are rendered in their XML shape. */
+  queryApi: boolean;
+  /** A body authentication had to read in full (signed IAM/STS forms). */
+  body?: Buffer;
+  reason?: string;
   authMs?: number;
   authError?: string;
   decision: 'allow' | 'deny' | 'none';
@@ -76,17 +93,27 @@ export function createPipeline(opts: PipelineOptions) {
       started: performance.now(),
       ...splitUrl(req.url ?? '/'),
       decision: 'none',
+      queryApi: false,
     };
+    state.queryApi = req.method === 'POST' && state.rawPath === '/';
     res.setHeader('x-amz-request-id', state.requestId);
     res.setHeader('server', 'Tessera');
     const bytesReadAtStart = req.socket.bytesRead;
     res.on('close', () => emitEvent(opts, state, req, res, bytesReadAtStart));
     try {
-      const verified = await authenticateStep(opts, req, state, now());
-      const op = routeStep(opts, req, state, verified);
-      await authorizeStep(opts, state, verified, op);
+      const time = now();
+      const verified = await authenticateStep(opts, req, state, time);
+      const op = routeStep(opts, req, state);
+      const context = requestContext(req, verified, time, opts.trustedProxies);
+      if (op.name === 'PostService') {
+        await writeResponse(req, res, await queryApiStep(opts, req, state, verified, context));
+        return;
+      }
+      const outcome = await authorizeStep(opts, req, state, verified, op, context);
       if (expectContinue) res.writeContinue();
-      const response = await handlers[op.name]!(opts.deps, s3RequestOf(req, state, verified, op, now()));
+      const s3req = s3RequestOf(req, state, verified, op, time);
+      s3req.access = outcome.access;
+      const response = await handlers[op.name]!(opts.deps, s3req);
       await writeResponse(req, res, response);
     } catch (e) {
       renderError(opts, req, res, state, e);
@@ -102,16 +129,18 @@ async function authenticateStep(
 ): Promise<VerifiedRequest> {
   const t0 = performance.now();
   try {
-    state.verified = await authenticate(
-      // headersDistinct keeps repeated headers apart, as the canonical request needs them.
-      {
-        method: req.method ?? 'GET',
-        rawPath: state.rawPath,
-        rawQuery: state.rawQuery,
-        headers: req.headersDistinct,
-      },
-      { now: time, lookup: opts.lookup, domains: opts.domains },
-    );
+    // headersDistinct keeps repeated headers apart, as the canonical request needs them.
+    const authReq: AuthRequest = {
+      method: req.method ?? 'GET',
+      rawPath: state.rawPath,
+      rawQuery: state.rawQuery,
+      headers: req.headersDistinct,
+    };
+    if (needsBody(authReq)) {
+      state.body = await readSmallBody(req, MAX_FORM_BODY);
+      authReq.body = state.body;
+    }
+    state.verified = await authenticate(authReq, { now: time, lookup: opts.lookup, domains: opts.domains });
     return state.verified;
   } catch (e) {
     state.authError = (e as TesseraError).code ?? 'InternalError';
@@ -121,13 +150,7 @@ async function authenticateStep(
   }
 }
 
-function routeStep(
-  opts: PipelineOptions,
-  req: IncomingMessage,
-  state: RequestState,
-  verified: VerifiedRequest,
-): Operation {
-  void verified;
+function routeStep(opts: PipelineOptions, req: IncomingMessage, state: RequestState): Operation {
   state.op = routeRequest(
     {
       method: req.method ?? 'GET',
@@ -141,15 +164,50 @@ function routeStep(
   return state.op;
 }
 
+function principalOf(verified: VerifiedRequest): Principal {
+  return (verified.principal as Principal | undefined) ?? ANONYMOUS;
+}
+
 async function authorizeStep(
   opts: PipelineOptions,
+  req: IncomingMessage,
   state: RequestState,
   verified: VerifiedRequest,
   op: Operation,
-): Promise<void> {
+  context: Record<string, string | string[]>,
+): Promise<AccessOutcome> {
   state.decision = 'deny';
-  await opts.authorize(verified.principal as Principal, op, verified);
+  const outcome = await opts.authorize({
+    principal: principalOf(verified),
+    op,
+    headers: req.headers,
+    query: new URLSearchParams(state.rawQuery),
+    context,
+  });
   state.decision = 'allow';
+  state.reason = outcome.decision ? outcome.decision.reason : 'root';
+  return outcome;
+}
+
+/** POST / : the IAM Query API (STS follows), dispatched on the service the request was signed for. */
+async function queryApiStep(
+  opts: PipelineOptions,
+  req: IncomingMessage,
+  state: RequestState,
+  verified: VerifiedRequest,
+  context: Record<string, string | string[]>,
+): Promise<S3Response> {
+  if (verified.kind === 'anonymous') throw new TesseraError('AccessDenied');
+  if (verified.service !== 'iam' || !opts.iamApi) throw new TesseraError('NotImplemented');
+  const body = state.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
+  const answer = await opts.iamApi({
+    principal: principalOf(verified),
+    params: new URLSearchParams(body.toString('utf8')),
+    requestId: state.requestId,
+    context,
+  });
+  state.decision = 'allow';
+  return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
 }
 
 function s3RequestOf(
@@ -218,8 +276,10 @@ function renderError(
     res.end();
     return;
   }
-  const xml = renderS3Error(err, resource, state.requestId);
-  res.setHeader('content-type', 'application/xml');
+  const xml = state.queryApi
+    ? renderIamError(err, state.requestId)
+    : renderS3Error(err, resource, state.requestId);
+  res.setHeader('content-type', state.queryApi ? 'text/xml' : 'application/xml');
   res.setHeader('content-length', Buffer.byteLength(xml));
   res.end(xml);
 }
@@ -246,7 +306,7 @@ function emitEvent(
     requestId: state.requestId,
     api: state.op?.name ?? 'Unknown',
     auth: {},
-    authz: { decision: state.decision },
+    authz: { decision: state.decision, ...(state.reason !== undefined ? { reason: state.reason } : {}) },
     status: res.statusCode,
     bytesIn: req.socket ? req.socket.bytesRead - bytesRead0 : 0,
     bytesOut: Number(res.getHeader('content-length') ?? 0),

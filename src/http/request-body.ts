@@ -17,6 +17,21 @@ function headerNumber(req: IncomingMessage, name: string): number | undefined {
   return Number(v);
 }
 
+/** Reads a small body in full (form posts), refusing more than `limit` bytes. */
+export async function readSmallBody(source: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      source.destroy();
+      throw new TesseraError('MaxMessageLengthExceeded');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** `pipe` does not forward errors: fail the decoding stream when the client goes away mid-body. */
 function failWhenCut(req: IncomingMessage, dest: Readable): void {
   req.on('error', (e) => dest.destroy(e));

@@ -110,6 +110,10 @@ export function accessChecks(op: Operation, input: AccessInput): AccessCheck[] {
     case 'GetBucketTagging':
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':
+    case 'GetBucketPolicy':
+    case 'PutBucketPolicy':
+    case 'DeleteBucketPolicy':
+    case 'GetBucketPolicyStatus':
     case 'ListMultipartUploads':
       return simple(bucketArn(b));
     case 'DeleteObjects':

@@ -10,8 +10,28 @@ export interface S3Deps {
   region: string;
   /** The owning account of buckets created through this server (DESIGN.md §2.10). */
   account: string;
+  /** Bucket (resource) policies, validated and stored by the identity directory. */
+  bucketPolicies: BucketPolicyPort;
   /** Owner shown in listings. */
   owner: { id: string; displayName: string };
+}
+
+/**
+ * Authorization questions a handler asks after the operation itself was allowed: DeleteObjects
+ * checks s3:DeleteObject per key, ListBuckets lists only buckets the principal may use.
+ */
+export interface S3Access {
+  objectAllowed(action: string, bucket: string, key: string): Promise<boolean>;
+  bucketVisible(bucket: string): Promise<boolean>;
+}
+
+/** Where bucket policies live (the IAM directory implements it). */
+export interface BucketPolicyPort {
+  get(bucket: string): Promise<{ document: string } | undefined>;
+  /** Validates (MalformedPolicy with the reason) and stores. */
+  put(account: string, bucket: string, document: string): Promise<void>;
+  /** NoSuchBucketPolicy when there is none. */
+  delete(bucket: string): Promise<void>;
 }
 
 /** An authorized request as a handler sees it: no Authorization header, no secret. */
@@ -30,6 +50,8 @@ export interface S3Request {
   anonymous: boolean;
   requestId: string;
   now: number;
+  /** Undefined for root, who may do everything. */
+  access?: S3Access | undefined;
 }
 
 /** What a handler answers; `http` writes it. */

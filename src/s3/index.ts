@@ -2,7 +2,6 @@ export * from './access.js';
 export * from './checksum-headers.js';
 export * from './context.js';
 export { s3Handlers } from './handlers/index.js';
-export type { KeyCheck } from './handlers/object-delete.js';
 export * from './names.js';
 export * from './operations.js';
 export * from './router.js';

@@ -26,8 +26,6 @@ export interface RouteInput {
 /** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
 const UNBUILT_BUCKET_SUBRESOURCES = [
   'acl',
-  'policy',
-  'policyStatus',
   'lifecycle',
   'cors',
   'encryption',
@@ -135,6 +133,8 @@ function pickBucketOperation(m: string, q: URLSearchParams): OperationName {
   }
   switch (m) {
     case 'GET':
+      if (q.has('policy')) return 'GetBucketPolicy';
+      if (q.has('policyStatus')) return 'GetBucketPolicyStatus';
       if (q.has('location')) return 'GetBucketLocation';
       if (q.has('tagging')) return 'GetBucketTagging';
       if (q.has('uploads')) return 'ListMultipartUploads';
@@ -144,10 +144,12 @@ function pickBucketOperation(m: string, q: URLSearchParams): OperationName {
     case 'HEAD':
       return 'HeadBucket';
     case 'PUT':
+      if (q.has('policy')) return 'PutBucketPolicy';
       if (q.has('tagging')) return 'PutBucketTagging';
       if (q.has('versioning')) return 'NotImplemented';
       return 'CreateBucket';
     case 'DELETE':
+      if (q.has('policy')) return 'DeleteBucketPolicy';
       if (q.has('tagging')) return 'DeleteBucketTagging';
       return 'DeleteBucket';
     case 'POST':

@@ -10,8 +10,12 @@ export async function requireBucket(deps: S3Deps, name: string): Promise<BucketR
   return bucket;
 }
 
-export const listBuckets: S3Handler = async (deps) => {
-  const buckets = await deps.metadata.listBuckets();
+export const listBuckets: S3Handler = async (deps, req) => {
+  let buckets = await deps.metadata.listBuckets();
+  if (req.access) {
+    const visible = await Promise.all(buckets.map((b) => req.access!.bucketVisible(b.name)));
+    buckets = buckets.filter((_, i) => visible[i]);
+  }
   return xmlResponse(
     renderXml('ListAllMyBucketsResult', {
       Owner: { ID: deps.owner.id, DisplayName: deps.owner.displayName },
@@ -49,6 +53,8 @@ export const headBucket: S3Handler = async (deps, req) => {
 
 export const deleteBucket: S3Handler = async (deps, req) => {
   await deps.metadata.deleteBucket(req.op.bucket!);
+  // The policy goes with the bucket: a new bucket of the same name starts without one.
+  await deps.bucketPolicies.delete(req.op.bucket!).catch(() => {});
   return emptyResponse(204);
 };
 

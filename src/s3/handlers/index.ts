@@ -2,6 +2,12 @@ import { TesseraError } from '../../core/index.js';
 import type { S3Handler } from '../context.js';
 import type { OperationName } from '../operations.js';
 import {
+  deleteBucketPolicy,
+  getBucketPolicy,
+  getBucketPolicyStatus,
+  putBucketPolicy,
+} from './bucket-policy.js';
+import {
   createBucket,
   deleteBucket,
   getBucketLocation,
@@ -14,7 +20,7 @@ import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy
 import { completeMultipartUpload } from './multipart-complete.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { copyObject } from './object-copy.js';
-import { deleteObject, deleteObjects, type KeyCheck } from './object-delete.js';
+import { deleteObject, deleteObjects } from './object-delete.js';
 import { getObject, headObject } from './object-read.js';
 import { putObject } from './object-write.js';
 import {
@@ -30,8 +36,8 @@ const notImplemented: S3Handler = async () => {
   throw new TesseraError('NotImplemented');
 };
 
-/** Every routed operation's handler. `checkDeleteKey` authorizes each key of DeleteObjects. */
-export function s3Handlers(checkDeleteKey?: KeyCheck): Record<OperationName, S3Handler> {
+/** Every routed operation's handler. */
+export function s3Handlers(): Record<OperationName, S3Handler> {
   return {
     ListBuckets: listBuckets,
     PostService: notImplemented,
@@ -43,10 +49,14 @@ export function s3Handlers(checkDeleteKey?: KeyCheck): Record<OperationName, S3H
     GetBucketTagging: getBucketTagging,
     PutBucketTagging: putBucketTagging,
     DeleteBucketTagging: deleteBucketTagging,
+    GetBucketPolicy: getBucketPolicy,
+    PutBucketPolicy: putBucketPolicy,
+    DeleteBucketPolicy: deleteBucketPolicy,
+    GetBucketPolicyStatus: getBucketPolicyStatus,
     ListObjects: listObjectsV1,
     ListObjectsV2: listObjectsV2,
     ListMultipartUploads: listMultipartUploads,
-    DeleteObjects: deleteObjects(checkDeleteKey),
+    DeleteObjects: deleteObjects,
     PutObject: putObject,
     CopyObject: copyObject,
     GetObject: getObject,

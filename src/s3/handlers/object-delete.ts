@@ -19,32 +19,30 @@ export const deleteObject: S3Handler = async (deps, req) => {
 /** "The request can contain a list of up to 1,000 keys that you want to delete." */
 const MAX_DELETE_KEYS = 1000;
 
-/** A per-key check run before each delete (authorization plugs in here). */
-export type KeyCheck = (key: string) => Promise<void> | void;
-
-export function deleteObjects(checkKey?: KeyCheck): S3Handler {
-  return async (deps, req) => {
-    const bucket = req.op.bucket!;
-    const doc = parseXml(await readXmlBody(req), 'Delete');
-    const quiet = xmlText(doc['Quiet'])?.trim().toLowerCase() === 'true';
-    const objects = xmlList(doc['Object']);
-    if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new TesseraError('MalformedXML');
-    await requireBucket(deps, bucket);
-    const deleted: { Key: string }[] = [];
-    const errors: { Key: string; Code: string; Message: string }[] = [];
-    for (const o of objects) {
-      const key = xmlText((o as Record<string, unknown>)['Key']);
-      if (key === undefined) throw new TesseraError('MalformedXML');
-      try {
-        assertObjectKey(key);
-        await checkKey?.(key);
-        await removeObject(deps, bucket, key);
-        deleted.push({ Key: key });
-      } catch (e) {
-        if (!(e instanceof TesseraError)) throw e;
-        errors.push({ Key: key, Code: e.code, Message: e.message });
+/** DeleteObjects: s3:DeleteObject is checked per key; a denied key is reported as AccessDenied. */
+export const deleteObjects: S3Handler = async (deps, req) => {
+  const bucket = req.op.bucket!;
+  const doc = parseXml(await readXmlBody(req), 'Delete');
+  const quiet = xmlText(doc['Quiet'])?.trim().toLowerCase() === 'true';
+  const objects = xmlList(doc['Object']);
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new TesseraError('MalformedXML');
+  await requireBucket(deps, bucket);
+  const deleted: { Key: string }[] = [];
+  const errors: { Key: string; Code: string; Message: string }[] = [];
+  for (const o of objects) {
+    const key = xmlText((o as Record<string, unknown>)['Key']);
+    if (key === undefined) throw new TesseraError('MalformedXML');
+    try {
+      assertObjectKey(key);
+      if (req.access && !(await req.access.objectAllowed('s3:DeleteObject', bucket, key))) {
+        throw new TesseraError('AccessDenied');
       }
+      await removeObject(deps, bucket, key);
+      deleted.push({ Key: key });
+    } catch (e) {
+      if (!(e instanceof TesseraError)) throw e;
+      errors.push({ Key: key, Code: e.code, Message: e.message });
     }
-    return xmlResponse(renderXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors }));
-  };
-}
+  }
+  return xmlResponse(renderXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors }));
+};

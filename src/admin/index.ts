@@ -1,0 +1,1 @@
+export type { IamApi, IamApiRequest, IamApiResponse } from './types.js';
