@@ -25,8 +25,8 @@ export interface AccessRequest {
   op: Operation;
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
-  /** Global and per-request condition keys (request-context.ts). */
-  context: Record<string, string | string[]>;
+  /** Global and per-request condition keys (request-context.ts), built on demand. */
+  context: () => Record<string, string | string[]>;
 }
 
 /** The outcome of the authorization stage, for the handler and the request event. */
@@ -55,7 +55,7 @@ export class AccessControl {
     if (req.principal.type === 'root') return {};
     if (req.op.name === 'NotImplemented' && req.principal.type === 'anonymous')
       throw new TesseraError('AccessDenied');
-    const base = { ...principalContext(req.principal, this.o.accountId), ...req.context };
+    const base = { ...principalContext(req.principal, this.o.accountId), ...req.context() };
     let last: Decision | undefined;
     for (const check of accessChecks(req.op, req)) {
       last = await this.decide(req.principal, check, base);
@@ -94,6 +94,7 @@ export class AccessControl {
       (await this.decide(principal, { action, resource, context: {} }, base)).allowed;
     return {
       objectAllowed: (action, bucket, key) => allowed(action, objectArn(bucket, key)),
+      bucketAllowed: (action, bucket) => allowed(action, bucketArn(bucket)),
       bucketVisible: async (bucket) => {
         // "Listing only buckets the principal may access in some way" (as MinIO does).
         for (const action of ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads']) {

@@ -8,7 +8,7 @@ import {
   needsBody,
   type VerifiedRequest,
 } from '../auth/index.js';
-import { ANONYMOUS, newRequestId, type Principal, TesseraError } from '../core/index.js';
+import { ANONYMOUS, isTesseraError, newRequestId, type Principal, TesseraError } from '../core/index.js';
 import {
   type Operation,
   routeRequest,
@@ -104,7 +104,8 @@ export function createPipeline(opts: PipelineOptions) {
       const time = now();
       const verified = await authenticateStep(opts, req, state, time);
       const op = routeStep(opts, req, state);
-      const context = requestContext(req, verified, time, opts.trustedProxies);
+      // Built only when a policy will be evaluated (root never is).
+      const context = () => requestContext(req, verified, time, opts.trustedProxies);
       if (op.name === 'PostService') {
         await writeResponse(req, res, await queryApiStep(opts, req, state, verified, context));
         return;
@@ -113,7 +114,9 @@ export function createPipeline(opts: PipelineOptions) {
       if (expectContinue) res.writeContinue();
       const s3req = s3RequestOf(req, state, verified, op, time);
       s3req.access = outcome.access;
-      const response = await handlers[op.name]!(opts.deps, s3req);
+      const response = await handlers[op.name]!(opts.deps, s3req).catch((e: unknown) =>
+        hideMissingKey(e, s3req),
+      );
       await writeResponse(req, res, response);
     } catch (e) {
       renderError(opts, req, res, state, e);
@@ -164,6 +167,18 @@ function routeStep(opts: PipelineOptions, req: IncomingMessage, state: RequestSt
   return state.op;
 }
 
+/**
+ * "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403
+ * (access denied)" for a key that does not exist: existence is not revealed to such callers.
+ */
+async function hideMissingKey(e: unknown, req: S3Request): Promise<never> {
+  if (isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
+    if (!(await req.access.bucketAllowed('s3:ListBucket', req.op.bucket)))
+      throw new TesseraError('AccessDenied');
+  }
+  throw e;
+}
+
 function principalOf(verified: VerifiedRequest): Principal {
   return (verified.principal as Principal | undefined) ?? ANONYMOUS;
 }
@@ -174,7 +189,7 @@ async function authorizeStep(
   state: RequestState,
   verified: VerifiedRequest,
   op: Operation,
-  context: Record<string, string | string[]>,
+  context: () => Record<string, string | string[]>,
 ): Promise<AccessOutcome> {
   state.decision = 'deny';
   const outcome = await opts.authorize({
@@ -195,7 +210,7 @@ async function queryApiStep(
   req: IncomingMessage,
   state: RequestState,
   verified: VerifiedRequest,
-  context: Record<string, string | string[]>,
+  context: () => Record<string, string | string[]>,
 ): Promise<S3Response> {
   if (verified.kind === 'anonymous') throw new TesseraError('AccessDenied');
   if (verified.service !== 'iam' || !opts.iamApi) throw new TesseraError('NotImplemented');
@@ -204,7 +219,7 @@ async function queryApiStep(
     principal: principalOf(verified),
     params: new URLSearchParams(body.toString('utf8')),
     requestId: state.requestId,
-    context,
+    context: context(),
   });
   state.decision = 'allow';
   return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };

@@ -22,6 +22,7 @@ export interface S3Deps {
  */
 export interface S3Access {
   objectAllowed(action: string, bucket: string, key: string): Promise<boolean>;
+  bucketAllowed(action: string, bucket: string): Promise<boolean>;
   bucketVisible(bucket: string): Promise<boolean>;
 }
 

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { accessChecks } from './access.js';
+import { routeRequest } from './router.js';
+
+function checks(method: string, url: string, headers: Record<string, string> = {}) {
+  const q = url.indexOf('?');
+  const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+  const op = routeRequest(
+    {
+      method,
+      rawPath: q < 0 ? url : url.slice(0, q),
+      query,
+      host: 'localhost',
+      copySource: 'x-amz-copy-source' in headers,
+    },
+    [],
+  );
+  return accessChecks(op, { headers, query }).map((c) => ({
+    action: c.action,
+    resource: c.resource,
+    context: c.context,
+    tags: c.existingTagsOf !== undefined,
+  }));
+}
+
+describe('accessChecks (the operations table for authorization)', () => {
+  it('HeadObject and GetObject need s3:GetObject and see the existing tags', () => {
+    expect(checks('HEAD', '/bkt/a/b')).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::bkt/a/b', context: {}, tags: true },
+    ]);
+    expect(checks('GET', '/bkt/a/b')[0]!.action).toBe('s3:GetObject');
+  });
+
+  it('HeadBucket and listings need s3:ListBucket, listings with s3:prefix, s3:delimiter and s3:max-keys', () => {
+    expect(checks('HEAD', '/bkt')).toEqual([
+      { action: 's3:ListBucket', resource: 'arn:aws:s3:::bkt', context: {}, tags: false },
+    ]);
+    expect(checks('GET', '/bkt?list-type=2&prefix=home%2Falice%2F&delimiter=%2F&max-keys=5')[0]).toEqual({
+      action: 's3:ListBucket',
+      resource: 'arn:aws:s3:::bkt',
+      context: { 's3:prefix': 'home/alice/', 's3:delimiter': '/', 's3:max-keys': '5' },
+      tags: false,
+    });
+  });
+
+  it('CopyObject reads the source and writes the target with its condition keys', () => {
+    const c = checks('PUT', '/dst/k', {
+      'x-amz-copy-source': '/src/a%20b?versionId=null',
+      'x-amz-metadata-directive': 'REPLACE',
+    });
+    expect(c.map((x) => [x.action, x.resource])).toEqual([
+      ['s3:GetObject', 'arn:aws:s3:::src/a b'],
+      ['s3:PutObject', 'arn:aws:s3:::dst/k'],
+    ]);
+    expect(c[0]!.context).toEqual({ 's3:versionid': 'null' });
+    expect(c[1]!.context).toEqual({
+      's3:x-amz-copy-source': 'src/a b',
+      's3:x-amz-metadata-directive': 'REPLACE',
+    });
+  });
+
+  it('PutObject with x-amz-tagging also needs s3:PutObjectTagging and supplies s3:RequestObjectTag', () => {
+    const c = checks('PUT', '/bkt/k', { 'x-amz-tagging': 'team=ml&tier=gold', 'x-amz-acl': 'private' });
+    expect(c.map((x) => x.action)).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
+    expect(c[0]!.context).toEqual({
+      's3:x-amz-acl': 'private',
+      's3:RequestObjectTag/team': 'ml',
+      's3:RequestObjectTag/tier': 'gold',
+      's3:RequestObjectTagKeys': ['team', 'tier'],
+    });
+  });
+
+  it('maps multipart, tagging, bucket and service operations to their own actions', () => {
+    const one = (m: string, u: string) => checks(m, u).map((c) => `${c.action} ${c.resource}`);
+    expect(one('GET', '/')).toEqual(['s3:ListAllMyBuckets arn:aws:s3:::*']);
+    expect(one('POST', '/bkt/k?uploads')).toEqual(['s3:PutObject arn:aws:s3:::bkt/k']);
+    expect(one('PUT', '/bkt/k?partNumber=1&uploadId=u')).toEqual(['s3:PutObject arn:aws:s3:::bkt/k']);
+    expect(one('DELETE', '/bkt/k?uploadId=u')).toEqual(['s3:AbortMultipartUpload arn:aws:s3:::bkt/k']);
+    expect(one('GET', '/bkt/k?uploadId=u')).toEqual(['s3:ListMultipartUploadParts arn:aws:s3:::bkt/k']);
+    expect(one('GET', '/bkt?uploads')).toEqual(['s3:ListBucketMultipartUploads arn:aws:s3:::bkt']);
+    expect(one('DELETE', '/bkt/k?tagging')).toEqual(['s3:DeleteObjectTagging arn:aws:s3:::bkt/k']);
+    expect(one('PUT', '/bkt?policy')).toEqual(['s3:PutBucketPolicy arn:aws:s3:::bkt']);
+    expect(one('DELETE', '/bkt?tagging')).toEqual(['s3:PutBucketTagging arn:aws:s3:::bkt']);
+    // DeleteObjects is authorized per key by its handler.
+    expect(one('POST', '/bkt?delete')).toEqual([]);
+  });
+});
