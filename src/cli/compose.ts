@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createIamApi } from '../admin/index.js';
 import { AccessControl, createS3Server, TrustedProxies } from '../http/index.js';
 import { IamService, loadMasterKey } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
@@ -44,6 +45,7 @@ export async function composeServer(
     deps,
     lookup: iam.lookupCredential,
     authorize: (req) => access.authorize(req),
+    iamApi: createIamApi(iam, { accountId: config.accountId }),
     trustedProxies: new TrustedProxies(config.trustedProxies),
     domains: config.domains,
     log: logError,

@@ -136,6 +136,10 @@ export const errorCatalog = {
     message: 'The request was rejected because an invalid or out-of-range value was supplied.',
   },
   InvalidAction: { status: 400, message: 'The action or operation requested is invalid.' },
+  ValidationError: {
+    status: 400,
+    message: 'A required parameter is missing or a parameter does not satisfy its constraints.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

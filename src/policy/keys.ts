@@ -125,6 +125,11 @@ export const actionKeys: Readonly<Record<string, readonly string[]>> = {
   'sts:AssumeRoleWithCustomToken': ['sts:DurationSeconds'],
   'admin:CreateServiceAccount': ['svc:DurationSeconds'],
   'admin:UpdateServiceAccount': ['svc:DurationSeconds'],
+  'iam:AttachUserPolicy': ['iam:PolicyARN'],
+  'iam:DetachUserPolicy': ['iam:PolicyARN'],
+  'iam:AttachGroupPolicy': ['iam:PolicyARN'],
+  'iam:DetachGroupPolicy': ['iam:PolicyARN'],
+  'iam:TagUser': ['aws:RequestTag/<key>', 'aws:TagKeys'],
 };
 
 const otherKeys = [

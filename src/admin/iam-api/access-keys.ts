@@ -1,0 +1,145 @@
+import { TesseraError, type XmlNode } from '../../core/index.js';
+import type { IamServiceAccount, ServiceAccountParent } from '../../iam/index.js';
+import { type Call, type Handler, type Subject, subjectArn, subjectOf } from './call.js';
+import { pageRequest, paginate, truncation } from './paging.js';
+import { isoDate, members } from './xml.js';
+
+/**
+ * AWS access keys of a user = that user's service accounts (docs/iam.md "IAM Query API"); for
+ * the account root (no UserName, signed as root) = root's service accounts.
+ * Status: enabled ↔ Active, disabled ↔ Inactive, past its expiry → Expired.
+ */
+function statusOf(sa: IamServiceAccount, now: number): 'Active' | 'Inactive' | 'Expired' {
+  if (sa.expiresAt !== undefined && now >= sa.expiresAt) return 'Expired';
+  return sa.status === 'enabled' ? 'Active' : 'Inactive';
+}
+
+/** The subject with the stored spelling of the user's name (NoSuchEntity when missing). */
+async function resolve(call: Call, s: Subject): Promise<{ subject: Subject; parent: ServiceAccountParent }> {
+  if (s.type === 'root') return { subject: s, parent: { type: 'root' } };
+  const user = await call.iam.users.get(call.account, s.name);
+  return { subject: { type: 'user', name: user.name }, parent: { type: 'user', name: user.name } };
+}
+
+function owns(sa: IamServiceAccount, parent: ServiceAccountParent): boolean {
+  if (sa.parent.type !== parent.type) return false;
+  return sa.parent.type === 'root' || (parent.type === 'user' && sa.parent.name === parent.name);
+}
+
+/** The key, if it belongs to the subject; NoSuchEntity otherwise (never says whose it is). */
+async function ownedKey(call: Call, parent: ServiceAccountParent, id: string): Promise<IamServiceAccount> {
+  const sa = await call.iam.serviceAccounts.get(call.account, id);
+  if (!owns(sa, parent)) {
+    throw new TesseraError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
+  }
+  return sa;
+}
+
+function userNameXml(s: Subject): { UserName?: string } {
+  return s.type === 'user' ? { UserName: s.name } : {};
+}
+
+const createAccessKey: Handler = async (call) => {
+  const wanted = subjectOf(call);
+  await call.authorize({
+    action: 'iam:CreateAccessKey',
+    resource: subjectArn(call, wanted),
+    admin: ['admin:CreateServiceAccount'],
+  });
+  const { subject, parent } = await resolve(call, wanted);
+  const sa = await call.iam.serviceAccounts.create(call.account, { parent });
+  return {
+    AccessKey: {
+      ...userNameXml(subject),
+      AccessKeyId: sa.accessKey,
+      Status: statusOf(sa, Date.now()),
+      SecretAccessKey: sa.secretKey,
+      CreateDate: isoDate(sa.createdAt),
+    },
+  };
+};
+
+const updateAccessKey: Handler = async (call) => {
+  const p = call.params;
+  const id = p.required('AccessKeyId');
+  const status = p.requiredOneOf('Status', ['Active', 'Inactive'] as const);
+  const wanted = subjectOf(call);
+  await call.authorize({
+    action: 'iam:UpdateAccessKey',
+    resource: subjectArn(call, wanted),
+    admin: ['admin:UpdateServiceAccount'],
+  });
+  const { parent } = await resolve(call, wanted);
+  await ownedKey(call, parent, id);
+  await call.iam.serviceAccounts.update(call.account, id, {
+    status: status === 'Active' ? 'enabled' : 'disabled',
+  });
+  return undefined;
+};
+
+const deleteAccessKey: Handler = async (call) => {
+  const id = call.params.required('AccessKeyId');
+  const wanted = subjectOf(call);
+  await call.authorize({
+    action: 'iam:DeleteAccessKey',
+    resource: subjectArn(call, wanted),
+    admin: ['admin:RemoveServiceAccount'],
+  });
+  const { parent } = await resolve(call, wanted);
+  await ownedKey(call, parent, id);
+  await call.iam.serviceAccounts.delete(call.account, id);
+  return undefined;
+};
+
+const listAccessKeys: Handler = async (call) => {
+  const wanted = subjectOf(call);
+  const req = pageRequest(call.params);
+  await call.authorize({
+    action: 'iam:ListAccessKeys',
+    resource: subjectArn(call, wanted),
+    admin: ['admin:ListServiceAccounts'],
+  });
+  const { subject, parent } = await resolve(call, wanted);
+  const keys = await call.iam.serviceAccounts.list(call.account, parent);
+  const page = paginate(keys, (k) => k.accessKey, req);
+  const now = Date.now();
+  const rows = page.items.map((k) => ({
+    ...userNameXml(subject),
+    AccessKeyId: k.accessKey,
+    Status: statusOf(k, now),
+    CreateDate: isoDate(k.createdAt),
+  }));
+  return { AccessKeyMetadata: members(rows), ...truncation(page) };
+};
+
+/**
+ * GetAccessKeyLastUsed: Tessera does not record when a key was last used, so it answers as AWS
+ * does for a key never used: ServiceName and Region `N/A`, no LastUsedDate.
+ */
+const getAccessKeyLastUsed: Handler = async (call): Promise<XmlNode> => {
+  const id = call.params.required('AccessKeyId');
+  const sa = await call.iam.serviceAccounts.get(call.account, id).catch(() => undefined);
+  const owner: Subject | undefined =
+    sa === undefined ? undefined : sa.parent.type === 'root' ? { type: 'root' } : sa.parent;
+  await call.authorize({
+    action: 'iam:GetAccessKeyLastUsed',
+    resource: owner === undefined ? userArnAny(call) : subjectArn(call, owner),
+    admin: ['admin:ListServiceAccounts'],
+  });
+  if (owner === undefined) {
+    throw new TesseraError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
+  }
+  return { ...userNameXml(owner), AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
+};
+
+function userArnAny(call: Call): string {
+  return call.iam.arns.user(call.account, '*');
+}
+
+export const accessKeyHandlers: Record<string, Handler> = {
+  CreateAccessKey: createAccessKey,
+  UpdateAccessKey: updateAccessKey,
+  DeleteAccessKey: deleteAccessKey,
+  ListAccessKeys: listAccessKeys,
+  GetAccessKeyLastUsed: getAccessKeyLastUsed,
+};

@@ -1,0 +1,78 @@
+import { TesseraError } from '../../core/index.js';
+import type { IamService } from '../../iam/index.js';
+import type { IamApi, IamApiRequest, IamApiResponse } from '../types.js';
+import { accessKeyHandlers } from './access-keys.js';
+import { attachmentHandlers } from './attachments.js';
+import { checkAccess } from './authz.js';
+import type { Call, Handler } from './call.js';
+import { groupHandlers } from './groups.js';
+import { inlineHandlers } from './inline.js';
+import { Params } from './params.js';
+import { policyHandlers } from './policies.js';
+import { policyVersionHandlers } from './policy-versions.js';
+import { simulateHandlers } from './simulate.js';
+import { userHandlers } from './users.js';
+import { renderResponse } from './xml.js';
+
+/** The IAM Query API version every request names. */
+export const IAM_VERSION = '2010-05-08';
+
+/** Every supported Action → its handler. */
+const handlers: Readonly<Record<string, Handler>> = Object.freeze({
+  ...userHandlers,
+  ...accessKeyHandlers,
+  ...groupHandlers,
+  ...policyHandlers,
+  ...policyVersionHandlers,
+  ...attachmentHandlers,
+  ...inlineHandlers,
+  ...simulateHandlers,
+});
+
+/** The supported Action names, sorted. */
+export const iamApiActions: readonly string[] = Object.keys(handlers).sort();
+
+export interface IamApiOptions {
+  /**
+   * The default account's id as ARNs and aws:PrincipalAccount show it; defaults to the IAM
+   * service's (`iam.arns.defaultAccountId`).
+   */
+  accountId?: string;
+}
+
+/**
+ * The AWS IAM Query API (version 2010-05-08) over the identity directory. The http pipeline
+ * authenticates the request (SigV4, scope service `iam`), parses the form body and calls the API
+ * with the principal; the API authorizes the action itself and answers with AWS's XML document,
+ * or throws TesseraError (render it with `renderIamError`).
+ * @example
+ * const api = createIamApi(iam, { accountId: '123456789012' });
+ * const res = await api({ principal, params: new URLSearchParams(body), requestId, context });
+ */
+export function createIamApi(iam: IamService, opts: IamApiOptions = {}): IamApi {
+  const accountIdOf = (account: string) =>
+    account === '' && opts.accountId !== undefined ? opts.accountId : iam.arns.accountId(account);
+  return async (req: IamApiRequest): Promise<IamApiResponse> => {
+    const action = req.params.get('Action') ?? '';
+    const version = req.params.get('Version');
+    const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
+    if (handler === undefined || (version !== null && version !== IAM_VERSION)) {
+      throw new TesseraError(
+        'InvalidAction',
+        `Could not find operation ${action.slice(0, 100)} for version ${(version ?? 'NO_VERSION_SPECIFIED').slice(0, 40)}`,
+      );
+    }
+    const env = { iam, accountId: accountIdOf(req.principal.account), context: req.context };
+    const call: Call = {
+      iam,
+      account: req.principal.account,
+      principal: req.principal,
+      params: new Params(req.params),
+      authorize: async (check) => {
+        await checkAccess(env, req.principal, check);
+      },
+    };
+    const result = await handler(call);
+    return { status: 200, body: renderResponse(action, result, req.requestId) };
+  };
+}

@@ -1,0 +1,86 @@
+import { type EntityKind, GROUP, USER } from './attachments.js';
+import type { Handler } from './call.js';
+import { pageRequest, paginate, truncation } from './paging.js';
+import { encodeDocument, members } from './xml.js';
+
+/**
+ * Inline policies of users and groups. MinIO has no inline policies; writing one is like
+ * attaching a policy (admin:AttachUserOrGroupPolicy / admin:UpdatePolicyAssociation), reading
+ * one like reading the entity (admin:GetUser / admin:GetGroup).
+ */
+const WRITE_ADMIN = ['admin:AttachUserOrGroupPolicy', 'admin:UpdatePolicyAssociation'];
+
+function put(k: EntityKind): Handler {
+  return async (call) => {
+    const p = call.params;
+    const entity = p.required(k.param);
+    const name = p.required('PolicyName');
+    const document = p.required('PolicyDocument');
+    await call.authorize({
+      action: `iam:Put${k.word}Policy`,
+      resource: k.arn(call, entity),
+      admin: WRITE_ADMIN,
+    });
+    await call.iam.policies.putInline(call.account, k.kind, entity, name, document);
+    return undefined;
+  };
+}
+
+function get(k: EntityKind): Handler {
+  return async (call) => {
+    const p = call.params;
+    const entity = p.required(k.param);
+    const name = p.required('PolicyName');
+    await call.authorize({
+      action: `iam:Get${k.word}Policy`,
+      resource: k.arn(call, entity),
+      admin: [k.readAdmin],
+    });
+    const document = await call.iam.policies.getInline(call.account, k.kind, entity, name);
+    const stored = (await call.iam.policies.listInline(call.account, k.kind, entity)).find(
+      (r) => r.name.toLowerCase() === name.toLowerCase(),
+    );
+    return { [k.param]: entity, PolicyName: stored?.name ?? name, PolicyDocument: encodeDocument(document) };
+  };
+}
+
+function remove(k: EntityKind): Handler {
+  return async (call) => {
+    const p = call.params;
+    const entity = p.required(k.param);
+    const name = p.required('PolicyName');
+    await call.authorize({
+      action: `iam:Delete${k.word}Policy`,
+      resource: k.arn(call, entity),
+      admin: WRITE_ADMIN,
+    });
+    await call.iam.policies.deleteInline(call.account, k.kind, entity, name);
+    return undefined;
+  };
+}
+
+function list(k: EntityKind): Handler {
+  return async (call) => {
+    const entity = call.params.required(k.param);
+    const req = pageRequest(call.params);
+    await call.authorize({
+      action: `iam:List${k.word}Policies`,
+      resource: k.arn(call, entity),
+      admin: [k.readAdmin],
+    });
+    const names = (await call.iam.policies.listInline(call.account, k.kind, entity)).map((r) => r.name);
+    const page = paginate(names, (n) => n, req);
+    return { PolicyNames: members(page.items), ...truncation(page) };
+  };
+}
+
+export const inlineHandlers: Record<string, Handler> = {
+  PutUserPolicy: put(USER),
+  GetUserPolicy: get(USER),
+  DeleteUserPolicy: remove(USER),
+  ListUserPolicies: list(USER),
+  PutGroupPolicy: put(GROUP),
+  GetGroupPolicy: get(GROUP),
+  DeleteGroupPolicy: remove(GROUP),
+  ListGroupPolicies: list(GROUP),
+};
