@@ -172,7 +172,8 @@ function routeStep(opts: PipelineOptions, req: IncomingMessage, state: RequestSt
  * (access denied)" for a key that does not exist: existence is not revealed to such callers.
  */
 async function hideMissingKey(e: unknown, req: S3Request): Promise<never> {
-  if (isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
+  const read = req.op.name === 'GetObject' || req.op.name === 'HeadObject';
+  if (read && isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
     if (!(await req.access.bucketAllowed('s3:ListBucket', req.op.bucket)))
       throw new TesseraError('AccessDenied');
   }
