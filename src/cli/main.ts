@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdminCommands } from './admin/index.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -15,6 +16,7 @@ program
   .action(serverCommand);
 
 registerPolicyCommands(program);
+registerAdminCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,19 +1,22 @@
 import { TesseraError, type XmlNode } from '../../core/index.js';
 import type { IamServiceAccount, ServiceAccountParent } from '../../iam/index.js';
+import {
+  createExtras,
+  extraXml,
+  keyInfoXml,
+  keyStatus as statusOf,
+  updateExtras,
+} from './access-key-extras.js';
 import { type Call, type Handler, type Subject, subjectArn, subjectOf } from './call.js';
 import { pageRequest, paginate, truncation } from './paging.js';
 import { isoDate, members } from './xml.js';
 
 /**
  * AWS access keys of a user = that user's service accounts (docs/iam.md "IAM Query API"); for
- * the account root (no UserName, signed as root) = root's service accounts.
- * Status: enabled ↔ Active, disabled ↔ Inactive, past its expiry → Expired.
+ * the account root (no UserName, signed as root) = root's service accounts. Tessera extensions:
+ * the service-account fields as extra parameters and elements (access-key-extras.ts), and
+ * GetAccessKeyInfo.
  */
-function statusOf(sa: IamServiceAccount, now: number): 'Active' | 'Inactive' | 'Expired' {
-  if (sa.expiresAt !== undefined && now >= sa.expiresAt) return 'Expired';
-  return sa.status === 'enabled' ? 'Active' : 'Inactive';
-}
-
 /** The subject with the stored spelling of the user's name (NoSuchEntity when missing). */
 async function resolve(call: Call, s: Subject): Promise<{ subject: Subject; parent: ServiceAccountParent }> {
   if (s.type === 'root') return { subject: s, parent: { type: 'root' } };
@@ -46,8 +49,9 @@ const createAccessKey: Handler = async (call) => {
     resource: subjectArn(call, wanted),
     admin: ['admin:CreateServiceAccount'],
   });
+  const extras = createExtras(call.params);
   const { subject, parent } = await resolve(call, wanted);
-  const sa = await call.iam.serviceAccounts.create(call.account, { parent });
+  const sa = await call.iam.serviceAccounts.create(call.account, { ...extras, parent });
   return {
     AccessKey: {
       ...userNameXml(subject),
@@ -55,6 +59,7 @@ const createAccessKey: Handler = async (call) => {
       Status: statusOf(sa, Date.now()),
       SecretAccessKey: sa.secretKey,
       CreateDate: isoDate(sa.createdAt),
+      ...extraXml(sa),
     },
   };
 };
@@ -62,7 +67,12 @@ const createAccessKey: Handler = async (call) => {
 const updateAccessKey: Handler = async (call) => {
   const p = call.params;
   const id = p.required('AccessKeyId');
-  const status = p.requiredOneOf('Status', ['Active', 'Inactive'] as const);
+  const extras = updateExtras(p);
+  // AWS requires Status; Tessera lets an update of the extension fields leave it out.
+  const status =
+    Object.keys(extras).length === 0
+      ? p.requiredOneOf('Status', ['Active', 'Inactive'] as const)
+      : p.oneOf('Status', ['Active', 'Inactive'] as const);
   const wanted = subjectOf(call);
   await call.authorize({
     action: 'iam:UpdateAccessKey',
@@ -72,7 +82,8 @@ const updateAccessKey: Handler = async (call) => {
   const { parent } = await resolve(call, wanted);
   await ownedKey(call, parent, id);
   await call.iam.serviceAccounts.update(call.account, id, {
-    status: status === 'Active' ? 'enabled' : 'disabled',
+    ...extras,
+    ...(status === undefined ? {} : { status: status === 'Active' ? 'enabled' : 'disabled' }),
   });
   return undefined;
 };
@@ -108,6 +119,7 @@ const listAccessKeys: Handler = async (call) => {
     AccessKeyId: k.accessKey,
     Status: statusOf(k, now),
     CreateDate: isoDate(k.createdAt),
+    ...extraXml(k),
   }));
   return { AccessKeyMetadata: members(rows), ...truncation(page) };
 };
@@ -132,6 +144,35 @@ const getAccessKeyLastUsed: Handler = async (call): Promise<XmlNode> => {
   return { ...userNameXml(owner), AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
 };
 
+/** The key and its owner, or undefined when the key is missing (in this account). */
+async function keyOwner(
+  call: Call,
+  id: string,
+): Promise<{ sa: IamServiceAccount; owner: Subject } | undefined> {
+  const sa = await call.iam.serviceAccounts.get(call.account, id).catch(() => undefined);
+  if (sa === undefined) return undefined;
+  return { sa, owner: sa.parent.type === 'root' ? { type: 'root' } : sa.parent };
+}
+
+/**
+ * GetAccessKeyInfo (Tessera extension): one key's owner, status, name, description, expiry and
+ * embedded policy (URL-encoded), never its secret. Authorized as ListAccessKeys on the owner;
+ * authorization comes before "no such key", so a denied caller learns nothing.
+ */
+const getAccessKeyInfo: Handler = async (call): Promise<XmlNode> => {
+  const id = call.params.required('AccessKeyId');
+  const found = await keyOwner(call, id);
+  await call.authorize({
+    action: 'iam:ListAccessKeys',
+    resource: found === undefined ? userArnAny(call) : subjectArn(call, found.owner),
+    admin: ['admin:ListServiceAccounts'],
+  });
+  if (found === undefined) {
+    throw new TesseraError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
+  }
+  return keyInfoXml(found.sa, subjectArn(call, found.owner), Date.now());
+};
+
 function userArnAny(call: Call): string {
   return call.iam.arns.user(call.account, '*');
 }
@@ -142,4 +183,5 @@ export const accessKeyHandlers: Record<string, Handler> = {
   DeleteAccessKey: deleteAccessKey,
   ListAccessKeys: listAccessKeys,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
+  GetAccessKeyInfo: getAccessKeyInfo,
 };

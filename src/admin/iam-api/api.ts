@@ -7,6 +7,7 @@ import { checkAccess } from './authz.js';
 import type { Call, Handler } from './call.js';
 import { groupHandlers } from './groups.js';
 import { inlineHandlers } from './inline.js';
+import { loginProfileHandlers } from './login-profiles.js';
 import { Params } from './params.js';
 import { policyHandlers } from './policies.js';
 import { policyVersionHandlers } from './policy-versions.js';
@@ -20,6 +21,7 @@ export const IAM_VERSION = '2010-05-08';
 /** Every supported Action → its handler. */
 const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   ...userHandlers,
+  ...loginProfileHandlers,
   ...accessKeyHandlers,
   ...groupHandlers,
   ...policyHandlers,

@@ -14,6 +14,14 @@ export class Params {
     return v === null || v === '' ? undefined : v;
   }
 
+  /**
+   * A parameter as sent, '' included (undefined only when absent): for extensions where an empty
+   * value means "remove" (UpdateAccessKey's `Policy=`).
+   */
+  present(name: string): string | undefined {
+    return this.p.get(name) ?? undefined;
+  }
+
   /** AWS: "1 validation error detected: Value null at 'userName' failed to satisfy constraint". */
   required(name: string): string {
     const v = this.optional(name);

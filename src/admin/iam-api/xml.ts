@@ -35,7 +35,15 @@ export function tagsXml(tags: readonly { key: string; value: string }[]): XmlNod
   return members(tags.map((t) => ({ Key: t.key, Value: t.value })));
 }
 
-/** The User structure; `withTags` for GetUser / CreateUser (ListUsers leaves tags out, as AWS does). */
+/** Tessera extension element `<Status>` of users and groups: `Active` (enabled) or `Inactive`. */
+export function statusXml(status: 'enabled' | 'disabled'): 'Active' | 'Inactive' {
+  return status === 'enabled' ? 'Active' : 'Inactive';
+}
+
+/**
+ * The User structure; `withTags` for GetUser / CreateUser (ListUsers leaves tags out, as AWS does).
+ * Tessera adds `<Status>` (AWS SDKs ignore unknown elements).
+ */
 export function userXml(u: IamUser, withTags = false): XmlNode {
   const node: XmlNode = {
     Path: '/',
@@ -43,13 +51,22 @@ export function userXml(u: IamUser, withTags = false): XmlNode {
     UserId: u.id,
     Arn: u.arn,
     CreateDate: isoDate(u.createdAt),
+    Status: statusXml(u.status),
   };
   if (withTags && u.tags.length > 0) node['Tags'] = tagsXml(u.tags);
   return node;
 }
 
+/** The Group structure, with Tessera's `<Status>` extension. */
 export function groupXml(g: IamGroup): XmlNode {
-  return { Path: '/', GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: isoDate(g.createdAt) };
+  return {
+    Path: '/',
+    GroupName: g.name,
+    GroupId: g.id,
+    Arn: g.arn,
+    CreateDate: isoDate(g.createdAt),
+    Status: statusXml(g.status),
+  };
 }
 
 /** The Policy structure. */

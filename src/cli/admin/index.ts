@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { registerAliasCommands } from './alias-command.js';
+import { AdminContext, type AdminIO, processIO } from './context.js';
+import { registerGroupCommands } from './group-command.js';
+import { registerAdminPolicyCommands } from './policy-command.js';
+import { registerSvcacctCommands } from './svcacct-command.js';
+import { registerUserCommands } from './user-command.js';
+
+export type { AdminIO } from './context.js';
+
+/**
+ * Adds `tessera alias …` and `tessera admin user|group|policy|svcacct …`: a client of the IAM
+ * Query API (docs/iam.md "Command line").
+ * @example registerAdminCommands(program); await program.parseAsync(['admin', 'user', 'list', 'local'], { from: 'user' })
+ */
+export function registerAdminCommands(program: Command, io: AdminIO = processIO): void {
+  const ctx = new AdminContext(io);
+  registerAliasCommands(program, ctx);
+  const admin = program
+    .command('admin')
+    .description('Administer users, groups, policies and service accounts on a server (see `tessera alias`)');
+  registerUserCommands(admin, ctx);
+  registerGroupCommands(admin, ctx);
+  registerAdminPolicyCommands(admin, ctx);
+  registerSvcacctCommands(admin, ctx);
+}
