@@ -45,7 +45,6 @@ function statement(i: number, variant: Variant, last: boolean): object {
   const st: Record<string, unknown> = { Effect: 'Allow', Action: [action], Resource: [base] };
   if (variant === 'variables')
     st.Resource = [
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       last ? 'arn:aws:s3:::photos/${aws:username}/*' : `arn:aws:s3:::bucket-${i}/\${aws:username}/*`,
     ];
   if (variant !== 'simple') {

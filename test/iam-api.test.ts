@@ -96,7 +96,6 @@ const READ_LOGS = JSON.stringify({
 });
 const SELF_GET = JSON.stringify({
   Version: '2012-10-17',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
   Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: 'arn:aws:iam::*:user/${aws:username}' }],
 });
 

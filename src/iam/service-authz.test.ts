@@ -5,7 +5,6 @@ import { authorize } from '../policy/index.js';
 import { principalContext } from './principal-context.js';
 import { allow, openTestIam, type TestIam, testDataDir } from './testing.js';
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
 const HOME = 'arn:aws:s3:::home/${aws:username}/*';
 
 let dir: string;

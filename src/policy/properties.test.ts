@@ -24,7 +24,6 @@ const resources = [
   '*',
   'arn:aws:s3:::b/*',
   'arn:aws:s3:::b/k',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
   'arn:aws:s3:::${aws:username}/*',
   'arn:aws:s3:::b?/*',
   'arn:aws:s3:::b',

@@ -6,7 +6,6 @@ const p = compilePolicy(
   parsePolicy({
     Version: '2012-10-17',
     Statement: [
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       { Sid: 'Home', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*' },
       {
         Sid: 'Lan',
@@ -20,7 +19,6 @@ const p = compilePolicy(
         Action: 's3:ListBucket',
         Resource: 'arn:aws:s3:::home',
         Condition: {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
           StringLike: { 's3:prefix': '${aws:username}/*' },
           NumericLessThan: { 's3:max-keys': '1000' },
         },

@@ -12,7 +12,6 @@ afterEach(async () => {
 /** Lets a user manage its own access keys, the usual AWS self-service policy. */
 const SELF_KEYS = doc(
   ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:DeleteAccessKey'],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
   'arn:aws:iam::*:user/${aws:username}',
 );
 

@@ -231,7 +231,6 @@ describe('SimulatePrincipalPolicy', () => {
     await h.call(h.root, 'PutUserPolicy', {
       UserName: 'dave',
       PolicyName: 'sim-self',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       PolicyDocument: doc('iam:SimulatePrincipalPolicy', 'arn:aws:iam::*:user/${aws:username}'),
     });
     await h.call(dave, 'SimulatePrincipalPolicy', ask('arn:aws:iam::123456789012:user/dave'));

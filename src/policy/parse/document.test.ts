@@ -268,7 +268,6 @@ const rejected: [string, unknown, PolicyKind, string, string, string][] = [
   ],
   [
     'unknown variable',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     { Version: v, Statement: [s3({ Resource: 'arn:aws:s3:::b/${aws:nobody}' })] },
     'identity',
     'Statement[0].Resource',
