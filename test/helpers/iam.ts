@@ -1,24 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from './raw.js';
 import { ROOT_PASSWORD, ROOT_USER } from './server.js';
-
-type Source = string | ArrayBuffer | ArrayBufferView;
-function bytes(d: Source): Buffer | string {
-  if (typeof d === 'string') return d;
-  return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
-}
-class NodeSha256 {
-  private readonly h;
-  constructor(secret?: Source) {
-    this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: Source): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
 
 /**
  * Calls the IAM Query API directly (for Tessera's extension parameters, which the SDK cannot send),

@@ -9,7 +9,8 @@ function bytes(d: Source): Buffer | string {
   return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 }
 
-class NodeSha256 {
+/** node:crypto as the hash the SDK's signer expects. */
+export class NodeSha256 {
   private readonly h;
   constructor(secret?: Source) {
     this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
