@@ -1,0 +1,36 @@
+/** Which server a measurement is of. */
+export type Target = 'bare' | 'verify' | 'tessera';
+export const TARGETS: Target[] = ['bare', 'verify', 'tessera'];
+
+/** One measurement of one case on one server. */
+export interface Row {
+  caseId: string;
+  title: string;
+  target: Target;
+  unit: 'req/s' | 'MiB/s' | 'GB/s';
+  /** The best round's result. */
+  value: number;
+  requests: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU (its whole process tree) per request, ms. */
+  cpuPerRequestMs: number;
+  /** Server CPU over the run, % of one core. */
+  serverCpuPct: number;
+  /** Load generator CPU over the run, % of one core. */
+  clientCpuPct: number;
+  /** CPU used by anything else on the machine during the run (user + system), % of one core. */
+  otherCpuPct: number;
+  /** Best value (reported) and the spread over all rounds. */
+  min: number;
+  max: number;
+  rounds: number;
+  errors: number;
+  tool: string;
+}
+
+/** CPU time per request in the unit that reads best (µs or ms). */
+export function fmtCpu(ms: number): string {
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+}
