@@ -26,9 +26,15 @@ export function newSecretKey(): string {
   return randomString(SECRET_CHARS, 40);
 }
 
+// Request ids: a random per-process start, then a counter — unique across workers without a
+// random draw per request.
+let requestCounter = randomBytes(6).readUIntBE(0, 6);
+const processTag = ((process.pid ^ randomBytes(2).readUInt16BE(0)) & 0xffff).toString(16).padStart(4, '0');
+
 /** A request id: 16 upper-case hex characters, unique enough for correlation. */
 export function newRequestId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
+  requestCounter = (requestCounter + 1) % 0x1000000000000;
+  return (processTag + requestCounter.toString(16).padStart(12, '0')).toUpperCase();
 }
 
 /** An opaque, URL-safe id (upload ids, version ids). */

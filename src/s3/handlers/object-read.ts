@@ -82,6 +82,8 @@ async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attem
   if (!withBody || obj.size === 0)
     return { status, headers, body: withBody ? Buffer.alloc(0) : undefined } as S3Response;
 
+  // Small objects live inline: answer with the bytes themselves, no stream.
+  if (obj.data.kind === 'inline') return { status, headers, body: obj.data.bytes.subarray(start, end + 1) };
   let opened: OpenedObject;
   try {
     opened = await openObject(deps.blobs, obj);
