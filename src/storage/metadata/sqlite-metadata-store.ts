@@ -13,7 +13,7 @@ import type {
   PartRecord,
   Tag,
 } from '../types.js';
-import { after } from './keys.js';
+import { commonPrefixOf } from './keys.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
 import type { OpenOptions } from './schema.js';
 import {
@@ -30,9 +30,6 @@ import {
 } from './sqlite-rows.js';
 import { SqliteBase } from './sqlite-store-base.js';
 import { listUploads } from './sqlite-uploads.js';
-
-/** Rows read eagerly before a delimited listing steps lazily (see listObjects). */
-const PEEK_ROWS = 8;
 
 /**
  * The embedded metadata store: one SQLite database file shared by every worker process.
@@ -118,24 +115,29 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
 
   async listObjects(q: ListObjectsQuery): Promise<ListObjectsResult> {
     const s = this.s;
-    // Without a delimiter every row read is returned: fetch the page at once. With one, the
-    // walker leaves the scan after each common prefix and seeks past it, so read a short page
-    // first (a roll-up needs one row per prefix) and step lazily only beyond it.
-    const page = (lower: string, upper: string | undefined, limit: number) =>
-      upper === undefined
-        ? s.objectsFrom.all(q.bucket, lower, limit)
-        : s.objectsBetween.all(q.bucket, lower, upper, limit);
+    // Without a delimiter every row read is returned: fetch the page at once. With one, probe
+    // the next key from the index first: when it rolls up into a common prefix the walker needs
+    // nothing but that key and seeks past the group, so a roll-up reads one index entry per prefix.
     const scan: RangeScan<SummaryRow> =
       q.delimiter === ''
-        ? page
+        ? (lower, upper, limit) =>
+            upper === undefined
+              ? s.objectsFrom.all(q.bucket, lower, limit)
+              : s.objectsBetween.all(q.bucket, lower, upper, limit)
         : function* (lower, upper, limit) {
-            const first = page(lower, upper, Math.min(limit, PEEK_ROWS));
-            yield* first;
-            if (first.length < PEEK_ROWS || limit <= PEEK_ROWS) return;
-            const next = after(first[first.length - 1]!.key);
+            const key =
+              upper === undefined
+                ? s.firstKeyFrom.get(q.bucket, lower)
+                : s.firstKeyBetween.get(q.bucket, lower, upper);
+            if (key === undefined) return;
+            // The walker reads only the key of a row that rolls up.
+            if (commonPrefixOf(key, q.prefix, q.delimiter) !== undefined) {
+              yield { key } as SummaryRow;
+              return;
+            }
             yield* upper === undefined
-              ? s.objectsFrom.iterate(q.bucket, next, limit - PEEK_ROWS)
-              : s.objectsBetween.iterate(q.bucket, next, upper, limit - PEEK_ROWS);
+              ? s.objectsFrom.iterate(q.bucket, lower, limit)
+              : s.objectsBetween.iterate(q.bucket, lower, upper, limit);
           };
     const walk = this.read(() =>
       walkListing(scan, { prefix: q.prefix, delimiter: q.delimiter, after: q.after, max: q.maxKeys }),

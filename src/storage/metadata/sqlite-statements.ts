@@ -62,6 +62,17 @@ export function prepareStatements(db: Database.Database) {
       `SELECT key, size, etag, last_modified FROM objects
        WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
     ),
+    // Key-only probes answered from the index alone (a roll-up needs one key per common prefix).
+    firstKeyFrom: db
+      .prepare<[string, string], string>(
+        'SELECT key FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT 1',
+      )
+      .pluck(),
+    firstKeyBetween: db
+      .prepare<[string, string, string], string>(
+        'SELECT key FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1',
+      )
+      .pluck(),
 
     insertUpload: db.prepare<[Params]>(
       `INSERT INTO uploads (account, upload_id, bucket, key, initiated_at, content_type, headers,
