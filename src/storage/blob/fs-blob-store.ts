@@ -43,11 +43,15 @@ export async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+/** Bytes the blob writer buffers before it asks its source to wait. */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+
 /**
  * Blobs as files: `<root>/blobs/<2 hex>/<id>`, written through `<root>/tmp/<random>`.
  * A blob is immutable once written; the metadata store decides when it is garbage.
  * @example const blobs = await FsBlobStore.open(join(dataDir, '.tessera'));
  */
+
 export class FsBlobStore implements BlobStore {
   readonly #blobs: string;
   readonly #tmp: string;
@@ -73,17 +77,18 @@ export class FsBlobStore implements BlobStore {
    */
   async write(source: Readable | AsyncIterable<Uint8Array>): Promise<BlobWriteResult> {
     const tmpPath = join(this.#tmp, randomBytes(16).toString('hex'));
-    let size = 0;
-    const count = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-      for await (const chunk of chunks) {
-        size += chunk.byteLength;
-        yield chunk;
-      }
-    };
+    let size: number;
     try {
       // flush: fsync before close, so the bytes are on disk before the rename publishes them.
-      const sink = fs.createWriteStream(tmpPath, { flags: 'wx', mode: 0o600, flush: true });
-      await pipeline(source, count, sink);
+      // A large buffer keeps writes few and big while the hashes upstream run.
+      const sink = fs.createWriteStream(tmpPath, {
+        flags: 'wx',
+        mode: 0o600,
+        flush: true,
+        highWaterMark: WRITE_HIGH_WATER_MARK,
+      });
+      await pipeline(source, sink);
+      size = sink.bytesWritten;
     } catch (e) {
       await rm(tmpPath, { force: true });
       throw e;
