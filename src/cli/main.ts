@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { registerAdminCommands } from './admin/index.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -16,7 +15,11 @@ program
   .action(serverCommand);
 
 registerPolicyCommands(program);
-registerAdminCommands(program);
+// The admin commands bring the AWS SDK's IAM client: the server (and each worker) never loads it.
+if (process.argv[2] !== 'server') {
+  const { registerAdminCommands } = await import('./admin/index.js');
+  registerAdminCommands(program);
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);
