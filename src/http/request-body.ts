@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createChunkedDecoder, createPayloadHashCheck, type VerifiedRequest } from '../auth/index.js';
-import { TesseraError } from '../core/index.js';
+import { EMPTY_SHA256, TesseraError } from '../core/index.js';
 
 export interface DecodedBody {
   body: Readable;
@@ -15,6 +15,12 @@ function headerNumber(req: IncomingMessage, name: string): number | undefined {
   if (v === undefined || Array.isArray(v)) return undefined;
   if (!/^\d+$/.test(v)) throw new TesseraError('InvalidArgument', `Invalid ${name} header.`);
   return Number(v);
+}
+
+/** True when the request carries a body (a non-zero Content-Length or chunked transfer). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Reads a small body in full (form posts), refusing more than `limit` bytes. */
@@ -51,6 +57,11 @@ export function decodeBody(req: IncomingMessage, verified: VerifiedRequest): Dec
     case 'none':
       return { body: req, contentLength: headerNumber(req, 'content-length'), trailers: () => undefined };
     case 'sha256': {
+      // No body at all (most GETs, HEADs, DELETEs): compare with the empty hash, no stream.
+      if (!hasBody(req)) {
+        if (payload.expected !== EMPTY_SHA256) throw new TesseraError('XAmzContentSHA256Mismatch');
+        return { body: req, contentLength: 0, trailers: () => undefined };
+      }
       const check = createPayloadHashCheck(payload.expected);
       failWhenCut(req, check);
       return {
