@@ -160,4 +160,30 @@ describe('bad input gets a clear S3 error, never a crash or a partial object', (
     expect(bad.status).toBe(403);
     expect(bad.body).toContain('SignatureDoesNotMatch');
   });
+  it('answers Expect: 100-continue only after authorization: a refused upload never sends its body', async () => {
+    const result = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'PUT',
+          path: '/bad/expect',
+          headers: { expect: '100-continue', 'content-length': '1048576' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, continued }));
+        },
+      );
+      req.on('continue', () => {
+        continued = true;
+        req.end(Buffer.alloc(1048576));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(result).toEqual({ status: 403, continued: false });
+    expect(await exists('expect')).toBe(false);
+  });
 });

@@ -58,6 +58,8 @@ interface RequestState {
   query: URLSearchParams;
   /** Errors of POST / (IAM/STS Query API) are rendered in their XML shape. */
   queryApi: boolean;
+  /** Answers `Expect: 100-continue` (once) when the body is about to be read; a no-op otherwise. */
+  letBodyIn: () => void;
   /** A body authentication had to read in full (signed IAM/STS forms). */
   body?: Buffer;
   reason?: string;
@@ -98,7 +100,14 @@ export function createPipeline(opts: PipelineOptions) {
       decision: 'none',
       queryApi: false,
       query: EMPTY_QUERY,
+      letBodyIn: () => {},
     };
+    if (expectContinue) {
+      state.letBodyIn = () => {
+        state.letBodyIn = () => {};
+        res.writeContinue();
+      };
+    }
     state.queryApi = req.method === 'POST' && state.rawPath === '/';
     state.query = new URLSearchParams(state.rawQuery);
     res.setHeader('x-amz-request-id', state.requestId);
@@ -116,7 +125,7 @@ export function createPipeline(opts: PipelineOptions) {
         return;
       }
       const outcome = await authorizeStep(opts, req, state, verified, op, context);
-      if (expectContinue) res.writeContinue();
+      state.letBodyIn();
       const s3req = s3RequestOf(req, state, verified, op, time);
       s3req.access = outcome.access;
       const response = await handlers[op.name]!(opts.deps, s3req).catch((e: unknown) =>
@@ -145,6 +154,7 @@ async function authenticateStep(
       headers: req.headersDistinct,
     };
     if (needsBody(authReq)) {
+      state.letBodyIn();
       state.body = await readSmallBody(req, MAX_FORM_BODY);
       authReq.body = state.body;
     }
@@ -220,6 +230,7 @@ async function queryApiStep(
 ): Promise<S3Response> {
   if (verified.kind === 'anonymous') throw new TesseraError('AccessDenied');
   if (verified.service !== 'iam' || !opts.iamApi) throw new TesseraError('NotImplemented');
+  state.letBodyIn();
   const body = state.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
   const answer = await opts.iamApi({
     principal: principalOf(verified),
