@@ -1,16 +1,5 @@
-import type { PolicyDocument, Statement } from './types.js';
-
-const order: readonly (keyof Statement)[] = [
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-];
+import { STATEMENT_FIELDS } from './parse/statement.js';
+import type { PolicyDocument } from './types.js';
 
 /**
  * Renders a document as canonical JSON (fixed field order, lists as arrays, values as strings).
@@ -23,7 +12,7 @@ export function serializePolicy(doc: PolicyDocument, indent?: number): string {
   if (doc.Id !== undefined) out.Id = doc.Id;
   out.Statement = doc.Statement.map((st) => {
     const s: Record<string, unknown> = {};
-    for (const k of order) if (st[k] !== undefined) s[k] = st[k];
+    for (const k of STATEMENT_FIELDS) if (st[k] !== undefined) s[k] = st[k];
     return s;
   });
   return JSON.stringify(out, null, indent);

@@ -9,7 +9,8 @@ import { fail, isObject, onlyFields, stringList } from './json.js';
 import { parsePrincipal } from './principal.js';
 import { checkResource, s3BucketPattern, s3ResourceTypes } from './resource.js';
 
-const fields = [
+/** A statement's fields, in the order AWS documents (and serialize writes) them. */
+export const STATEMENT_FIELDS: readonly (keyof Statement)[] = [
   'Sid',
   'Effect',
   'Principal',
@@ -70,7 +71,7 @@ function checkBucketPolicy(
 /** Parses and validates one statement at `path` (e.g. `Statement[2]`). */
 export function parseStatement(v: unknown, path: string, opts: StatementOptions): Statement {
   if (!isObject(v)) fail(path, 'must be an object');
-  onlyFields(v, fields, path);
+  onlyFields(v, STATEMENT_FIELDS, path);
   const out: Record<string, unknown> = {};
   if (v.Sid !== undefined) {
     if (typeof v.Sid !== 'string') fail(`${path}.Sid`, 'must be a string');

@@ -11,7 +11,7 @@ import {
   xmlResponse,
 } from '../context.js';
 import { copyData, resolveCopySource } from '../copy-source.js';
-import { ingestBody } from '../ingest.js';
+import { ingestBody, type Stored } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { parseRange } from '../range.js';
 import { requireBucket } from './buckets.js';
@@ -101,6 +101,19 @@ async function recordPart(deps: S3Deps, part: PartRecord): Promise<void> {
   }
 }
 
+/** The record of a part whose bytes were just stored in one blob. */
+function partRecord(uploadId: string, partNumber: number, stored: Stored): PartRecord {
+  if (stored.data.kind !== 'blobs') throw new TesseraError('InternalError');
+  return {
+    uploadId,
+    partNumber,
+    size: stored.size,
+    etag: stored.md5.toString('hex'),
+    lastModified: Date.now(),
+    blobId: stored.data.segments[0]!.blobId,
+  };
+}
+
 export const uploadPart: S3Handler = async (deps, req) => {
   const partNumber = parsePartNumber(req);
   const upload = await requireUpload(deps, req);
@@ -109,15 +122,7 @@ export const uploadPart: S3Handler = async (deps, req) => {
     maxSize: MAX_PART_SIZE,
     defaultAlgorithm: upload.checksumAlgorithm,
   });
-  if (body.data.kind !== 'blobs') throw new TesseraError('InternalError');
-  const part: PartRecord = {
-    uploadId: upload.uploadId,
-    partNumber,
-    size: body.size,
-    etag: body.md5.toString('hex'),
-    lastModified: Date.now(),
-    blobId: body.data.segments[0]!.blobId,
-  };
+  const part = partRecord(upload.uploadId, partNumber, body);
   if (body.checksum) part.checksum = body.checksum;
   await recordPart(deps, part);
   const headers: Record<string, string> = { etag: quoteEtag(part.etag) };
@@ -147,15 +152,7 @@ export const uploadPartCopy: S3Handler = async (deps, req) => {
     allowInline: false,
     algorithm: upload.checksumAlgorithm,
   });
-  if (copied.data.kind !== 'blobs') throw new TesseraError('InternalError');
-  const part: PartRecord = {
-    uploadId: upload.uploadId,
-    partNumber,
-    size: copied.size,
-    etag: copied.md5.toString('hex'),
-    lastModified: Date.now(),
-    blobId: copied.data.segments[0]!.blobId,
-  };
+  const part = partRecord(upload.uploadId, partNumber, copied);
   if (upload.checksumAlgorithm && copied.checksum) {
     part.checksum = { algorithm: upload.checksumAlgorithm, value: copied.checksum, type: 'FULL_OBJECT' };
   }

@@ -5,7 +5,7 @@ import { header, type S3Handler, xmlResponse } from '../context.js';
 import { copyData, resolveCopySource } from '../copy-source.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { requireBucket } from './buckets.js';
-import { commitObject, discardData } from './object-write.js';
+import { commitObject } from './object-write.js';
 
 function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' {
   const v = (value ?? 'COPY').toUpperCase();
@@ -49,12 +49,7 @@ export const copyObject: S3Handler = async (deps, req) => {
   }
   if (algorithm && copied.checksum)
     record.checksum = { algorithm, value: copied.checksum, type: 'FULL_OBJECT' };
-  try {
-    await commitObject(deps, record);
-  } catch (e) {
-    await discardData(deps, record);
-    throw e;
-  }
+  await commitObject(deps, record);
   const result: Record<string, string> = {
     LastModified: new Date(record.lastModified).toISOString(),
     ETag: quoteEtag(record.etag),

@@ -8,15 +8,17 @@ import { requireBucket } from './buckets.js';
 /**
  * Commits an object record and then removes the blobs it replaced. The commit is the moment the
  * new object becomes visible; blobs are deleted only after it, so a crash leaves garbage, never loss.
+ * If the commit fails, the record's own (never visible) blobs are deleted before the error rises.
  */
 export async function commitObject(deps: S3Deps, record: ObjectRecord): Promise<void> {
-  const released = await deps.metadata.putObject(record);
+  let released: string[];
+  try {
+    released = await deps.metadata.putObject(record);
+  } catch (e) {
+    if (record.data.kind === 'blobs') await deps.blobs.delete(record.data.segments.map((s) => s.blobId));
+    throw e;
+  }
   if (released.length > 0) await deps.blobs.delete(released);
-}
-
-/** Deletes blobs of data that was written but never committed. */
-export async function discardData(deps: S3Deps, record: Pick<ObjectRecord, 'data'>): Promise<void> {
-  if (record.data.kind === 'blobs') await deps.blobs.delete(record.data.segments.map((s) => s.blobId));
 }
 
 export const putObject: S3Handler = async (deps, req) => {
@@ -38,12 +40,7 @@ export const putObject: S3Handler = async (deps, req) => {
   };
   if (meta.contentType !== undefined) record.contentType = meta.contentType;
   if (body.checksum) record.checksum = body.checksum;
-  try {
-    await commitObject(deps, record);
-  } catch (e) {
-    await discardData(deps, record);
-    throw e;
-  }
+  await commitObject(deps, record);
   const headers: Record<string, string> = { etag: quoteEtag(record.etag) };
   if (body.checksum) {
     headers[checksumHeaderName(body.checksum.algorithm)] = body.checksum.value;
