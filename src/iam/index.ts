@@ -40,4 +40,5 @@ export {
   type ServiceAccountParent,
   type ServiceAccountUpdate,
 } from './service-accounts.js';
+export { type IamTarget, type ResolvedTarget, resolveTarget } from './targets.js';
 export { type CreateUserInput, type IamUser, UserDirectory } from './users.js';

@@ -7,7 +7,8 @@ import {
   keyStatus as statusOf,
   updateExtras,
 } from './access-key-extras.js';
-import { type Call, type Handler, type Subject, subjectArn, subjectOf } from './call.js';
+import type { AccessCheck } from './authz.js';
+import { type Call, collection, type Handler, type Subject, subjectOf, subjectTarget, user } from './call.js';
 import { pageRequest, paginate, truncation } from './paging.js';
 import { isoDate, members } from './xml.js';
 
@@ -17,11 +18,35 @@ import { isoDate, members } from './xml.js';
  * the service-account fields as extra parameters and elements (access-key-extras.ts), and
  * GetAccessKeyInfo.
  */
-/** The subject with the stored spelling of the user's name (NoSuchEntity when missing). */
-async function resolve(call: Call, s: Subject): Promise<{ subject: Subject; parent: ServiceAccountParent }> {
-  if (s.type === 'root') return { subject: s, parent: { type: 'root' } };
-  const user = await call.iam.users.get(call.account, s.name);
-  return { subject: { type: 'user', name: user.name }, parent: { type: 'user', name: user.name } };
+/**
+ * Authorizes `action` on the subject the call names (UserName, or the caller), then returns it
+ * with the stored spelling of the user's name (NoSuchEntity when the user is missing).
+ */
+async function authorizedSubject(
+  call: Call,
+  check: Omit<AccessCheck, 'target'>,
+): Promise<{ subject: Subject; parent: ServiceAccountParent }> {
+  const wanted = subjectOf(call);
+  const target = await call.authorize({ ...check, target: subjectTarget(wanted) });
+  if (wanted.type === 'root') return { subject: wanted, parent: { type: 'root' } };
+  const found = await call.iam.users.get(call.account, target.name);
+  return { subject: { type: 'user', name: found.name }, parent: { type: 'user', name: found.name } };
+}
+
+/** A chosen access key that could also be a user name (`[\w+=,.@-]{1,64}`). */
+function couldBeUserName(key: string): boolean {
+  return key.length <= 64 && /^[\w+=,.@-]+$/.test(key);
+}
+
+/**
+ * Access keys and user names share one namespace (a MinIO-style user signs with its name as the
+ * access key), so choosing an access key reserves that name. Reserving a name is creating it:
+ * a chosen key that could be a user name needs iam:CreateUser (admin:CreateUser) on that user as
+ * well, so a caller who may only manage its own keys cannot squat a future user's name.
+ */
+async function authorizeChosenKey(call: Call, accessKey: string | undefined): Promise<void> {
+  if (accessKey === undefined || !couldBeUserName(accessKey)) return;
+  await call.authorize({ action: 'iam:CreateUser', target: user(accessKey), admin: ['admin:CreateUser'] });
 }
 
 function owns(sa: IamServiceAccount, parent: ServiceAccountParent): boolean {
@@ -43,14 +68,12 @@ function userNameXml(s: Subject): { UserName?: string } {
 }
 
 const createAccessKey: Handler = async (call) => {
-  const wanted = subjectOf(call);
-  await call.authorize({
+  const { subject, parent } = await authorizedSubject(call, {
     action: 'iam:CreateAccessKey',
-    resource: subjectArn(call, wanted),
     admin: ['admin:CreateServiceAccount'],
   });
   const extras = createExtras(call.params);
-  const { subject, parent } = await resolve(call, wanted);
+  await authorizeChosenKey(call, extras.accessKey);
   const sa = await call.iam.serviceAccounts.create(call.account, { ...extras, parent });
   return {
     AccessKey: {
@@ -73,13 +96,10 @@ const updateAccessKey: Handler = async (call) => {
     Object.keys(extras).length === 0
       ? p.requiredOneOf('Status', ['Active', 'Inactive'] as const)
       : p.oneOf('Status', ['Active', 'Inactive'] as const);
-  const wanted = subjectOf(call);
-  await call.authorize({
+  const { parent } = await authorizedSubject(call, {
     action: 'iam:UpdateAccessKey',
-    resource: subjectArn(call, wanted),
     admin: ['admin:UpdateServiceAccount'],
   });
-  const { parent } = await resolve(call, wanted);
   await ownedKey(call, parent, id);
   await call.iam.serviceAccounts.update(call.account, id, {
     ...extras,
@@ -90,27 +110,21 @@ const updateAccessKey: Handler = async (call) => {
 
 const deleteAccessKey: Handler = async (call) => {
   const id = call.params.required('AccessKeyId');
-  const wanted = subjectOf(call);
-  await call.authorize({
+  const { parent } = await authorizedSubject(call, {
     action: 'iam:DeleteAccessKey',
-    resource: subjectArn(call, wanted),
     admin: ['admin:RemoveServiceAccount'],
   });
-  const { parent } = await resolve(call, wanted);
   await ownedKey(call, parent, id);
   await call.iam.serviceAccounts.delete(call.account, id);
   return undefined;
 };
 
 const listAccessKeys: Handler = async (call) => {
-  const wanted = subjectOf(call);
   const req = pageRequest(call.params);
-  await call.authorize({
+  const { subject, parent } = await authorizedSubject(call, {
     action: 'iam:ListAccessKeys',
-    resource: subjectArn(call, wanted),
     admin: ['admin:ListServiceAccounts'],
   });
-  const { subject, parent } = await resolve(call, wanted);
   const keys = await call.iam.serviceAccounts.list(call.account, parent);
   const page = paginate(keys, (k) => k.accessKey, req);
   const now = Date.now();
@@ -135,7 +149,7 @@ const getAccessKeyLastUsed: Handler = async (call): Promise<XmlNode> => {
     sa === undefined ? undefined : sa.parent.type === 'root' ? { type: 'root' } : sa.parent;
   await call.authorize({
     action: 'iam:GetAccessKeyLastUsed',
-    resource: owner === undefined ? userArnAny(call) : subjectArn(call, owner),
+    target: owner === undefined ? anyUser(call) : subjectTarget(owner),
     admin: ['admin:ListServiceAccounts'],
   });
   if (owner === undefined) {
@@ -162,19 +176,20 @@ async function keyOwner(
 const getAccessKeyInfo: Handler = async (call): Promise<XmlNode> => {
   const id = call.params.required('AccessKeyId');
   const found = await keyOwner(call, id);
-  await call.authorize({
+  const owner = await call.authorize({
     action: 'iam:ListAccessKeys',
-    resource: found === undefined ? userArnAny(call) : subjectArn(call, found.owner),
+    target: found === undefined ? anyUser(call) : subjectTarget(found.owner),
     admin: ['admin:ListServiceAccounts'],
   });
   if (found === undefined) {
     throw new TesseraError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
   }
-  return keyInfoXml(found.sa, subjectArn(call, found.owner), Date.now());
+  return keyInfoXml(found.sa, owner.arn, Date.now());
 };
 
-function userArnAny(call: Call): string {
-  return call.iam.arns.user(call.account, '*');
+/** The resource of a call about a key that does not exist: any user. */
+function anyUser(call: Call) {
+  return collection(call.iam.arns.user(call.account, '*'));
 }
 
 export const accessKeyHandlers: Record<string, Handler> = {

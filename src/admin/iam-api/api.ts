@@ -1,5 +1,5 @@
 import { TesseraError } from '../../core/index.js';
-import type { IamService } from '../../iam/index.js';
+import { type IamService, resolveTarget } from '../../iam/index.js';
 import type { IamApi, IamApiRequest, IamApiResponse } from '../types.js';
 import { accessKeyHandlers } from './access-keys.js';
 import { attachmentHandlers } from './attachments.js';
@@ -70,9 +70,8 @@ export function createIamApi(iam: IamService, opts: IamApiOptions = {}): IamApi 
       account: req.principal.account,
       principal: req.principal,
       params: new Params(req.params),
-      authorize: async (check) => {
-        await checkAccess(env, req.principal, check);
-      },
+      authorize: async (check) => (await checkAccess(env, req.principal, check)).target,
+      resolve: (target) => resolveTarget(iam, req.principal.account, target),
     };
     const result = await handler(call);
     return { status: 200, body: renderResponse(action, result, req.requestId) };

@@ -1,5 +1,6 @@
+import type { IamTarget } from '../../iam/index.js';
 import type { IamEntityKind } from '../../storage/index.js';
-import { type Call, groupArn, type Handler, userArn } from './call.js';
+import { group, type Handler, user } from './call.js';
 import { pageRequest, paginate, truncation } from './paging.js';
 import { policyParam } from './policies.js';
 import { members } from './xml.js';
@@ -13,7 +14,8 @@ export interface EntityKind {
   param: 'UserName' | 'GroupName';
   /** MinIO's permission to read the entity's policies. */
   readAdmin: 'admin:GetUser' | 'admin:GetGroup';
-  arn(call: Call, name: string): string;
+  /** The entity named by the request. */
+  target(name: string): IamTarget;
 }
 
 export const USER: EntityKind = {
@@ -21,14 +23,14 @@ export const USER: EntityKind = {
   word: 'User',
   param: 'UserName',
   readAdmin: 'admin:GetUser',
-  arn: userArn,
+  target: user,
 };
 export const GROUP: EntityKind = {
   kind: 'group',
   word: 'Group',
   param: 'GroupName',
   readAdmin: 'admin:GetGroup',
-  arn: groupArn,
+  target: group,
 };
 
 /** MinIO's permissions to attach or detach a policy (older and newer names). */
@@ -37,15 +39,16 @@ const ATTACH_ADMIN = ['admin:AttachUserOrGroupPolicy', 'admin:UpdatePolicyAssoci
 function attach(k: EntityKind, detach: boolean): Handler {
   return async (call) => {
     const entity = call.params.required(k.param);
-    const { arn, name } = policyParam(call);
-    await call.authorize({
+    // iam:PolicyARN is the stored policy's ARN, whatever case the request spelled it in.
+    const policy = await call.resolve(policyParam(call));
+    const target = await call.authorize({
       action: `iam:${detach ? 'Detach' : 'Attach'}${k.word}Policy`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: ATTACH_ADMIN,
-      context: { 'iam:PolicyARN': arn },
+      context: { 'iam:PolicyARN': policy.arn },
     });
-    if (detach) await call.iam.policies.detach(call.account, k.kind, entity, name);
-    else await call.iam.policies.attach(call.account, k.kind, entity, name);
+    if (detach) await call.iam.policies.detach(call.account, k.kind, target.name, policy.name);
+    else await call.iam.policies.attach(call.account, k.kind, target.name, policy.name);
     return undefined;
   };
 }
@@ -55,12 +58,12 @@ function listAttached(k: EntityKind): Handler {
     const entity = call.params.required(k.param);
     const prefix = call.params.optional('PathPrefix') ?? '/';
     const req = pageRequest(call.params);
-    await call.authorize({
+    const target = await call.authorize({
       action: `iam:ListAttached${k.word}Policies`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: [k.readAdmin],
     });
-    const attached = await call.iam.policies.listAttached(call.account, k.kind, entity);
+    const attached = await call.iam.policies.listAttached(call.account, k.kind, target.name);
     const page = paginate('/'.startsWith(prefix) ? attached : [], (p) => p.name, req);
     const rows = page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn }));
     return { AttachedPolicies: members(rows), ...truncation(page) };
@@ -74,7 +77,7 @@ function listAttached(k: EntityKind): Handler {
  */
 const listEntitiesForPolicy: Handler = async (call) => {
   const p = call.params;
-  const { arn, name } = policyParam(call);
+  const target = policyParam(call);
   const filter = p.oneOf('EntityFilter', [
     'User',
     'Role',
@@ -85,8 +88,12 @@ const listEntitiesForPolicy: Handler = async (call) => {
   p.oneOf('PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary'] as const);
   const prefix = p.optional('PathPrefix') ?? '/';
   const req = pageRequest(p);
-  await call.authorize({ action: 'iam:ListEntitiesForPolicy', resource: arn, admin: ['admin:GetPolicy'] });
-  const policy = await call.iam.policies.get(call.account, name);
+  const resolved = await call.authorize({
+    action: 'iam:ListEntitiesForPolicy',
+    target,
+    admin: ['admin:GetPolicy'],
+  });
+  const policy = await call.iam.policies.get(call.account, resolved.name);
   const found = await call.iam.policies.entities(call.account, policy.name);
   const kindMatches =
     filter === undefined ||

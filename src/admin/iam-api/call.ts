@@ -1,5 +1,5 @@
 import { type Principal, TesseraError, type XmlNode } from '../../core/index.js';
-import type { IamService } from '../../iam/index.js';
+import type { IamService, IamTarget, ResolvedTarget } from '../../iam/index.js';
 import { isBuiltinName } from '../../policy/index.js';
 import type { AccessCheck } from './authz.js';
 import type { Params } from './params.js';
@@ -11,8 +11,13 @@ export interface Call {
   readonly account: string;
   readonly principal: Principal;
   readonly params: Params;
-  /** Throws AccessDenied unless the caller may do `check`. */
-  authorize(check: AccessCheck): Promise<void>;
+  /**
+   * Throws AccessDenied unless the caller may do `check`; returns the target as stored, whose
+   * `name` is the one to act on (never the name as sent).
+   */
+  authorize(check: AccessCheck): Promise<ResolvedTarget>;
+  /** Resolves an entity the call names besides its target (e.g. the policy of AttachUserPolicy). */
+  resolve(target: IamTarget): Promise<ResolvedTarget>;
 }
 
 /** A handler: authorizes, acts, and returns the `<ActionResult>` content (undefined: none). */
@@ -41,17 +46,22 @@ export function subjectOf(call: Call): Subject {
   return name === undefined ? callerSubject(call.principal) : { type: 'user', name };
 }
 
-/** The resource ARN of a subject: the user's, or the account root's. */
-export function subjectArn(call: Call, s: Subject): string {
-  return s.type === 'root' ? call.iam.arns.root(call.account) : call.iam.arns.user(call.account, s.name);
+/** The target of a subject: the user, or the account root. */
+export function subjectTarget(s: Subject): IamTarget {
+  return s.type === 'root' ? { kind: 'root' } : { kind: 'user', name: s.name };
 }
 
-export function userArn(call: Call, name: string): string {
-  return call.iam.arns.user(call.account, name);
+export function user(name: string): IamTarget {
+  return { kind: 'user', name };
 }
 
-export function groupArn(call: Call, name: string): string {
-  return call.iam.arns.group(call.account, name);
+export function group(name: string): IamTarget {
+  return { kind: 'group', name };
+}
+
+/** Actions on no single entity (lists, `*`). */
+export function collection(resource: string): IamTarget {
+  return { kind: 'collection', resource };
 }
 
 /**

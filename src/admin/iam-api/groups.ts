@@ -1,5 +1,5 @@
 import { TesseraError } from '../../core/index.js';
-import { groupArn, type Handler, userArn } from './call.js';
+import { collection, group, type Handler, user } from './call.js';
 import { fromFetched, pageRequest, paginate, truncation } from './paging.js';
 import { groupXml, members, userXml } from './xml.js';
 
@@ -12,11 +12,7 @@ const createGroup: Handler = async (call) => {
   const p = call.params;
   const name = p.required('GroupName');
   p.rootPath('Path');
-  await call.authorize({
-    action: 'iam:CreateGroup',
-    resource: groupArn(call, name),
-    admin: ['admin:AddUserToGroup'],
-  });
+  await call.authorize({ action: 'iam:CreateGroup', target: group(name), admin: ['admin:AddUserToGroup'] });
   return { Group: groupXml(await call.iam.groups.create(call.account, name)) };
 };
 
@@ -25,12 +21,16 @@ const getGroup: Handler = async (call) => {
   const p = call.params;
   const name = p.required('GroupName');
   const req = pageRequest(p);
-  await call.authorize({ action: 'iam:GetGroup', resource: groupArn(call, name), admin: ['admin:GetGroup'] });
-  const group = await call.iam.groups.get(call.account, name);
-  const names = await call.iam.groups.members(call.account, group.name);
+  const target = await call.authorize({
+    action: 'iam:GetGroup',
+    target: group(name),
+    admin: ['admin:GetGroup'],
+  });
+  const found = await call.iam.groups.get(call.account, target.name);
+  const names = await call.iam.groups.members(call.account, found.name);
   const page = paginate(names, (n) => n, req);
   const users = await Promise.all(page.items.map((n) => call.iam.users.get(call.account, n)));
-  return { Group: groupXml(group), Users: members(users.map((u) => userXml(u))), ...truncation(page) };
+  return { Group: groupXml(found), Users: members(users.map((u) => userXml(u))), ...truncation(page) };
 };
 
 /**
@@ -49,16 +49,16 @@ const updateGroup: Handler = async (call) => {
       : status === 'Active'
         ? 'admin:EnableGroup'
         : 'admin:DisableGroup';
-  await call.authorize({ action: 'iam:UpdateGroup', resource: groupArn(call, name), admin: [admin] });
-  const group = await call.iam.groups.get(call.account, name);
-  if (newName !== undefined && newName !== group.name) {
+  const target = await call.authorize({ action: 'iam:UpdateGroup', target: group(name), admin: [admin] });
+  const found = await call.iam.groups.get(call.account, target.name);
+  if (newName !== undefined && newName !== found.name) {
     throw new TesseraError(
       'InvalidInput',
       'Groups cannot be renamed in Tessera: NewGroupName is not supported.',
     );
   }
   if (status !== undefined) {
-    await call.iam.groups.setStatus(call.account, group.name, status === 'Active' ? 'enabled' : 'disabled');
+    await call.iam.groups.setStatus(call.account, found.name, status === 'Active' ? 'enabled' : 'disabled');
   }
   return undefined;
 };
@@ -66,12 +66,12 @@ const updateGroup: Handler = async (call) => {
 /** AWS semantics: DeleteConflict while the group has members or policies. */
 const deleteGroup: Handler = async (call) => {
   const name = call.params.required('GroupName');
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:DeleteGroup',
-    resource: groupArn(call, name),
+    target: group(name),
     admin: ['admin:RemoveUserFromGroup'],
   });
-  await call.iam.groups.delete(call.account, name);
+  await call.iam.groups.delete(call.account, target.name);
   return undefined;
 };
 
@@ -81,7 +81,7 @@ const listGroups: Handler = async (call) => {
   const req = pageRequest(p);
   await call.authorize({
     action: 'iam:ListGroups',
-    resource: groupArn(call, ''),
+    target: collection(call.iam.arns.group(call.account, '')),
     admin: ['admin:ListGroups'],
   });
   const fetched = !'/'.startsWith(prefix)
@@ -96,40 +96,42 @@ const listGroups: Handler = async (call) => {
 
 const addUserToGroup: Handler = async (call) => {
   const p = call.params;
-  const group = p.required('GroupName');
-  const user = p.required('UserName');
-  await call.authorize({
+  const name = p.required('GroupName');
+  const member = p.required('UserName');
+  const target = await call.authorize({
     action: 'iam:AddUserToGroup',
-    resource: groupArn(call, group),
+    target: group(name),
     admin: ['admin:AddUserToGroup'],
   });
-  await call.iam.groups.addMember(call.account, group, user);
+  const added = await call.resolve(user(member));
+  await call.iam.groups.addMember(call.account, target.name, added.name);
   return undefined;
 };
 
 const removeUserFromGroup: Handler = async (call) => {
   const p = call.params;
-  const group = p.required('GroupName');
-  const user = p.required('UserName');
-  await call.authorize({
+  const name = p.required('GroupName');
+  const member = p.required('UserName');
+  const target = await call.authorize({
     action: 'iam:RemoveUserFromGroup',
-    resource: groupArn(call, group),
+    target: group(name),
     admin: ['admin:RemoveUserFromGroup'],
   });
-  await call.iam.groups.removeMember(call.account, group, user);
+  const removed = await call.resolve(user(member));
+  await call.iam.groups.removeMember(call.account, target.name, removed.name);
   return undefined;
 };
 
 const listGroupsForUser: Handler = async (call) => {
   const p = call.params;
-  const user = p.required('UserName');
+  const name = p.required('UserName');
   const req = pageRequest(p);
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:ListGroupsForUser',
-    resource: userArn(call, user),
+    target: user(name),
     admin: ['admin:GetUser'],
   });
-  const page = paginate(await call.iam.groups.forUser(call.account, user), (g) => g.name, req);
+  const page = paginate(await call.iam.groups.forUser(call.account, target.name), (g) => g.name, req);
   return { Groups: members(page.items.map(groupXml)), ...truncation(page) };
 };
 

@@ -16,12 +16,12 @@ function put(k: EntityKind): Handler {
     const entity = p.required(k.param);
     const name = p.required('PolicyName');
     const document = p.required('PolicyDocument');
-    await call.authorize({
+    const { name: stored } = await call.authorize({
       action: `iam:Put${k.word}Policy`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: WRITE_ADMIN,
     });
-    await call.iam.policies.putInline(call.account, k.kind, entity, name, document);
+    await call.iam.policies.putInline(call.account, k.kind, stored, name, document);
     return undefined;
   };
 }
@@ -31,16 +31,16 @@ function get(k: EntityKind): Handler {
     const p = call.params;
     const entity = p.required(k.param);
     const name = p.required('PolicyName');
-    await call.authorize({
+    const { name: stored } = await call.authorize({
       action: `iam:Get${k.word}Policy`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: [k.readAdmin],
     });
-    const document = await call.iam.policies.getInline(call.account, k.kind, entity, name);
-    const stored = (await call.iam.policies.listInline(call.account, k.kind, entity)).find(
+    const document = await call.iam.policies.getInline(call.account, k.kind, stored, name);
+    const found = (await call.iam.policies.listInline(call.account, k.kind, stored)).find(
       (r) => r.name.toLowerCase() === name.toLowerCase(),
     );
-    return { [k.param]: entity, PolicyName: stored?.name ?? name, PolicyDocument: encodeDocument(document) };
+    return { [k.param]: stored, PolicyName: found?.name ?? name, PolicyDocument: encodeDocument(document) };
   };
 }
 
@@ -49,12 +49,12 @@ function remove(k: EntityKind): Handler {
     const p = call.params;
     const entity = p.required(k.param);
     const name = p.required('PolicyName');
-    await call.authorize({
+    const { name: stored } = await call.authorize({
       action: `iam:Delete${k.word}Policy`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: WRITE_ADMIN,
     });
-    await call.iam.policies.deleteInline(call.account, k.kind, entity, name);
+    await call.iam.policies.deleteInline(call.account, k.kind, stored, name);
     return undefined;
   };
 }
@@ -63,12 +63,12 @@ function list(k: EntityKind): Handler {
   return async (call) => {
     const entity = call.params.required(k.param);
     const req = pageRequest(call.params);
-    await call.authorize({
+    const { name: stored } = await call.authorize({
       action: `iam:List${k.word}Policies`,
-      resource: k.arn(call, entity),
+      target: k.target(entity),
       admin: [k.readAdmin],
     });
-    const names = (await call.iam.policies.listInline(call.account, k.kind, entity)).map((r) => r.name);
+    const names = (await call.iam.policies.listInline(call.account, k.kind, stored)).map((r) => r.name);
     const page = paginate(names, (n) => n, req);
     return { PolicyNames: members(page.items), ...truncation(page) };
   };

@@ -1,6 +1,6 @@
 import { TesseraError, type XmlNode } from '../../core/index.js';
 import type { IamUser } from '../../iam/index.js';
-import { type Call, type Handler, userArn } from './call.js';
+import { type Call, type Handler, user } from './call.js';
 import { isoDate } from './xml.js';
 
 /**
@@ -29,8 +29,8 @@ function refuseReset(call: Call): void {
 
 async function authorized(call: Call, action: string, admin: string): Promise<IamUser> {
   const name = call.params.required('UserName');
-  await call.authorize({ action, resource: userArn(call, name), admin: [admin] });
-  return call.iam.users.get(call.account, name);
+  const target = await call.authorize({ action, target: user(name), admin: [admin] });
+  return call.iam.users.get(call.account, target.name);
 }
 
 function noProfile(user: IamUser): TesseraError {

@@ -1,12 +1,11 @@
-import type { IamPolicy } from '../../iam/index.js';
-import { type Call, type Handler, policyName } from './call.js';
+import type { IamPolicy, IamTarget } from '../../iam/index.js';
+import { type Call, collection, type Handler, policyName } from './call.js';
 import { pageRequest, paginate, truncation } from './paging.js';
 import { policyXml } from './xml.js';
 
-/** The PolicyArn parameter, checked: the ARN itself (the resource) and the policy's name. */
-export function policyParam(call: Call): { arn: string; name: string } {
-  const arn = call.params.required('PolicyArn');
-  return { arn, name: policyName(call, arn) };
+/** The policy the PolicyArn parameter names (NoSuchEntity for another account's ARN). */
+export function policyParam(call: Call): IamTarget {
+  return { kind: 'policy', name: policyName(call, call.params.required('PolicyArn')) };
 }
 
 const createPolicy: Handler = async (call) => {
@@ -18,7 +17,7 @@ const createPolicy: Handler = async (call) => {
   p.unsupported('Tags', 'managed policies cannot be tagged in Tessera.');
   await call.authorize({
     action: 'iam:CreatePolicy',
-    resource: call.iam.arns.policy(call.account, name),
+    target: { kind: 'policy', name },
     admin: ['admin:CreatePolicy'],
   });
   const policy = await call.iam.policies.create(
@@ -31,16 +30,22 @@ const createPolicy: Handler = async (call) => {
 };
 
 const getPolicy: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
-  await call.authorize({ action: 'iam:GetPolicy', resource: arn, admin: ['admin:GetPolicy'] });
-  return { Policy: policyXml(await call.iam.policies.get(call.account, name)) };
+  const target = await call.authorize({
+    action: 'iam:GetPolicy',
+    target: policyParam(call),
+    admin: ['admin:GetPolicy'],
+  });
+  return { Policy: policyXml(await call.iam.policies.get(call.account, target.name)) };
 };
 
 /** AWS semantics: DeleteConflict while attached or while it has versions besides the default. */
 const deletePolicy: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
-  await call.authorize({ action: 'iam:DeletePolicy', resource: arn, admin: ['admin:DeletePolicy'] });
-  await call.iam.policies.delete(call.account, name);
+  const target = await call.authorize({
+    action: 'iam:DeletePolicy',
+    target: policyParam(call),
+    admin: ['admin:DeletePolicy'],
+  });
+  await call.iam.policies.delete(call.account, target.name);
   return undefined;
 };
 
@@ -58,7 +63,11 @@ const listPolicies: Handler = async (call) => {
   p.oneOf('PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary'] as const);
   const boundaries = p.optional('PolicyUsageFilter') === 'PermissionsBoundary';
   const req = pageRequest(p);
-  await call.authorize({ action: 'iam:ListPolicies', resource: '*', admin: ['admin:ListUserPolicies'] });
+  await call.authorize({
+    action: 'iam:ListPolicies',
+    target: collection('*'),
+    admin: ['admin:ListUserPolicies'],
+  });
   const all =
     !'/'.startsWith(prefix) || boundaries
       ? []

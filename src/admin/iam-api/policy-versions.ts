@@ -8,9 +8,12 @@ import { encodeDocument, isoDate, members } from './xml.js';
  * "add canned policy" (admin:CreatePolicy); reading one is admin:GetPolicy.
  */
 const getPolicyVersion: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
   const versionId = call.params.required('VersionId');
-  await call.authorize({ action: 'iam:GetPolicyVersion', resource: arn, admin: ['admin:GetPolicy'] });
+  const { name } = await call.authorize({
+    action: 'iam:GetPolicyVersion',
+    target: policyParam(call),
+    admin: ['admin:GetPolicy'],
+  });
   const v = await call.iam.policies.getVersion(call.account, name, versionId);
   return {
     PolicyVersion: {
@@ -23,10 +26,13 @@ const getPolicyVersion: Handler = async (call) => {
 };
 
 const createPolicyVersion: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
   const document = call.params.required('PolicyDocument');
   const setAsDefault = call.params.bool('SetAsDefault') ?? false;
-  await call.authorize({ action: 'iam:CreatePolicyVersion', resource: arn, admin: ['admin:CreatePolicy'] });
+  const { name } = await call.authorize({
+    action: 'iam:CreatePolicyVersion',
+    target: policyParam(call),
+    admin: ['admin:CreatePolicy'],
+  });
   const id = await call.iam.policies.createVersion(call.account, name, document, setAsDefault);
   const v = await call.iam.policies.getVersion(call.account, name, id);
   return {
@@ -40,18 +46,24 @@ const createPolicyVersion: Handler = async (call) => {
 
 /** DeleteConflict for the default version, as in AWS. */
 const deletePolicyVersion: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
   const versionId = call.params.required('VersionId');
-  await call.authorize({ action: 'iam:DeletePolicyVersion', resource: arn, admin: ['admin:CreatePolicy'] });
+  const { name } = await call.authorize({
+    action: 'iam:DeletePolicyVersion',
+    target: policyParam(call),
+    admin: ['admin:CreatePolicy'],
+  });
   await call.iam.policies.deleteVersion(call.account, name, versionId);
   return undefined;
 };
 
 /** Newest first, as AWS lists them; documents are not included. */
 const listPolicyVersions: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
   const req = pageRequest(call.params);
-  await call.authorize({ action: 'iam:ListPolicyVersions', resource: arn, admin: ['admin:GetPolicy'] });
+  const { name } = await call.authorize({
+    action: 'iam:ListPolicyVersions',
+    target: policyParam(call),
+    admin: ['admin:GetPolicy'],
+  });
   await call.iam.policies.get(call.account, name);
   const versions = await call.iam.policies.listVersions(call.account, name);
   // Sort key: newest first (v10 before v9), fixed width so that the string order is numeric.
@@ -66,11 +78,10 @@ const listPolicyVersions: Handler = async (call) => {
 };
 
 const setDefaultPolicyVersion: Handler = async (call) => {
-  const { arn, name } = policyParam(call);
   const versionId = call.params.required('VersionId');
-  await call.authorize({
+  const { name } = await call.authorize({
     action: 'iam:SetDefaultPolicyVersion',
-    resource: arn,
+    target: policyParam(call),
     admin: ['admin:CreatePolicy'],
   });
   await call.iam.policies.setDefaultVersion(call.account, name, versionId);

@@ -8,7 +8,7 @@ import {
   type StatementRef,
   simulate,
 } from '../../policy/index.js';
-import type { Call, Handler } from './call.js';
+import { type Call, collection, group, type Handler, user } from './call.js';
 import { pageRequest, paginate, truncation } from './paging.js';
 import {
   policyInputs,
@@ -83,6 +83,12 @@ function resultXml(rows: SimulationResult[], call: Call): XmlNode {
 /** SimulateCustomPolicy: the given policies only (MinIO equivalent: admin:GetPolicy). */
 const simulateCustomPolicy: Handler = async (call) => {
   const p = call.params;
+  // Authorized before any policy in the request is parsed: parsing is work a caller must be allowed.
+  await call.authorize({
+    action: 'iam:SimulateCustomPolicy',
+    target: collection('*'),
+    admin: ['admin:GetPolicy'],
+  });
   const inputs = policyInputs(p);
   if (inputs.length === 0) p.required('PolicyInputList.member.1');
   const input = simulationInput(p);
@@ -90,7 +96,6 @@ const simulateCustomPolicy: Handler = async (call) => {
     throw new TesseraError('InvalidInput', 'CallerArn is required when ResourcePolicy is given.');
   }
   pageRequest(p);
-  await call.authorize({ action: 'iam:SimulateCustomPolicy', resource: '*', admin: ['admin:GetPolicy'] });
   return resultXml(evaluateSimulation(inputs, input, call.iam.arns.accountId(call.account)), call);
 };
 
@@ -101,17 +106,16 @@ const simulateCustomPolicy: Handler = async (call) => {
  */
 const simulatePrincipalPolicy: Handler = async (call) => {
   const p = call.params;
-  const arn = p.required('PolicySourceArn');
-  const source = policySource(call, arn);
+  const source = policySource(call, p.required('PolicySourceArn'));
+  const target = await call.authorize({
+    action: 'iam:SimulatePrincipalPolicy',
+    target: source.kind === 'user' ? user(source.name) : group(source.name),
+    admin: [source.kind === 'user' ? 'admin:GetUser' : 'admin:GetGroup'],
+  });
   const extra = policyInputs(p);
   const input = simulationInput(p);
   pageRequest(p);
-  await call.authorize({
-    action: 'iam:SimulatePrincipalPolicy',
-    resource: arn,
-    admin: [source.kind === 'user' ? 'admin:GetUser' : 'admin:GetGroup'],
-  });
-  const found = await sourcePolicies(call, source);
+  const found = await sourcePolicies(call, { kind: source.kind, name: target.name });
   if (input.callerArn === undefined && source.kind === 'user') input.callerArn = found.arn;
   if (input.resourcePolicy !== undefined && input.callerArn === undefined) {
     throw new TesseraError('InvalidInput', 'CallerArn is required when ResourcePolicy is given for a group.');

@@ -1,5 +1,5 @@
 import { TesseraError, type XmlNode } from '../../core/index.js';
-import { type Call, callerSubject, type Handler, userArn } from './call.js';
+import { type Call, callerSubject, collection, type Handler, user } from './call.js';
 import { fromFetched, pageRequest, truncation } from './paging.js';
 import { isoDate, members, tagsXml, userXml } from './xml.js';
 
@@ -9,13 +9,9 @@ const createUser: Handler = async (call) => {
   p.rootPath('Path');
   p.unsupported('PermissionsBoundary', 'permissions boundaries are not implemented.');
   const tags = p.tags();
-  await call.authorize({
-    action: 'iam:CreateUser',
-    resource: userArn(call, name),
-    admin: ['admin:CreateUser'],
-  });
-  const user = await call.iam.users.create(call.account, { name, tags });
-  return { User: userXml(user, true) };
+  await call.authorize({ action: 'iam:CreateUser', target: user(name), admin: ['admin:CreateUser'] });
+  const created = await call.iam.users.create(call.account, { name, tags });
+  return { User: userXml(created, true) };
 };
 
 /** GetUser without UserName answers for the caller; for the account root, as AWS does, UserId + root ARN. */
@@ -24,16 +20,19 @@ const getUser: Handler = async (call) => {
   const subject =
     named === undefined ? callerSubject(call.principal) : { type: 'user' as const, name: named };
   if (subject.type === 'root') {
-    const arn = call.iam.arns.root(call.account);
-    await call.authorize({ action: 'iam:GetUser', resource: arn, admin: ['admin:GetUser'] });
-    return { User: { UserId: call.iam.arns.accountId(call.account), Arn: arn, CreateDate: isoDate(0) } };
+    const root = await call.authorize({
+      action: 'iam:GetUser',
+      target: { kind: 'root' },
+      admin: ['admin:GetUser'],
+    });
+    return { User: { UserId: call.iam.arns.accountId(call.account), Arn: root.arn, CreateDate: isoDate(0) } };
   }
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:GetUser',
-    resource: userArn(call, subject.name),
+    target: user(subject.name),
     admin: ['admin:GetUser'],
   });
-  return { User: userXml(await call.iam.users.get(call.account, subject.name), true) };
+  return { User: userXml(await call.iam.users.get(call.account, target.name), true) };
 };
 
 /**
@@ -53,16 +52,16 @@ const updateUser: Handler = async (call) => {
       : status === 'Active'
         ? 'admin:EnableUser'
         : 'admin:DisableUser';
-  await call.authorize({ action: 'iam:UpdateUser', resource: userArn(call, name), admin: [admin] });
-  const user = await call.iam.users.get(call.account, name);
-  if (newName !== undefined && newName !== user.name) {
+  const target = await call.authorize({ action: 'iam:UpdateUser', target: user(name), admin: [admin] });
+  const found = await call.iam.users.get(call.account, target.name);
+  if (newName !== undefined && newName !== found.name) {
     throw new TesseraError(
       'InvalidInput',
       `Users cannot be renamed: the user name is the user's access key. Create ${newName} and move the policies and groups instead.`,
     );
   }
   if (status !== undefined) {
-    await call.iam.users.setStatus(call.account, user.name, status === 'Active' ? 'enabled' : 'disabled');
+    await call.iam.users.setStatus(call.account, found.name, status === 'Active' ? 'enabled' : 'disabled');
   }
   return undefined;
 };
@@ -70,12 +69,12 @@ const updateUser: Handler = async (call) => {
 /** AWS semantics: DeleteConflict while the user has access keys, groups or policies. */
 const deleteUser: Handler = async (call) => {
   const name = call.params.required('UserName');
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:DeleteUser',
-    resource: userArn(call, name),
+    target: user(name),
     admin: ['admin:DeleteUser'],
   });
-  await call.iam.users.delete(call.account, name);
+  await call.iam.users.delete(call.account, target.name);
   return undefined;
 };
 
@@ -84,7 +83,11 @@ const listUsers: Handler = async (call) => {
   const p = call.params;
   const prefix = p.optional('PathPrefix') ?? '/';
   const req = pageRequest(p);
-  await call.authorize({ action: 'iam:ListUsers', resource: userArn(call, ''), admin: ['admin:ListUsers'] });
+  await call.authorize({
+    action: 'iam:ListUsers',
+    target: collection(call.iam.arns.user(call.account, '')),
+    admin: ['admin:ListUsers'],
+  });
   const fetched = !'/'.startsWith(prefix)
     ? []
     : await call.iam.users.list(call.account, {
@@ -100,8 +103,12 @@ const tagUser: Handler = async (call) => {
   const name = p.required('UserName');
   const tags = p.tags();
   if (tags.length === 0) p.required('Tags.member.1.Key');
-  await call.authorize({ action: 'iam:TagUser', resource: userArn(call, name), admin: ['admin:CreateUser'] });
-  await call.iam.users.tag(call.account, name, tags);
+  const target = await call.authorize({
+    action: 'iam:TagUser',
+    target: user(name),
+    admin: ['admin:CreateUser'],
+  });
+  await call.iam.users.tag(call.account, target.name, tags);
   return undefined;
 };
 
@@ -110,12 +117,12 @@ const untagUser: Handler = async (call) => {
   const name = p.required('UserName');
   const keys = p.list('TagKeys');
   if (keys.length === 0) p.required('TagKeys.member.1');
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:UntagUser',
-    resource: userArn(call, name),
+    target: user(name),
     admin: ['admin:CreateUser'],
   });
-  await call.iam.users.untag(call.account, name, keys);
+  await call.iam.users.untag(call.account, target.name, keys);
   return undefined;
 };
 
@@ -123,17 +130,17 @@ const listUserTags: Handler = async (call: Call): Promise<XmlNode> => {
   const p = call.params;
   const name = p.required('UserName');
   const req = pageRequest(p);
-  await call.authorize({
+  const target = await call.authorize({
     action: 'iam:ListUserTags',
-    resource: userArn(call, name),
+    target: user(name),
     admin: ['admin:GetUser'],
   });
-  const user = await call.iam.users.get(call.account, name);
+  const found = await call.iam.users.get(call.account, target.name);
   // Tags keep their insertion order; the marker is the position.
   const start = req.after === undefined ? 0 : Number(req.after);
   if (!Number.isSafeInteger(start) || start < 0)
     throw new TesseraError('InvalidInput', 'The Marker is not valid.');
-  const rest = user.tags.slice(start);
+  const rest = found.tags.slice(start);
   const page = fromFetched(rest, (t) => String(start + rest.indexOf(t) + 1), req.max);
   return { Tags: tagsXml(page.items), ...truncation(page) };
 };
