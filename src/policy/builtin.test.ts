@@ -59,7 +59,8 @@ describe('actions catalog', () => {
     }
     expect(actionInfo('s3:GetObject')?.resourceType).toBe('object');
     expect(actionInfo('s3:ListBucket')?.resourceType).toBe('bucket');
-    expect(actionInfo('admin:Heal')?.resourceless).toBe(true);
+    expect(actionInfo('admin:Heal')?.resourceless).toBe(false); // admin: Resource scopes (DEPLOYMENT_WIDE)
+    expect(actionInfo('sts:AssumeRole')?.resourceless).toBe(true);
     expect(new Set(knownActions().map((a) => a.family))).toEqual(
       new Set(['s3', 's3express', 'admin', 'kms', 'sts', 'iam']),
     );

@@ -21,6 +21,11 @@ export interface CompiledStatement {
   readonly action: Matcher;
   /** Null when the statement has no Resource element (matches every resource). */
   readonly resource: ((resource: string, ctx: RequestContext) => boolean) | null;
+  /**
+   * The resource test for `admin:` actions: null (the whole deployment) when Resource is absent
+   * or lists `*` / `arn:aws:s3:::*`; otherwise the statement applies only to what it names.
+   */
+  readonly adminResource: ((resource: string, ctx: RequestContext) => boolean) | null;
   /** Null when the statement has no Principal element (identity-style statements). */
   readonly principal: ((p: RequestPrincipal | undefined) => PrincipalGrant) | null;
   readonly conditions: readonly CompiledCondition[];
@@ -29,6 +34,21 @@ export interface CompiledStatement {
 }
 
 type ResourceTest = (resource: string, ctx: RequestContext) => boolean;
+
+/**
+ * Resource entries that make an admin statement deployment-wide. MinIO evaluates admin actions
+ * without Resource; Tessera keeps that for these entries (so MinIO's policies keep working) and
+ * lets a statement that names a user, group, policy or bucket apply to that target only.
+ */
+export const DEPLOYMENT_WIDE: ReadonlySet<string> = new Set(['*', 'arn:aws:s3:::*', 'arn:minio:s3:::*']);
+
+/** The resource test an action of the catalog uses on a statement (admin actions: `adminResource`). */
+export function resourceTestOf(
+  st: CompiledStatement,
+  family: string | undefined,
+): CompiledStatement['resource'] {
+  return family === 'admin' ? st.adminResource : st.resource;
+}
 
 function resourceMatcher(pattern: string, variables: boolean): ResourceTest {
   const parts = parseTemplate(pattern, variables, true, isKnownKey, (n) => {
@@ -88,6 +108,8 @@ export function compileStatement(st: Statement, ref: StatementRef, variables: bo
   const action: Matcher = st.NotAction ? (a) => !inList(a) : inList;
   const res = st.Resource ?? st.NotResource;
   const resource = res === undefined ? null : compileResources(res, st.NotResource !== undefined, variables);
+  const deploymentWide = st.Resource?.some((r) => DEPLOYMENT_WIDE.has(r)) ?? false;
+  const adminResource = deploymentWide ? null : resource;
   const pspec = st.Principal ?? st.NotPrincipal;
   const principal = pspec === undefined ? null : compilePrincipal(pspec, st.NotPrincipal !== undefined);
   const conditions: CompiledCondition[] = [];
@@ -106,5 +128,5 @@ export function compileStatement(st: Statement, ref: StatementRef, variables: bo
     reason: deny ? 'explicitDeny' : 'allowed',
     statements: Object.freeze([ref]),
   });
-  return { ref, deny, action, resource, principal, conditions, decision };
+  return { ref, deny, action, resource, adminResource, principal, conditions, decision };
 }

@@ -80,16 +80,36 @@ describe('explain', () => {
     expect(evaluate([p], req)).toBe(evaluate([p], req));
   });
 
-  it('ignores Resource for MinIO admin actions and matches unknown actions by pattern', () => {
-    const admin = compilePolicy(
-      parsePolicy({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'admin:*', Resource: 'arn:aws:s3:::x' }],
-      }),
-      'a',
+  it('applies admin statements deployment-wide without Resource or with * / arn:aws:s3:::*, else to what they name', () => {
+    const compiled = (statement: Record<string, unknown>) =>
+      compilePolicy(parsePolicy({ Version: '2012-10-17', Statement: [statement] }), 'a');
+    for (const wide of [
+      { Effect: 'Allow', Action: 'admin:*' },
+      { Effect: 'Allow', Action: 'admin:*', Resource: '*' },
+      { Effect: 'Allow', Action: ['admin:*', 's3:*'], Resource: ['arn:aws:s3:::*'] },
+    ]) {
+      const p = compiled(wide);
+      expect(evaluate([p], { action: 'admin:ServerInfo', resource: '*' }).allowed).toBe(true);
+      expect(
+        evaluate([p], { action: 'admin:CreateUser', resource: 'arn:aws:iam:::user/carol' }).allowed,
+      ).toBe(true);
+      expect(evaluate([p], { action: 'admin:FutureThing', resource: 'arn:aws:s3:::x' }).allowed).toBe(true);
+    }
+    const scoped = compiled({
+      Effect: 'Allow',
+      Action: 'admin:CreateServiceAccount',
+      Resource: 'arn:aws:iam:::user/erin',
+    });
+    const ask = (resource: string) =>
+      evaluate([scoped], { action: 'admin:CreateServiceAccount', resource }).allowed;
+    expect(ask('arn:aws:iam:::user/erin')).toBe(true);
+    expect(ask('arn:aws:iam:::user/carol')).toBe(false);
+    expect(ask('*')).toBe(false);
+    const bucket = compiled({ Effect: 'Allow', Action: 'admin:*', Resource: 'arn:aws:s3:::x' });
+    expect(evaluate([bucket], { action: 'admin:SetBucketQuota', resource: 'arn:aws:s3:::x' }).allowed).toBe(
+      true,
     );
-    expect(evaluate([admin], { action: 'admin:ServerInfo', resource: '' }).allowed).toBe(true);
-    expect(evaluate([admin], { action: 'admin:FutureThing', resource: 'arn:aws:s3:::x' }).allowed).toBe(true);
-    expect(evaluate([admin], { action: 's3:GetObject', resource: 'arn:aws:s3:::x' }).allowed).toBe(false);
+    expect(evaluate([bucket], { action: 'admin:ServerInfo', resource: '*' }).allowed).toBe(false);
+    expect(evaluate([bucket], { action: 's3:GetObject', resource: 'arn:aws:s3:::x' }).allowed).toBe(false);
   });
 });

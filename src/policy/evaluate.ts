@@ -1,6 +1,6 @@
 import { actionInfo } from './actions/catalog.js';
 import { type CompiledPolicy, statementsFor } from './compile.js';
-import type { PrincipalGrant } from './compile-statement.js';
+import { type PrincipalGrant, resourceTestOf } from './compile-statement.js';
 import type { CompiledCondition } from './conditions/compile.js';
 import { RequestContext } from './context.js';
 import type { ContextInput, Decision, NearMiss, RequestPrincipal, StatementRef } from './types.js';
@@ -59,6 +59,7 @@ export function evaluate(
   const key = info === undefined ? undefined : info.name.toLowerCase();
   const lowerAction = key ?? request.action.toLowerCase();
   const checkResource = !(info?.resourceless ?? false);
+  const family = info?.family ?? (lowerAction.startsWith('admin:') ? 'admin' : undefined);
   const explain = opts.explain === true;
   let allow: Decision | undefined;
   let grant: PrincipalGrant = 0;
@@ -67,7 +68,8 @@ export function evaluate(
   let misses: NearMiss[] | undefined;
   for (const policy of policies) {
     for (const st of statementsFor(policy, key, lowerAction)) {
-      if (checkResource && st.resource !== null && !st.resource(request.resource, ctx)) continue;
+      const resourceTest = resourceTestOf(st, family);
+      if (checkResource && resourceTest !== null && !resourceTest(request.resource, ctx)) continue;
       let g: PrincipalGrant = 2;
       if (st.principal !== null) {
         g = st.principal(request.principal);

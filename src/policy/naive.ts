@@ -1,4 +1,5 @@
 import { actionInfo } from './actions/catalog.js';
+import { DEPLOYMENT_WIDE } from './compile-statement.js';
 import { compileCondition } from './conditions/compile.js';
 import { RequestContext } from './context.js';
 import type { AuthzRequest } from './evaluate.js';
@@ -18,7 +19,9 @@ export function evaluateNaive(
 ): Decision {
   const ctx = RequestContext.from(req.context);
   const action = req.action.toLowerCase();
-  const resourceless = actionInfo(req.action)?.resourceless ?? false;
+  const info = actionInfo(req.action);
+  const resourceless = info?.resourceless ?? false;
+  const admin = (info?.family ?? '') === 'admin' || action.startsWith('admin:');
   let allow: StatementRef | undefined;
   for (const { name, doc } of docs) {
     const variables = doc.Version === '2012-10-17';
@@ -27,7 +30,9 @@ export function evaluateNaive(
       const hit = acts.some((a) => globMatch(a.toLowerCase(), action));
       if (hit === (st.NotAction !== undefined)) continue;
       const res = st.Resource ?? st.NotResource;
-      if (!resourceless && res !== undefined) {
+      // Admin actions: a Resource listing `*` or `arn:aws:s3:::*` means the whole deployment.
+      const deploymentWide = admin && (st.Resource?.some((r) => DEPLOYMENT_WIDE.has(r)) ?? false);
+      if (!resourceless && !deploymentWide && res !== undefined) {
         const any = res.some((r) => {
           const parts = parseTemplate(r, variables, true, isKnownKey, () => {
             throw new Error('unknown variable');

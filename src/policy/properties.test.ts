@@ -178,4 +178,40 @@ describe('policy properties', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('deeply nested JSON, as text or value, is MalformedPolicyDocument, never a stack overflow', () => {
+    const nested = fc.record({
+      depth: fc.integer({ min: 33, max: 200_000 }),
+      open: fc.constantFrom('[', '{"a":'),
+      where: fc.constantFrom('Statement', 'Condition', 'top'),
+      inString: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(nested, ({ depth, open, where, inString }) => {
+        const close = open === '[' ? ']' : '}';
+        const deep = open.repeat(depth) + '1' + close.repeat(depth);
+        const text =
+          where === 'top'
+            ? deep
+            : where === 'Statement'
+              ? `{"Version":"2012-10-17","Statement":${deep}}`
+              : `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":${deep}}]}`;
+        // Brackets inside a string are text, not nesting.
+        const decoy = inString
+          ? `{"Version":"2012-10-17","Id":${JSON.stringify('['.repeat(depth))},"Statement":[]}`
+          : text;
+        try {
+          parsePolicy(decoy, { maxBytes: 10_000_000 });
+          if (!inString) expect.unreachable('a deep document parsed');
+        } catch (e) {
+          if (!isPolicyError(e)) throw e;
+          if (!inString) expect(e.rule).toMatch(/nested deeper than 32 levels/);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    let value: unknown = 1;
+    for (let i = 0; i < 100_000; i++) value = [value];
+    expect(() => parsePolicy({ Version: '2012-10-17', Statement: value } as object)).toThrow(/nested deeper/);
+  });
 });

@@ -1,6 +1,7 @@
 import { TesseraError } from '../core/index.js';
 import { actionInfo } from './actions/catalog.js';
 import { type CompiledPolicy, statementsFor } from './compile.js';
+import { resourceTestOf } from './compile-statement.js';
 import { canonicalBase64 } from './conditions/binary.js';
 import { parseDate } from './conditions/date.js';
 import { parseAddress } from './conditions/ip.js';
@@ -102,7 +103,8 @@ export function simulate(policies: readonly CompiledPolicy[], req: SimulationReq
       const missing = new Set<string>();
       for (const p of policies) {
         for (const st of statementsFor(p, key, action.toLowerCase())) {
-          const resourceOk = info?.resourceless || st.resource === null || st.resource(resource, ctx);
+          const test = resourceTestOf(st, info?.family);
+          const resourceOk = info?.resourceless || test === null || test(resource, ctx);
           if (!resourceOk) continue;
           for (const c of st.conditions) if (!ctx.has(c.keyLower)) missing.add(c.key);
         }

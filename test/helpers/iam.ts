@@ -7,12 +7,33 @@ import { ROOT_PASSWORD, ROOT_USER } from './server.js';
  * signed for service iam as root. Returns the XML answer; throws with the error code on failure.
  */
 export async function iamQuery(endpoint: string, params: Record<string, string>): Promise<string> {
+  const res = await iamCall(endpoint, params);
+  if (res.status !== 200) throw new Error(res.code ?? `HTTP ${res.status}`);
+  return res.body;
+}
+
+export interface IamAnswer {
+  status: number;
+  /** The error code, for an error answer. */
+  code: string | undefined;
+  body: string;
+}
+
+/** One IAM Query API call signed (service iam) with `credentials` (root by default); never throws on an error answer. */
+export async function iamCall(
+  endpoint: string,
+  params: Record<string, string>,
+  credentials: { accessKeyId: string; secretAccessKey: string } = {
+    accessKeyId: ROOT_USER,
+    secretAccessKey: ROOT_PASSWORD,
+  },
+): Promise<IamAnswer> {
   const url = new URL(endpoint);
   const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
   const signer = new SignatureV4({
     service: 'iam',
     region: 'us-east-1',
-    credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
+    credentials,
     sha256: NodeSha256,
   });
   const signed = await signer.sign({
@@ -26,8 +47,8 @@ export async function iamQuery(endpoint: string, params: Record<string, string>)
   });
   const res = await fetch(`${endpoint}/`, { method: 'POST', headers: signed.headers, body });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(/<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${res.status}`);
-  return text;
+  const code = res.status === 200 ? undefined : /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+  return { status: res.status, code, body: text };
 }
 
 /** The text of the first <name> element of an XML answer. */

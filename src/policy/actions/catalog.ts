@@ -13,14 +13,17 @@ export interface ActionInfo {
   readonly family: ActionFamily;
   /** For `s3:` actions: the resource type it applies to. */
   readonly resourceType?: S3ResourceType;
-  /** True when statements are matched without looking at Resource (MinIO's admin and sts). */
+  /**
+   * True when statements are matched without looking at Resource (MinIO's sts). Admin actions
+   * look at Resource with their own rule (compile-statement.ts DEPLOYMENT_WIDE).
+   */
   readonly resourceless: boolean;
 }
 
 function build(): Map<string, ActionInfo> {
   const all = new Map<string, ActionInfo>();
   const add = (name: string, family: ActionFamily, resourceType?: S3ResourceType): void => {
-    const resourceless = family === 'admin' || family === 'sts';
+    const resourceless = family === 'sts';
     const info: ActionInfo =
       resourceType === undefined
         ? { name, family, resourceless }

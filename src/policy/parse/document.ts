@@ -1,6 +1,6 @@
 import { PolicyError } from '../errors.js';
 import type { PolicyDocument, PolicyKind, Statement } from '../types.js';
-import { fail, isObject, minifiedSize, onlyFields } from './json.js';
+import { checkTextDepth, checkValueDepth, fail, isObject, minifiedSize, onlyFields } from './json.js';
 import { parseStatement } from './statement.js';
 
 /** Size limits in bytes (whitespace outside strings not counted), per kind. */
@@ -35,6 +35,7 @@ export function parsePolicy(input: string | object, opts: ParseOptions = {}): Po
     // Guard before parsing: even pretty-printed, a document this large cannot fit.
     if (input.length > max * 8 + 65536)
       throw new PolicyError('', `policy exceeds ${max} bytes`, 'LimitExceeded');
+    checkTextDepth(input, code);
     try {
       value = JSON.parse(input);
     } catch (e) {
@@ -42,6 +43,7 @@ export function parsePolicy(input: string | object, opts: ParseOptions = {}): Po
     }
   }
   if (!isObject(value)) throw new PolicyError('', 'must be a JSON object', code);
+  if (typeof input !== 'string') checkValueDepth(value, code);
   const size = minifiedSize(value);
   if (size > max)
     throw new PolicyError('', `policy is ${size} bytes, over the ${max}-byte limit`, 'LimitExceeded');

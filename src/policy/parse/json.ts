@@ -39,3 +39,38 @@ export function stringList(v: unknown, path: string, each?: (s: string, path: st
 export function minifiedSize(doc: unknown): number {
   return Buffer.byteLength(JSON.stringify(doc), 'utf8');
 }
+
+/** Deepest nesting of arrays and objects a policy may have (a real one needs about 6). */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses JSON text nested deeper than MAX_DEPTH before it is parsed, by one scan that skips
+ * strings: deeply nested input would otherwise overflow the stack when the value is measured
+ * or walked.
+ */
+export function checkTextDepth(text: string, code: 'MalformedPolicyDocument' | 'MalformedPolicy'): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) throw new PolicyError('', `nested deeper than ${MAX_DEPTH} levels`, code);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** The same bound for an already-parsed value, walked without recursion. */
+export function checkValueDepth(value: unknown, code: 'MalformedPolicyDocument' | 'MalformedPolicy'): void {
+  const stack: { v: unknown; d: number }[] = [{ v: value, d: 1 }];
+  while (stack.length > 0) {
+    const { v, d } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > MAX_DEPTH) throw new PolicyError('', `nested deeper than ${MAX_DEPTH} levels`, code);
+    for (const child of Object.values(v)) stack.push({ v: child, d: d + 1 });
+  }
+}
