@@ -162,6 +162,9 @@ describe('IAM actions naming an entity in another letter case', () => {
       }
     }
     expect(answers.filter((a) => !a.endsWith(': AccessDenied'))).toEqual([]);
+    // The denial names the ARN as sent: it reveals neither existence nor the stored spelling.
+    const denied = await iamCall(server.endpoint, { Action: 'GetUser', UserName: 'KIM' }, mallory);
+    expect(denied.body).toContain('iam:GetUser on resource: arn:aws:iam:::user/KIM with an explicit deny');
 
     // Nothing happened to the denied entities.
     const q = (params: Record<string, string>) => iamQuery(server.endpoint, params);

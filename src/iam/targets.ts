@@ -26,6 +26,11 @@ export interface ResolvedTarget {
   /** The stored spelling ('' for root and collections); the name as sent when it does not exist. */
   readonly name: string;
   readonly arn: string;
+  /**
+   * The ARN as the request spelled it: what a denial names, so that the answer reveals neither
+   * whether the entity exists nor how its name is stored.
+   */
+  readonly sentArn: string;
   /** False when no such entity exists (the action will answer NoSuchEntity, or create it). */
   readonly exists: boolean;
 }
@@ -41,6 +46,10 @@ async function stored<T extends { name: string; arn: string }>(
   }
 }
 
+function same(arn: string): { arn: string; sentArn: string } {
+  return { arn, sentArn: arn };
+}
+
 /**
  * Resolves a target in `account` to the entity the directory would act on.
  * @example await resolveTarget(iam, '', { kind: 'user', name: 'KIM' }) // → { name: 'kim', arn: '…:user/kim', exists: true }
@@ -48,26 +57,29 @@ async function stored<T extends { name: string; arn: string }>(
 export async function resolveTarget(iam: IamService, account: string, t: IamTarget): Promise<ResolvedTarget> {
   switch (t.kind) {
     case 'root':
-      return { kind: 'root', name: '', arn: iam.arns.root(account), exists: true };
+      return { kind: 'root', name: '', ...same(iam.arns.root(account)), exists: true };
     case 'collection':
-      return { kind: 'collection', name: '', arn: t.resource, exists: true };
+      return { kind: 'collection', name: '', ...same(t.resource), exists: true };
     case 'user': {
+      const sentArn = iam.arns.user(account, t.name);
       const u = await stored(() => iam.users.get(account, t.name));
       return u === undefined
-        ? { kind: 'user', name: t.name, arn: iam.arns.user(account, t.name), exists: false }
-        : { kind: 'user', name: u.name, arn: u.arn, exists: true };
+        ? { kind: 'user', name: t.name, arn: sentArn, sentArn, exists: false }
+        : { kind: 'user', name: u.name, arn: u.arn, sentArn, exists: true };
     }
     case 'group': {
+      const sentArn = iam.arns.group(account, t.name);
       const g = await stored(() => iam.groups.get(account, t.name));
       return g === undefined
-        ? { kind: 'group', name: t.name, arn: iam.arns.group(account, t.name), exists: false }
-        : { kind: 'group', name: g.name, arn: g.arn, exists: true };
+        ? { kind: 'group', name: t.name, arn: sentArn, sentArn, exists: false }
+        : { kind: 'group', name: g.name, arn: g.arn, sentArn, exists: true };
     }
     case 'policy': {
       const p = await stored(() => iam.policies.get(account, t.name));
+      const sentArn = p?.builtin ? p.arn : iam.arns.policy(account, t.name);
       return p === undefined
-        ? { kind: 'policy', name: t.name, arn: iam.arns.policy(account, t.name), exists: false }
-        : { kind: 'policy', name: p.name, arn: p.arn, exists: true };
+        ? { kind: 'policy', name: t.name, arn: sentArn, sentArn, exists: false }
+        : { kind: 'policy', name: p.name, arn: p.arn, sentArn, exists: true };
     }
     default: {
       const never: never = t;

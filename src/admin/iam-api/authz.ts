@@ -64,7 +64,7 @@ export async function checkAccess(env: AccessEnv, p: Principal, check: AccessChe
   if (p.type === 'root') return { target, decisions: [] };
   const resource = target.arn;
   if (p.type === 'anonymous')
-    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, resource, false));
+    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, target.sentArn, false));
   const context = { ...principalContext(p, env.accountId), ...env.context, ...check.context };
   const sets = await env.iam.policySetsFor(p);
   const requestPrincipal =
@@ -74,7 +74,7 @@ export async function checkAccess(env: AccessEnv, p: Principal, check: AccessChe
   );
   const explicit = decisions.some((d) => d.reason === 'explicitDeny');
   if (explicit || !decisions.some((d) => d.allowed)) {
-    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, resource, explicit));
+    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, target.sentArn, explicit));
   }
   return { target, decisions };
 }
