@@ -5,7 +5,7 @@ import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
  * The IAM authorization matrix's letter-case dimension, against the running server: a user allowed
- * iam:* and admin:* but explicitly denied on user/kim, group/admins and policy/adminpol calls every
+ * iam:* and admin:* but explicitly denied iam:* on user/kim, group/admins and policy/adminpol calls every
  * IAM action that names an entity with the name as stored, in upper case and in mixed case. AWS IAM
  * names are unique without regard to case, so each spelling names the same entity and each must be
  * denied; the same calls on entities the Deny does not name must get past authorization.
@@ -20,7 +20,7 @@ const MALLORY_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: ['iam:*', 'admin:*'], Resource: '*' },
-    { Effect: 'Deny', Action: ['iam:*', 'admin:*'], Resource: DENIED },
+    { Effect: 'Deny', Action: 'iam:*', Resource: DENIED },
   ],
 });
 const DOC = JSON.stringify({
