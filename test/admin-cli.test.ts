@@ -169,6 +169,32 @@ describe('tessera admin user', () => {
     expect(weak.err).toMatch(/^tessera: InvalidInput: /);
     expect(await tessera('admin user info local weak')).toMatchObject({ code: 1 });
   });
+
+  it('a user denied on another user cannot reach it by changing the letter case of its name', async () => {
+    await ok('admin user add local kim kim-secret-0123');
+    await ok('admin user add local mallory mallory-secret-0123');
+    const policy = file('mallory.json', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['iam:*', 'admin:*'], Resource: '*' },
+        { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam:::user/kim' },
+      ],
+    });
+    await ok(`admin policy create local mallory-policy ${policy}`);
+    await ok('admin policy attach local mallory-policy --user mallory');
+    await ok(`alias set mallory ${server.endpoint} mallory mallory-secret-0123`);
+    for (const line of [
+      'admin policy attach mallory consoleAdmin --user KIM',
+      'admin user add mallory Kim taken-over-0123',
+      'admin svcacct add mallory KIM',
+    ]) {
+      const r = await tessera(line);
+      expect([line, r.code, /AccessDenied/.test(r.err)]).toEqual([line, 1, true]);
+    }
+    const info = await json('admin user info local kim');
+    expect(JSON.stringify(info)).not.toContain('consoleAdmin');
+    expect(await json('admin svcacct list local kim')).toEqual([]);
+  });
 });
 
 describe('tessera admin group', () => {
