@@ -79,6 +79,7 @@ describe('authenticate', () => {
       kind: 'anonymous',
       principal: undefined,
       payload: { type: 'none' },
+      payloadSigned: false,
     });
   });
 
@@ -93,9 +94,13 @@ describe('authenticate', () => {
       signedAt: T0,
       signatureVersion: 'AWS4-HMAC-SHA256',
       payload: { type: 'sha256', expected: EMPTY_SHA256 },
+      payloadSigned: true,
     });
     const unsigned = signHeader(get(), creds, AMZ_DATE, 'UNSIGNED-PAYLOAD');
-    expect((await authenticate(unsigned.req, opts())).payload).toEqual({ type: 'none' });
+    expect(await authenticate(unsigned.req, opts())).toMatchObject({
+      payload: { type: 'none' },
+      payloadSigned: false,
+    });
     expect(await codeOf(signHeader(get(), creds, AMZ_DATE, 'abc').req)).toBe('InvalidArgument');
   });
 
@@ -135,7 +140,7 @@ describe('authenticate', () => {
     );
   });
 
-  it('accepts any region (even empty) and the iam and sts services, and records them', async () => {
+  it('accepts any region (even empty) and the iam and sts services, and records them (the endpoint checks them: checkScope)', async () => {
     for (const [region, service] of [
       ['', 's3'],
       ['mars-1', 'iam'],

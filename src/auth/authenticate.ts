@@ -21,7 +21,7 @@ export async function authenticate(req: AuthRequest, opts: VerifyOptions): Promi
   const kind = classify(req);
   switch (kind) {
     case 'anonymous':
-      return { kind, principal: undefined, payload: ANONYMOUS_PAYLOAD };
+      return { kind, principal: undefined, payload: ANONYMOUS_PAYLOAD, payloadSigned: false };
     case 'sigv4-header':
     case 'sigv4-streaming':
     case 'sigv4-streaming-trailer':

@@ -73,32 +73,44 @@ export function signHeader(
   };
 }
 
-/** A presigned URL's request (signs only host), with any extra query parameters first. */
+/**
+ * A presigned URL's request, with any extra query parameters first. It signs host and the
+ * `headers` given (none by default, as getSignedUrl). S3 URLs sign UNSIGNED-PAYLOAD; other
+ * services sign the body's hash (pass EMPTY_SHA256 for no body).
+ */
 export function presign(
-  base: { method: string; rawPath: string; rawQuery?: string; host: string },
+  base: {
+    method: string;
+    rawPath: string;
+    rawQuery?: string;
+    host: string;
+    headers?: Record<string, string>;
+  },
   c: TestCredentials,
   amzDate: string,
   expires: number,
+  payloadHash = 'UNSIGNED-PAYLOAD',
 ): AuthRequest {
   const scope = scopeOf(c, amzDate);
+  const headers: Record<string, string> = { ...base.headers, host: base.host };
+  const names = Object.keys(headers).sort();
   const params = [
     ...(base.rawQuery ? [base.rawQuery] : []),
     'X-Amz-Algorithm=AWS4-HMAC-SHA256',
     `X-Amz-Credential=${encodeURIComponent(`${c.accessKey}/${scope}`)}`,
     `X-Amz-Date=${amzDate}`,
     `X-Amz-Expires=${expires}`,
-    'X-Amz-SignedHeaders=host',
+    `X-Amz-SignedHeaders=${encodeURIComponent(names.join(';'))}`,
     ...(c.sessionToken ? [`X-Amz-Security-Token=${encodeURIComponent(c.sessionToken)}`] : []),
   ].join('&');
-  const headers = { host: base.host };
   const canonical = canonicalRequest({
     method: base.method,
     rawPath: base.rawPath,
     params: splitQuery(params),
     headers,
-    signedHeaders: 'host',
-    signedHeaderNames: ['host'],
-    payloadHash: 'UNSIGNED-PAYLOAD',
+    signedHeaders: names.join(';'),
+    signedHeaderNames: names,
+    payloadHash,
     presigned: true,
   });
   const signature = signHex(keyOf(c, amzDate), stringToSign(amzDate, scope, canonical));

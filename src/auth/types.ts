@@ -95,6 +95,12 @@ export interface VerifiedRequest {
   /** The session token sent with the request, if any. */
   sessionToken?: string;
   payload: PayloadCheck;
+  /**
+   * Whether the signature covers the body: a signed SHA-256 (declared, or the body hashed by the
+   * verifier), or signed aws-chunked chunks. False for UNSIGNED-PAYLOAD, unsigned-chunk streaming,
+   * SigV2 and anonymous requests.
+   */
+  payloadSigned: boolean;
 }
 
 export interface VerifyOptions {

@@ -4,15 +4,9 @@ import { AccessControl, createS3Server, TrustedProxies } from '../http/index.js'
 import { IamService, loadMasterKey } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
 import { openEmbeddedStorage, SqliteIamStore } from '../storage/index.js';
-import type { ServerConfig } from './config.js';
+import { envValue, type ServerConfig } from './config.js';
+import { createLog } from './log.js';
 import type { RootCredentials } from './root-credentials.js';
-
-function logError(message: string, err?: unknown): void {
-  const detail = err instanceof Error ? (err.stack ?? err.message) : err === undefined ? '' : String(err);
-  process.stderr.write(
-    `${JSON.stringify({ level: 'error', time: new Date().toISOString(), message, detail })}\n`,
-  );
-}
 
 /**
  * The composition root: storage, the identity directory, authentication, authorization and the
@@ -22,6 +16,11 @@ export async function composeServer(
   config: ServerConfig,
   root: RootCredentials,
 ): Promise<{ server: Server; close: () => Promise<void> }> {
+  // Secrets never go into a log line; should one slip into an error message, it is masked.
+  const logError = createLog(config.logLevel, [
+    root.secretKey,
+    envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
+  ]);
   const storage = await openEmbeddedStorage(config.dataDir);
   const iamStore = SqliteIamStore.forDataDir(config.dataDir);
   const iam = await IamService.open({
@@ -41,16 +40,19 @@ export async function composeServer(
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
   };
   const access = new AccessControl({ iam, metadata: storage.metadata, accountId: config.accountId });
-  const server = createS3Server({
-    deps,
-    lookup: iam.lookupCredential,
-    authorize: (req) => access.authorize(req),
-    iamApi: createIamApi(iam, { accountId: config.accountId }),
-    trustedProxies: new TrustedProxies(config.trustedProxies),
-    domains: config.domains,
-    log: logError,
-    ...(config.logRequests ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
-  });
+  const server = createS3Server(
+    {
+      deps,
+      lookup: iam.lookupCredential,
+      authorize: (req) => access.authorize(req),
+      iamApi: createIamApi(iam, { accountId: config.accountId }),
+      trustedProxies: new TrustedProxies(config.trustedProxies),
+      domains: config.domains,
+      log: logError,
+      ...(config.logRequests ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
+    },
+    config.timeouts,
+  );
   return {
     server,
     close: async () => {

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 /** Server settings from flags and environment (docs/configuration.md lists every one). */
 export interface ServerConfig {
@@ -10,6 +12,10 @@ export interface ServerConfig {
   domains: string[];
   workers: number;
   logRequests: boolean;
+  /** TESSERA_LOG_LEVEL: `debug` adds one line per client that disconnects, stalls or sends garbage. */
+  logLevel: LogLevel;
+  /** Header, idle (keep-alive) and stall (no progress) timeouts, in milliseconds; 0 turns one off. */
+  timeouts: ConnectionTimeouts;
   /** The default account's id in ARNs ('' gives MinIO-style ARNs: arn:aws:iam:::user/alice). */
   accountId: string;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed for aws:SourceIp. */
@@ -48,10 +54,48 @@ function flag(env: Env, name: string): boolean {
   return v === 'on' || v === 'true' || v === '1' || v === 'yes';
 }
 
-export function loadServerConfig(
-  opts: { dataDir?: string; address?: string },
-  env: Env = process.env,
-): ServerConfig {
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Longest timer node supports. */
+const MAX_MS = 2 ** 31 - 1;
+
+/**
+ * Parses a duration in MinIO's (Go's) notation — "30s", "500ms", "1m30s", "2h" — or a plain number
+ * of seconds; "0" turns the timeout off. Returns milliseconds.
+ */
+export function parseDuration(name: string, value: string): number {
+  const v = value.trim();
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(v)) ms = Number(v) * 1000;
+  else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v)) {
+    ms = 0;
+    for (const [, n, , unit] of v.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * UNIT_MS[unit!]!;
+  } else throw new Error(`${name} must be a duration such as 30s, 500ms or 2m (got "${value}")`);
+  if (ms > MAX_MS) throw new Error(`${name} is too long (at most 24 days)`);
+  return Math.round(ms);
+}
+
+export interface ServerFlags {
+  dataDir?: string;
+  address?: string;
+  readHeaderTimeout?: string;
+  idleTimeout?: string;
+  stallTimeout?: string;
+  logLevel?: string;
+}
+
+function timeout(flagValue: string | undefined, env: Env, names: string[], fallback: number): number {
+  const raw = flagValue ?? envValue(env, ...names);
+  return raw === undefined ? fallback : parseDuration(names[0]!, raw);
+}
+
+function logLevel(value: string | undefined): LogLevel {
+  const level = (value ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new Error(`TESSERA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return level as LogLevel;
+}
+
+export function loadServerConfig(opts: ServerFlags, env: Env = process.env): ServerConfig {
   const { host, port } = parseAddress(opts.address ?? envValue(env, 'TESSERA_ADDRESS') ?? ':9000');
   const workersRaw = envValue(env, 'TESSERA_WORKERS');
   const workers = workersRaw === undefined ? availableParallelism() : Number(workersRaw);
@@ -65,6 +109,22 @@ export function loadServerConfig(
     domains: list(envValue(env, 'TESSERA_DOMAIN', 'MINIO_DOMAIN')).map((d) => d.toLowerCase()),
     workers,
     logRequests: flag(env, 'TESSERA_LOG_REQUESTS'),
+    logLevel: logLevel(opts.logLevel ?? envValue(env, 'TESSERA_LOG_LEVEL')),
+    timeouts: {
+      readHeaderMs: timeout(
+        opts.readHeaderTimeout,
+        env,
+        ['TESSERA_READ_HEADER_TIMEOUT', 'MINIO_READ_HEADER_TIMEOUT'],
+        DEFAULT_TIMEOUTS.readHeaderMs,
+      ),
+      idleMs: timeout(
+        opts.idleTimeout,
+        env,
+        ['TESSERA_IDLE_TIMEOUT', 'MINIO_IDLE_TIMEOUT'],
+        DEFAULT_TIMEOUTS.idleMs,
+      ),
+      stallMs: timeout(opts.stallTimeout, env, ['TESSERA_STALL_TIMEOUT'], DEFAULT_TIMEOUTS.stallMs),
+    },
     accountId: envValue(env, 'TESSERA_ACCOUNT_ID') ?? '',
     trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
   };

@@ -12,6 +12,10 @@ program
   .description('run the S3 server on DATA_DIR (default ./data)')
   .argument('[DATA_DIR]', 'data directory')
   .option('--address <[host]:port>', 'address for the S3 API (default :9000, or TESSERA_ADDRESS)')
+  .option('--read-header-timeout <duration>', 'time allowed for a request head (default 30s)')
+  .option('--idle-timeout <duration>', 'close idle keep-alive connections after (default 30s)')
+  .option('--stall-timeout <duration>', 'cut a request whose body or response stalls for (default 60s)')
+  .option('--log-level <level>', 'error, warn, info (default) or debug')
   .action(serverCommand);
 
 registerPolicyCommands(program);

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { loadMasterKey } from '../iam/index.js';
 import { openEmbeddedStorage, startupRecovery } from '../storage/index.js';
 import { composeServer } from './compose.js';
-import { loadServerConfig, type ServerConfig } from './config.js';
+import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
 
 function endpoint(config: ServerConfig, port: number): string {
@@ -53,14 +53,11 @@ async function runWorker(config: ServerConfig, root: RootCredentials): Promise<n
 }
 
 /** `tessera server [DATA_DIR]`: one worker per core on one port, sharing the store. */
-export async function serverCommand(
-  dataDir: string | undefined,
-  options: { address?: string },
-): Promise<void> {
-  const config = loadServerConfig({
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.address ? { address: options.address } : {}),
-  });
+export async function serverCommand(dataDir: string | undefined, options: ServerFlags): Promise<void> {
+  const flags: ServerFlags = {};
+  for (const [k, v] of Object.entries(options) as [keyof ServerFlags, string | undefined][])
+    if (v !== undefined && v !== '') flags[k] = v;
+  const config = loadServerConfig({ ...flags, ...(dataDir ? { dataDir } : {}) });
   if (cluster.isWorker) {
     const root = loadRootCredentials(config.dataDir);
     const port = await runWorker(config, root);

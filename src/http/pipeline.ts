@@ -5,7 +5,9 @@ import {
   type AuthRequest,
   authenticate,
   type CredentialLookup,
+  checkScope,
   needsBody,
+  type ScopeRule,
   type VerifiedRequest,
 } from '../auth/index.js';
 import { ANONYMOUS, isTesseraError, newRequestId, type Principal, TesseraError } from '../core/index.js';
@@ -19,19 +21,18 @@ import {
   s3Handlers,
 } from '../s3/index.js';
 import type { AccessOutcome, AccessRequest } from './access-control.js';
+import { MAX_FORM_BODY, queryApiParams } from './query-api-params.js';
 import { renderS3Error, toTesseraError } from './render-error.js';
 import { renderIamError } from './render-iam-error.js';
 import { decodeBody, readSmallBody } from './request-body.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
 import type { EventSink, RequestEvent } from './request-event.js';
+import { isQueryApi, queryApiScopeRule, s3ScopeRule } from './scope-rule.js';
 
 /** Decides whether an authenticated principal may perform an operation; throws AccessDenied. */
 export type Authorizer = (req: AccessRequest) => Promise<AccessOutcome>;
 
 const EMPTY_QUERY = new URLSearchParams();
-
-/** Form bodies of IAM/STS calls are small; refuse more. */
-const MAX_FORM_BODY = 1024 * 1024;
 
 export interface PipelineOptions {
   deps: S3Deps;
@@ -56,7 +57,7 @@ interface RequestState {
   verified?: VerifiedRequest;
   op?: Operation;
   query: URLSearchParams;
-  /** Errors of POST / (IAM/STS Query API) are rendered in their XML shape. */
+  /** Errors of the IAM/STS Query API (POST /, GET / signed for iam or sts) are rendered in their XML shape. */
   queryApi: boolean;
   /** Answers `Expect: 100-continue` (once) when the body is about to be read; a no-op otherwise. */
   letBodyIn: () => void;
@@ -120,10 +121,12 @@ export function createPipeline(opts: PipelineOptions) {
       const op = routeStep(opts, req, state);
       // Built only when a policy will be evaluated (root never is).
       const context = () => requestContext(req, verified, time, opts.trustedProxies);
-      if (op.name === 'PostService') {
+      if (isQueryApi(op, verified)) {
+        state.queryApi = true;
         await writeResponse(req, res, await queryApiStep(opts, req, state, verified, context));
         return;
       }
+      scopeStep(state, verified, s3ScopeRule(op, opts.deps.region));
       const outcome = await authorizeStep(opts, req, state, verified, op, context);
       state.letBodyIn();
       const s3req = s3RequestOf(req, state, verified, op, time);
@@ -165,6 +168,19 @@ async function authenticateStep(
     throw e;
   } finally {
     state.authMs = performance.now() - t0;
+  }
+}
+
+/**
+ * A signature is valid only for the service and region it was derived for: the credential scope
+ * must name what this endpoint serves (checked once the operation is known; an auth failure).
+ */
+function scopeStep(state: RequestState, verified: VerifiedRequest, rule: ScopeRule): void {
+  try {
+    checkScope(verified, rule);
+  } catch (e) {
+    state.authError = (e as TesseraError).code ?? 'InternalError';
+    throw e;
   }
 }
 
@@ -220,7 +236,10 @@ async function authorizeStep(
   return outcome;
 }
 
-/** POST / : the IAM Query API (STS follows), dispatched on the service the request was signed for. */
+/**
+ * The IAM Query API (STS follows), dispatched on the service the request was signed for; its
+ * parameters come only from a signed part of the request (see queryApiParams).
+ */
 async function queryApiStep(
   opts: PipelineOptions,
   req: IncomingMessage,
@@ -229,12 +248,13 @@ async function queryApiStep(
   context: () => Record<string, string | string[]>,
 ): Promise<S3Response> {
   if (verified.kind === 'anonymous') throw new TesseraError('AccessDenied');
+  const rule = queryApiScopeRule(verified, opts.deps.region);
+  if (rule) scopeStep(state, verified, rule);
   if (verified.service !== 'iam' || !opts.iamApi) throw new TesseraError('NotImplemented');
-  state.letBodyIn();
-  const body = state.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
+  const params = await queryApiParams(req, state, verified);
   const answer = await opts.iamApi({
     principal: principalOf(verified),
-    params: new URLSearchParams(body.toString('utf8')),
+    params,
     requestId: state.requestId,
     context: context(),
   });

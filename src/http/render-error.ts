@@ -1,8 +1,22 @@
 import { errorCatalog, escapeXml, TesseraError } from '../core/index.js';
+import { BodyCut, clientGoneCode, DEBUG } from './client-gone.js';
 
-/** Turns anything thrown into a TesseraError; unknown errors become InternalError without their message. */
+/**
+ * Turns anything thrown into a TesseraError; unknown errors become InternalError without their
+ * message and are logged with their stack. A client that went away is no internal error: one
+ * debug line (see DebugNote), answered — if anyone still listens — as IncompleteBody.
+ */
 export function toTesseraError(e: unknown, log: (message: string, err: unknown) => void): TesseraError {
+  if (e instanceof BodyCut) {
+    log(`client disconnected: ${e.reason}`, DEBUG);
+    return e;
+  }
   if (e instanceof TesseraError) return e;
+  const gone = clientGoneCode(e);
+  if (gone !== undefined) {
+    log(`client disconnected: ${gone}`, DEBUG);
+    return new BodyCut(gone);
+  }
   log('internal error', e);
   return new TesseraError('InternalError');
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createChunkedDecoder, createPayloadHashCheck, type VerifiedRequest } from '../auth/index.js';
 import { EMPTY_SHA256, TesseraError } from '../core/index.js';
+import { BodyCut, clientGoneCode } from './client-gone.js';
 
 export interface DecodedBody {
   body: Readable;
@@ -38,12 +39,23 @@ export async function readSmallBody(source: Readable, limit: number): Promise<Bu
   return Buffer.concat(chunks, size);
 }
 
-/** `pipe` does not forward errors: fail the decoding stream when the client goes away mid-body. */
+/**
+ * `pipe` does not forward errors: fail the decoding stream when the client goes away mid-body
+ * (IncompleteBody, logged at debug level only) or stops sending it for the stall timeout
+ * (RequestTimeout: see timeouts.ts — the pipeline answers 400 and the connection closes).
+ */
 function failWhenCut(req: IncomingMessage, dest: Readable): void {
-  req.on('error', (e) => dest.destroy(e));
-  req.on('close', () => {
-    if (!req.complete) dest.destroy(new TesseraError('IncompleteBody'));
+  req.on('error', (e) => {
+    const gone = clientGoneCode(e);
+    dest.destroy(gone === undefined ? e : new BodyCut(gone));
   });
+  req.on('close', () => {
+    if (!req.complete) dest.destroy(new BodyCut('closed'));
+  });
+  // `on`, not `once`: timeouts.ts counts the listener to know that someone will answer.
+  req.on('timeout', () => dest.destroy(new TesseraError('RequestTimeout')));
+  // A body that no handler reads must not take the worker down when it fails.
+  dest.on('error', () => {});
 }
 
 /**
@@ -54,8 +66,14 @@ function failWhenCut(req: IncomingMessage, dest: Readable): void {
 export function decodeBody(req: IncomingMessage, verified: VerifiedRequest): DecodedBody {
   const payload = verified.payload;
   switch (payload.type) {
-    case 'none':
-      return { body: req, contentLength: headerNumber(req, 'content-length'), trailers: () => undefined };
+    case 'none': {
+      const contentLength = headerNumber(req, 'content-length');
+      if (!hasBody(req)) return { body: req, contentLength, trailers: () => undefined };
+      // Unchecked, but still through a stream of ours, so that a cut or stall fails it as above.
+      const pass = new PassThrough();
+      failWhenCut(req, pass);
+      return { body: req.pipe(pass), contentLength, trailers: () => undefined };
+    }
     case 'sha256': {
       // No body at all (most GETs, HEADs, DELETEs): compare with the empty hash, no stream.
       if (!hasBody(req)) {

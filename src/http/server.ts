@@ -1,23 +1,57 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { clientGoneCode, DEBUG } from './client-gone.js';
 import { createPipeline, type PipelineOptions } from './pipeline.js';
+import {
+  applyStallTimeout,
+  type ConnectionTimeouts,
+  DEFAULT_TIMEOUTS,
+  serverTimeoutOptions,
+} from './timeouts.js';
+
+/** What node would answer for a request it could not parse (or whose head took too long). */
+function clientErrorStatus(code: string | undefined): string {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  if (code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  return '400 Bad Request';
+}
+
+/**
+ * Unparsable requests, header timeouts and connection errors: a bare status line when nothing has
+ * been written yet, then close. Logged at debug level by code only (the raw packet, which may
+ * hold an Authorization header, never is).
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket, log: PipelineOptions['log']): void {
+  const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  const code = err.code ?? 'unknown';
+  if (clientGoneCode(err) !== undefined || !socket.writable || res?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  log(`client error, connection closed: ${code}`, DEBUG);
+  socket.end(`HTTP/1.1 ${clientErrorStatus(err.code)}\r\nConnection: close\r\n\r\n`);
+}
 
 /**
  * Creates the HTTP server for the S3 endpoint. `Expect: 100-continue` is answered only after the
  * request has been authenticated and authorized, so a rejected upload never sends its body.
+ * Slow or stalled clients are cut by the timeouts (timeouts.ts).
  */
-export function createS3Server(opts: PipelineOptions): Server {
+export function createS3Server(
+  opts: PipelineOptions,
+  timeouts: ConnectionTimeouts = DEFAULT_TIMEOUTS,
+): Server {
   const handle = createPipeline(opts);
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 });
+  const server = createServer(serverTimeoutOptions(timeouts));
+  applyStallTimeout(server, timeouts, opts.log);
   server.on('request', (req, res) => {
     void handle(req, res);
   });
   server.on('checkContinue', (req, res) => {
     void handle(req, res, true);
   });
-  server.on('clientError', (err, socket) => {
-    void err;
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+    onClientError(err, socket, opts.log),
+  );
   return server;
 }

@@ -48,11 +48,16 @@ describe('accessChecks (the operations table for authorization)', () => {
       'x-amz-copy-source': '/src/a%20b?versionId=null',
       'x-amz-metadata-directive': 'REPLACE',
     });
+    // Naming a source version (even `null`) needs s3:GetObjectVersion, as in AWS.
     expect(c.map((x) => [x.action, x.resource])).toEqual([
-      ['s3:GetObject', 'arn:aws:s3:::src/a b'],
+      ['s3:GetObjectVersion', 'arn:aws:s3:::src/a b'],
       ['s3:PutObject', 'arn:aws:s3:::dst/k'],
     ]);
     expect(c[0]!.context).toEqual({ 's3:versionid': 'null' });
+    expect(checks('PUT', '/dst/k', { 'x-amz-copy-source': 'src/k' })[0]).toMatchObject({
+      action: 's3:GetObject',
+      context: {},
+    });
     expect(c[1]!.context).toEqual({
       's3:x-amz-copy-source': 'src/a b',
       's3:x-amz-metadata-directive': 'REPLACE',
@@ -83,5 +88,22 @@ describe('accessChecks (the operations table for authorization)', () => {
     expect(one('DELETE', '/bkt?tagging')).toEqual(['s3:PutBucketTagging arn:aws:s3:::bkt']);
     // DeleteObjects is authorized per key by its handler.
     expect(one('POST', '/bkt?delete')).toEqual([]);
+  });
+
+  it('a versionId (null included) is authorized as the version action, with s3:versionid', () => {
+    const one = (m: string, u: string) => checks(m, u).map((c) => [c.action, c.context['s3:versionid']]);
+    expect(one('GET', '/bkt/k?versionId=null')).toEqual([['s3:GetObjectVersion', 'null']]);
+    expect(one('HEAD', '/bkt/k?versionId=null')).toEqual([['s3:GetObjectVersion', 'null']]);
+    expect(one('DELETE', '/bkt/k?versionId=null')).toEqual([['s3:DeleteObjectVersion', 'null']]);
+    expect(one('GET', '/bkt/k?tagging&versionId=null')).toEqual([['s3:GetObjectVersionTagging', 'null']]);
+    expect(one('PUT', '/bkt/k?tagging&versionId=null')).toEqual([['s3:PutObjectVersionTagging', 'null']]);
+    expect(one('DELETE', '/bkt/k?tagging&versionId=null')).toEqual([
+      ['s3:DeleteObjectVersionTagging', 'null'],
+    ]);
+    const id = 'Wy5Ch.zCMeLVC8gnI8tYbJSk0ZRIGSyz';
+    expect(one('GET', `/bkt/k?versionId=${id}`)).toEqual([['s3:GetObjectVersion', id]]);
+    // Without a versionId nothing changes.
+    expect(one('GET', '/bkt/k')).toEqual([['s3:GetObject', undefined]]);
+    expect(one('DELETE', '/bkt/k')).toEqual([['s3:DeleteObject', undefined]]);
   });
 });

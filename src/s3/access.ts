@@ -51,6 +51,11 @@ function headerContext(input: AccessInput, ctx: Record<string, string | string[]
   }
 }
 
+/** s3:versionid, "the version ID of the object" the request names. */
+function versionContext(versionId: string | undefined): Record<string, string> {
+  return versionId === undefined ? {} : { 's3:versionid': versionId };
+}
+
 /** s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys from an x-amz-tagging header. */
 function requestTagContext(tagging: string | undefined, ctx: Record<string, string | string[]>): boolean {
   if (tagging === undefined || tagging === '') return false;
@@ -82,7 +87,8 @@ function listContext(input: AccessInput): Record<string, string | string[]> {
 }
 
 /**
- * The authorization checks of an operation, as AWS defines them: HeadObject needs s3:GetObject;
+ * The authorization checks of an operation, as AWS defines them: HeadObject needs s3:GetObject
+ * (s3:GetObjectVersion when a versionId is named, with s3:versionid);
  * HeadBucket and listings need s3:ListBucket (with s3:prefix, s3:delimiter, s3:max-keys);
  * CopyObject needs s3:GetObject on the source and s3:PutObject on the target; a PUT with
  * x-amz-tagging also needs s3:PutObjectTagging. DeleteObjects is checked per key by its handler.
@@ -90,11 +96,13 @@ function listContext(input: AccessInput): Record<string, string | string[]> {
 export function accessChecks(op: Operation, input: AccessInput): AccessCheck[] {
   const b = op.bucket ?? '';
   const k = op.key ?? '';
+  // op.action is already the version action (s3:GetObjectVersion, …) when a versionId was named.
+  const version = versionContext(op.versionId);
   const simple = (resource: string, context: Record<string, string | string[]> = {}): AccessCheck[] => [
-    { action: op.action, resource, context },
+    { action: op.action, resource, context: { ...context, ...version } },
   ];
   const withTags = (): AccessCheck[] => [
-    { action: op.action, resource: objectArn(b, k), context: {}, existingTagsOf: { bucket: b, key: k } },
+    { action: op.action, resource: objectArn(b, k), context: version, existingTagsOf: { bucket: b, key: k } },
   ];
   switch (op.name) {
     case 'ListBuckets':
@@ -169,10 +177,11 @@ function copyChecks(op: Operation, input: AccessInput, b: string, k: string): Ac
   const replaceTags =
     op.name === 'CopyObject' && header(input, 'x-amz-tagging-directive')?.toUpperCase() === 'REPLACE';
   const target = putChecks(input, b, k, replaceTags ? header(input, 'x-amz-tagging') : undefined, extra);
+  // "To copy a specific version of an object, you need s3:GetObjectVersion" on the source.
   const read: AccessCheck = {
-    action: 's3:GetObject',
+    action: source.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',
     resource: objectArn(source.bucket, source.key),
-    context: source.versionId !== undefined ? { 's3:versionid': source.versionId } : {},
+    context: versionContext(source.versionId),
     existingTagsOf: { bucket: source.bucket, key: source.key },
   };
   return [read, ...target];

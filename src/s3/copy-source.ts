@@ -6,6 +6,7 @@ import { type Stored, storeStream } from './ingest.js';
 import { assertBucketName, assertObjectKey } from './names.js';
 import { openObject } from './object-reader.js';
 import { checkPreconditions } from './preconditions.js';
+import { assertNullVersion, NULL_VERSION, parseVersionId } from './version-id.js';
 
 export interface CopySource {
   bucket: string;
@@ -15,7 +16,7 @@ export interface CopySource {
 
 /**
  * Parses x-amz-copy-source: "/bucket/key" or "bucket/key", URL-encoded, optionally followed by
- * "?versionId=…". Buckets are unversioned, so only the "null" version exists.
+ * "?versionId=…" (checked as the versionId query parameter is: malformed → InvalidArgument).
  */
 export function parseCopySource(value: string): CopySource {
   let path = value;
@@ -43,19 +44,24 @@ export function parseCopySource(value: string): CopySource {
   const source: CopySource = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
   assertBucketName(source.bucket);
   assertObjectKey(source.key);
-  if (versionId !== undefined) {
-    if (versionId !== 'null') throw new TesseraError('InvalidArgument', 'Invalid version id specified');
-    source.versionId = versionId;
-  }
+  if (versionId !== undefined) source.versionId = parseVersionId(versionId);
   return source;
 }
 
-/** Looks the copy source up and applies x-amz-copy-source-if-* (failures are PreconditionFailed). */
+/**
+ * Looks the copy source up and applies x-amz-copy-source-if-* (failures are PreconditionFailed).
+ * A source version other than `null` does not exist in an unversioned bucket: NoSuchVersion.
+ */
 export async function resolveCopySource(
   deps: S3Deps,
   req: S3Request,
 ): Promise<{ source: CopySource; obj: ObjectRecord }> {
   const source = parseCopySource(header(req, 'x-amz-copy-source')!);
+  if (source.versionId !== undefined && source.versionId !== NULL_VERSION) {
+    if (!(await deps.metadata.getBucket(source.bucket)))
+      throw new TesseraError('NoSuchBucket', undefined, { BucketName: source.bucket });
+    assertNullVersion(source.key, source.versionId);
+  }
   const obj = await deps.metadata.getObject(source.bucket, source.key);
   if (!obj) {
     if (!(await deps.metadata.getBucket(source.bucket))) {
@@ -74,6 +80,11 @@ export async function resolveCopySource(
     true,
   );
   return { source, obj };
+}
+
+/** "x-amz-copy-source-version-id: Version ID of the source object that was copied", when one was named. */
+export function copySourceVersionHeader(source: CopySource): Record<string, string> {
+  return source.versionId === undefined ? {} : { 'x-amz-copy-source-version-id': source.versionId };
 }
 
 /**

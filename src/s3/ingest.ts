@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Checksum, createChecksum, TesseraError } from '../core/index.js';
+import { type Checksum, TesseraError } from '../core/index.js';
 import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage/index.js';
-import { checksumIntent, contentMd5 } from './checksum-headers.js';
 import type { S3Deps, S3Request } from './context.js';
+import { announcedDigests, verifyDigests } from './payload-digests.js';
 
 /** Objects up to this size live inline in the metadata store. */
 export const INLINE_LIMIT = 128 * 1024;
@@ -98,52 +98,17 @@ export async function ingestBody(
   const maxSize = opts.maxSize ?? MAX_PUT_SIZE;
   if (req.contentLength !== undefined && req.contentLength > maxSize)
     throw new TesseraError('EntityTooLarge');
-  const md5Expected = contentMd5(req);
-  const intent =
-    checksumIntent(req) ??
-    (opts.defaultAlgorithm ? { algorithm: opts.defaultAlgorithm, fromTrailer: false } : undefined);
-  const hasher = intent && !intent.fromTrailer ? createChecksum(intent.algorithm) : undefined;
+  const digests = announcedDigests(req, opts.defaultAlgorithm);
   const stored = await storeStream(deps, req.body, {
     inlineSize: opts.allowInline ? req.contentLength : undefined,
     maxSize,
-    hasher,
+    hasher: digests.hasher,
   });
   try {
-    return finishIngest(req, stored, md5Expected, intent, hasher);
+    const checksum = verifyDigests(req, digests, stored);
+    return checksum ? { ...stored, checksum } : { ...stored };
   } catch (e) {
     if (stored.data.kind === 'blobs') await deps.blobs.delete(stored.data.segments.map((s) => s.blobId));
     throw e;
   }
-}
-
-function finishIngest(
-  req: S3Request,
-  stored: Stored,
-  md5Expected: Buffer | undefined,
-  intent: ReturnType<typeof checksumIntent>,
-  hasher: Checksum | undefined,
-): Ingested {
-  if (req.contentLength !== undefined && stored.size !== req.contentLength) {
-    throw new TesseraError('IncompleteBody');
-  }
-  if (md5Expected && !stored.md5.equals(md5Expected)) throw new TesseraError('BadDigest');
-  const result: Ingested = { ...stored };
-  if (!intent) return result;
-  let value: string;
-  if (intent.fromTrailer) {
-    const trailed = req.trailers()?.get(`x-amz-checksum-${intent.algorithm.toLowerCase()}`);
-    if (trailed === undefined)
-      throw new TesseraError('InvalidRequest', 'The announced checksum trailer is missing.');
-    value = trailed;
-  } else {
-    value = hasher!.digest().toString('base64');
-    if (intent.expected !== undefined && intent.expected !== value) {
-      throw new TesseraError(
-        'BadDigest',
-        `The ${intent.algorithm} you specified did not match the calculated checksum.`,
-      );
-    }
-  }
-  result.checksum = { algorithm: intent.algorithm, value, type: 'FULL_OBJECT' };
-  return result;
 }

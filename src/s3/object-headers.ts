@@ -1,6 +1,7 @@
 import { TesseraError } from '../core/index.js';
 import type { ObjectRecord, Tag } from '../storage/index.js';
 import { header, type S3Request } from './context.js';
+import { assertOverrideValue, isHeaderName, isHeaderValue } from './header-values.js';
 
 /** Standard headers stored with an object and returned as they were given. */
 export const STORED_HEADERS = [
@@ -56,16 +57,24 @@ export function quoteEtag(etag: string): string {
   return `"${etag}"`;
 }
 
-/** Headers describing an object in GET/HEAD responses (without length or range). */
+/**
+ * Headers describing an object in GET/HEAD responses (without length or range). Stored values
+ * came from request headers, so they are valid header values; one that is not (a store written
+ * by other means) is left out rather than failing the read with a 500.
+ */
 export function objectResponseHeaders(obj: ObjectRecord): Record<string, string | number> {
+  const contentType =
+    obj.contentType !== undefined && isHeaderValue(obj.contentType) ? obj.contentType : DEFAULT_CONTENT_TYPE;
   const h: Record<string, string | number> = {
     etag: quoteEtag(obj.etag),
     'last-modified': new Date(obj.lastModified).toUTCString(),
-    'content-type': obj.contentType ?? DEFAULT_CONTENT_TYPE,
+    'content-type': contentType,
     'accept-ranges': 'bytes',
   };
-  for (const [k, v] of Object.entries(obj.headers)) h[k] = v;
-  for (const [k, v] of Object.entries(obj.userMetadata)) h[`x-amz-meta-${k}`] = v;
+  for (const [k, v] of Object.entries(obj.headers)) if (isHeaderName(k) && isHeaderValue(v)) h[k] = v;
+  for (const [k, v] of Object.entries(obj.userMetadata)) {
+    if (isHeaderName(k) && isHeaderValue(v)) h[`x-amz-meta-${k}`] = v;
+  }
   if (obj.tags.length > 0) h['x-amz-tagging-count'] = obj.tags.length;
   return h;
 }
@@ -90,6 +99,7 @@ export function applyResponseOverrides(req: S3Request, h: Record<string, string 
         'InvalidRequest',
         'Request specific response headers cannot be used for anonymous GET requests.',
       );
+    assertOverrideValue(param, v);
     h[name] = v;
   }
 }

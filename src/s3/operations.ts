@@ -1,6 +1,9 @@
 /**
  * The operations table: every S3 operation Tessera routes, with the IAM action it needs.
- * Authorization (the IAM issue) adds resources and condition context per operation.
+ * `versionAction` is the action when the request names a version (`?versionId=`, `null`
+ * included), as AWS authorizes it: "To return a different version, you need the
+ * s3:GetObjectVersion permission" (likewise DeleteObjectVersion and the *VersionTagging ones).
+ * Authorization adds resources and condition context per operation (access.ts).
  */
 export const operationSpecs = {
   ListBuckets: { action: 's3:ListAllMyBuckets' },
@@ -23,12 +26,12 @@ export const operationSpecs = {
   DeleteObjects: { action: 's3:DeleteObject' },
   PutObject: { action: 's3:PutObject' },
   CopyObject: { action: 's3:PutObject' },
-  GetObject: { action: 's3:GetObject' },
-  HeadObject: { action: 's3:GetObject' },
-  DeleteObject: { action: 's3:DeleteObject' },
-  GetObjectTagging: { action: 's3:GetObjectTagging' },
-  PutObjectTagging: { action: 's3:PutObjectTagging' },
-  DeleteObjectTagging: { action: 's3:DeleteObjectTagging' },
+  GetObject: { action: 's3:GetObject', versionAction: 's3:GetObjectVersion' },
+  HeadObject: { action: 's3:GetObject', versionAction: 's3:GetObjectVersion' },
+  DeleteObject: { action: 's3:DeleteObject', versionAction: 's3:DeleteObjectVersion' },
+  GetObjectTagging: { action: 's3:GetObjectTagging', versionAction: 's3:GetObjectVersionTagging' },
+  PutObjectTagging: { action: 's3:PutObjectTagging', versionAction: 's3:PutObjectVersionTagging' },
+  DeleteObjectTagging: { action: 's3:DeleteObjectTagging', versionAction: 's3:DeleteObjectVersionTagging' },
   CreateMultipartUpload: { action: 's3:PutObject' },
   UploadPart: { action: 's3:PutObject' },
   UploadPartCopy: { action: 's3:PutObject' },
@@ -36,6 +39,11 @@ export const operationSpecs = {
   AbortMultipartUpload: { action: 's3:AbortMultipartUpload' },
   ListParts: { action: 's3:ListMultipartUploadParts' },
   NotImplemented: { action: 's3:*' },
-} as const satisfies Record<string, { action: string }>;
+} as const satisfies Record<string, OperationSpec>;
+
+export interface OperationSpec {
+  action: string;
+  versionAction?: string;
+}
 
 export type OperationName = keyof typeof operationSpecs;

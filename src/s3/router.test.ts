@@ -104,4 +104,41 @@ describe('routeRequest', () => {
     expect(bucketFromHost('photos.other.com', DOMAINS)).toBeUndefined();
     expect(bucketFromHost('my.dotted.bucket.s3.example.com', DOMAINS)).toBe('my.dotted.bucket');
   });
+
+  it('checks versionId where operations take one: empty or malformed is InvalidArgument', () => {
+    const fail = (url: string) => {
+      try {
+        route('GET', url);
+      } catch (e) {
+        const err = e as TesseraError;
+        return [err.code, err.message, err.detail['ArgumentName']];
+      }
+      return undefined;
+    };
+    expect(route('GET', '/bkt/k?versionId=null')).toMatchObject({
+      action: 's3:GetObjectVersion',
+      versionId: 'null',
+    });
+    expect(route('GET', '/bkt/k?versionId=3a1f7c2e-9b4d-4e8a-8c6f-0d2b5e7a9c11').versionId).toBe(
+      '3a1f7c2e-9b4d-4e8a-8c6f-0d2b5e7a9c11',
+    );
+    expect(fail('/bkt/k?versionId=')).toEqual([
+      'InvalidArgument',
+      'Version id cannot be the empty string',
+      'versionId',
+    ]);
+    expect(fail('/bkt/k?versionId=bogus')).toEqual([
+      'InvalidArgument',
+      'Invalid version id specified',
+      'versionId',
+    ]);
+    expect(fail('/bkt/k?versionId=%0A')).toEqual([
+      'InvalidArgument',
+      'Invalid version id specified',
+      'versionId',
+    ]);
+    // Operations without a version form ignore the parameter, as S3 does.
+    expect(route('PUT', '/bkt/k?versionId=bogus').name).toBe('PutObject');
+    expect(route('GET', '/bkt?versionId=bogus').name).toBe('ListObjects');
+  });
 });

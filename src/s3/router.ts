@@ -1,6 +1,7 @@
 import { TesseraError } from '../core/index.js';
 import { assertBucketName, assertObjectKey } from './names.js';
-import { type OperationName, operationSpecs } from './operations.js';
+import { type OperationName, type OperationSpec, operationSpecs } from './operations.js';
+import { parseVersionId } from './version-id.js';
 
 /** A request routed to a typed S3 operation: what it is, and on which bucket and key. */
 export interface Operation {
@@ -11,6 +12,8 @@ export interface Operation {
   key?: string;
   /** True when the bucket came from the Host header (virtual-host style). */
   virtualHost: boolean;
+  /** The well-formed `versionId` the request names (`null` included), for operations that take one. */
+  versionId?: string;
 }
 
 export interface RouteInput {
@@ -99,7 +102,8 @@ export function routeRequest(input: RouteInput, domains: readonly string[]): Ope
     key = rest === '' ? undefined : decodePath(rest);
   }
   const name = pickOperation(input, bucket, key);
-  const op: Operation = { name, action: operationSpecs[name].action, virtualHost: hostBucket !== undefined };
+  const spec: OperationSpec = operationSpecs[name];
+  const op: Operation = { name, action: spec.action, virtualHost: hostBucket !== undefined };
   if (bucket !== undefined) {
     assertBucketName(bucket);
     op.bucket = bucket;
@@ -107,6 +111,12 @@ export function routeRequest(input: RouteInput, domains: readonly string[]): Ope
   if (key !== undefined) {
     assertObjectKey(key);
     op.key = key;
+  }
+  const versionId = input.query.get('versionId');
+  if (spec.versionAction !== undefined && versionId !== null) {
+    // A request that names a version — even `null` — is authorized as the version action.
+    op.versionId = parseVersionId(versionId);
+    op.action = spec.versionAction;
   }
   return op;
 }

@@ -4,7 +4,8 @@ import { pickParams, splitQuery } from '../query.js';
 import { parseSignedHeaders, V4_ALGORITHM } from '../sigv4/authorization-header.js';
 import { canonicalRequest } from '../sigv4/canonical-request.js';
 import { DEFAULT_SERVICES, parseCredential } from '../sigv4/credential-scope.js';
-import { planPayload, settlePayload, UNSIGNED_PAYLOAD } from '../sigv4/payload.js';
+import { planPayload, requireSignedPayload, settlePayload, UNSIGNED_PAYLOAD } from '../sigv4/payload.js';
+import { checkSignedHeaders, presignedAllowance } from '../sigv4/signed-headers-check.js';
 import { signHex, signingKeys } from '../sigv4/signing-key.js';
 import { stringToSign } from '../sigv4/string-to-sign.js';
 import { DEFAULT_MAX_SKEW_MS } from '../time.js';
@@ -80,15 +81,17 @@ export async function verifyPresignedV4(req: AuthRequest, opts: VerifyOptions): 
   const signedHeaderNames = parseSignedHeaders(signedHeaders, () =>
     queryError('X-Amz-SignedHeaders is malformed.'),
   );
-  if (!signedHeaderNames.includes('host')) {
-    throw new TesseraError('AccessDenied', 'There were headers present in the request which were not signed');
-  }
+  const declaredHash = q['X-Amz-Content-Sha256'];
+  // "There were headers present in the request which were not signed": host and every x-amz-*
+  // header, except those repeating a signed query parameter.
+  checkSignedHeaders(req.headers, signedHeaderNames, presignedAllowance(params, scope.service, declaredHash));
+  requireSignedPayload(scope.service, declaredHash);
   const sessionToken = q['X-Amz-Security-Token'];
   const found = opts.lookup(scope.accessKey, sessionToken);
   const credential = checkCredential(found instanceof Promise ? await found : found, sessionToken);
 
   // S3 presigned URLs carry no payload hash: "UNSIGNED-PAYLOAD". Other services sign the body.
-  const declared = q['X-Amz-Content-Sha256'] ?? (scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
+  const declared = declaredHash ?? (scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
   const plan = planPayload(declared, req);
   const canonical = canonicalRequest({
     method: req.method,
@@ -113,6 +116,7 @@ export async function verifyPresignedV4(req: AuthRequest, opts: VerifyOptions): 
     signedAt,
     signatureVersion: 'AWS4-HMAC-SHA256',
     payload: settlePayload(plan.check, req),
+    payloadSigned: plan.hash !== UNSIGNED_PAYLOAD,
   };
   if (sessionToken !== undefined) verified.sessionToken = sessionToken;
   return verified;

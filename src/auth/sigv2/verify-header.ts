@@ -47,6 +47,8 @@ export async function verifyV2Header(req: AuthRequest, opts: VerifyOptions): Pro
     signedAt,
     signatureVersion: 'AWS',
     payload: { type: 'none' },
+    // V2 signs Content-MD5 at most, never the body itself.
+    payloadSigned: false,
   };
   if (sessionToken !== undefined) verified.sessionToken = sessionToken;
   return verified;

@@ -45,6 +45,7 @@ export async function verifyV2Presigned(req: AuthRequest, opts: VerifyOptions): 
     principal: credential.principal,
     signatureVersion: 'AWS',
     payload: { type: 'none' },
+    payloadSigned: false,
   };
   if (sessionToken !== undefined) verified.sessionToken = sessionToken;
   return verified;

@@ -25,6 +25,21 @@ function isSha256Hex(v: string): boolean {
 }
 
 /**
+ * "UNSIGNED-PAYLOAD" and "STREAMING-UNSIGNED-PAYLOAD-TRAILER" are Amazon S3's: every other service
+ * signs the SHA-256 of the body. The IAM and STS Query APIs carry the action and its parameters
+ * in the body, so a signature that leaves the body out would cover nothing of the call (one
+ * presigned URL would become a bearer token for every action).
+ * Throws SignatureDoesNotMatch (AWS computes the body's hash, which the signature cannot match).
+ */
+export function requireSignedPayload(service: string, declared: string | undefined): void {
+  if (service === 's3' || (declared !== UNSIGNED_PAYLOAD && declared !== STREAMING_UNSIGNED_TRAILER)) return;
+  throw new TesseraError(
+    'SignatureDoesNotMatch',
+    `The request signature we calculated does not match the signature you provided: service ${service} signs the SHA-256 of the request body; ${declared} is accepted only for s3.`,
+  );
+}
+
+/**
  * Plans the payload of a non-streaming request from its declared hash (x-amz-content-sha256 or
  * X-Amz-Content-Sha256). Without a declaration the signer hashed the body itself (STS/IAM form
  * posts): use `req.body` when buffered, else assume an empty body and require it to be empty.

@@ -7,7 +7,16 @@ import type { AuthKind, AuthRequest, PayloadCheck, VerifiedRequest, VerifyOption
 import { parseV4Authorization } from './authorization-header.js';
 import { canonicalRequest } from './canonical-request.js';
 import { DEFAULT_SERVICES } from './credential-scope.js';
-import { type PayloadPlan, planPayload, settlePayload, streamingOptions } from './payload.js';
+import {
+  type PayloadPlan,
+  planPayload,
+  requireSignedPayload,
+  STREAMING_UNSIGNED_TRAILER,
+  settlePayload,
+  streamingOptions,
+  UNSIGNED_PAYLOAD,
+} from './payload.js';
+import { checkSignedHeaders, headerFormAllowance } from './signed-headers-check.js';
 import { signHex, signingKeys } from './signing-key.js';
 import { stringToSign } from './string-to-sign.js';
 
@@ -51,14 +60,14 @@ export async function verifyV4Header(
     );
   }
   checkSkew(time.ms, opts.now, opts.maxSkewMs);
-  if (!auth.signedHeaderNames.includes('host')) {
-    throw new TesseraError('AccessDenied', 'There were headers present in the request which were not signed');
-  }
+  // "There were headers present in the request which were not signed": host and every x-amz-*.
+  checkSignedHeaders(req.headers, auth.signedHeaderNames, headerFormAllowance(scope.service));
+  const declared = header(req.headers, 'x-amz-content-sha256');
+  requireSignedPayload(scope.service, declared);
   const sessionToken = header(req.headers, 'x-amz-security-token');
   const found = opts.lookup(scope.accessKey, sessionToken);
   const credential = checkCredential(found instanceof Promise ? await found : found, sessionToken);
 
-  const declared = header(req.headers, 'x-amz-content-sha256');
   const streaming = kind !== 'sigv4-header';
   // Streaming kinds sign the literal STREAMING-* value; their body is checked by the chunked decoder.
   const plan: PayloadPlan = streaming
@@ -98,6 +107,7 @@ export async function verifyV4Header(
     signedAt: time.ms,
     signatureVersion: 'AWS4-HMAC-SHA256',
     payload,
+    payloadSigned: streaming ? declared !== STREAMING_UNSIGNED_TRAILER : plan.hash !== UNSIGNED_PAYLOAD,
   };
   if (sessionToken !== undefined) verified.sessionToken = sessionToken;
   return verified;

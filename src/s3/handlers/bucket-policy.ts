@@ -1,17 +1,20 @@
 import { isTesseraError, renderXml, TesseraError } from '../../core/index.js';
 import { emptyResponse, type S3Handler, xmlResponse } from '../context.js';
-import { readXmlBody } from '../xml-body.js';
+import { readVerifiedBody, strictUtf8 } from '../verified-body.js';
 import { requireBucket } from './buckets.js';
 
 /** "The maximum size of a bucket policy is 20 KB"; a little slack for the reader, the parser enforces it. */
 const MAX_POLICY_BODY = 21 * 1024;
 
+/** PutBucketPolicy: the JSON body is verified like every small body (Content-MD5, x-amz-checksum-*). */
 export const putBucketPolicy: S3Handler = async (deps, req) => {
-  const document = await readXmlBody(req, MAX_POLICY_BODY).catch((e: unknown) => {
+  const body = await readVerifiedBody(req, MAX_POLICY_BODY).catch((e: unknown) => {
     throw isTesseraError(e, 'MaxMessageLengthExceeded')
       ? new TesseraError('MalformedPolicy', 'Policies must be 20 KB or less.')
       : e;
   });
+  const document = strictUtf8(body.bytes);
+  if (document === undefined) throw new TesseraError('MalformedPolicy', 'Policies must be valid UTF-8.');
   const bucket = await requireBucket(deps, req.op.bucket!);
   await deps.bucketPolicies.put(bucket.account, bucket.name, document);
   return emptyResponse(204);

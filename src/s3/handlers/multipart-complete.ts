@@ -1,7 +1,6 @@
 import {
   combineCrcBase64,
   compositeChecksum,
-  parseXml,
   renderXml,
   TesseraError,
   xmlList,
@@ -11,7 +10,7 @@ import type { ObjectChecksum, ObjectRecord, PartInfo, PartRecord } from '../../s
 import { checksumElement } from '../checksum-headers.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
-import { readXmlBody } from '../xml-body.js';
+import { readXmlDocument } from '../xml-body.js';
 import { MIN_PART_SIZE, multipartEtag, requireUpload } from './multipart.js';
 
 interface RequestedPart {
@@ -20,8 +19,7 @@ interface RequestedPart {
   checksum?: string;
 }
 
-function parseCompleteBody(body: string, checksumField: string | undefined): RequestedPart[] {
-  const doc = parseXml(body, 'CompleteMultipartUpload');
+function parseCompleteBody(doc: Record<string, unknown>, checksumField: string | undefined): RequestedPart[] {
   const parts = xmlList(doc['Part']).map((p) => {
     const part = p as Record<string, unknown>;
     const num = xmlText(part['PartNumber'])?.trim();
@@ -63,7 +61,7 @@ function fullObjectChecksum(
 export const completeMultipartUpload: S3Handler = async (deps, req) => {
   const upload = await requireUpload(deps, req);
   const field = upload.checksumAlgorithm ? checksumElement(upload.checksumAlgorithm) : undefined;
-  const requested = parseCompleteBody(await readXmlBody(req), field);
+  const requested = parseCompleteBody(await readXmlDocument(req, 'CompleteMultipartUpload'), field);
   const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
   // Checked in S3's order: part order first, then each part's existence and ETag, then sizes.
   requested.reduce((previous, r) => {

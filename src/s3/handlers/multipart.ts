@@ -10,7 +10,7 @@ import {
   type S3Request,
   xmlResponse,
 } from '../context.js';
-import { copyData, resolveCopySource } from '../copy-source.js';
+import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { ingestBody, type Stored } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { parseRange } from '../range.js';
@@ -133,7 +133,7 @@ export const uploadPart: S3Handler = async (deps, req) => {
 export const uploadPartCopy: S3Handler = async (deps, req) => {
   const partNumber = parsePartNumber(req);
   const upload = await requireUpload(deps, req);
-  const { obj } = await resolveCopySource(deps, req);
+  const { source, obj } = await resolveCopySource(deps, req);
   const rangeHeader = header(req, 'x-amz-copy-source-range');
   let range = { start: 0, end: obj.size - 1 };
   if (rangeHeader !== undefined) {
@@ -162,7 +162,7 @@ export const uploadPartCopy: S3Handler = async (deps, req) => {
     ETag: quoteEtag(part.etag),
   };
   if (part.checksum) result[checksumElement(part.checksum.algorithm)] = part.checksum.value;
-  return xmlResponse(renderXml('CopyPartResult', result));
+  return xmlResponse(renderXml('CopyPartResult', result), 200, copySourceVersionHeader(source));
 };
 
 export const abortMultipartUpload: S3Handler = async (deps, req) => {

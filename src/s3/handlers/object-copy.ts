@@ -2,7 +2,7 @@ import { renderXml, TesseraError } from '../../core/index.js';
 import type { ObjectRecord } from '../../storage/index.js';
 import { checksumElement, parseAlgorithm } from '../checksum-headers.js';
 import { header, type S3Handler, xmlResponse } from '../context.js';
-import { copyData, resolveCopySource } from '../copy-source.js';
+import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { requireBucket } from './buckets.js';
 import { commitObject } from './object-write.js';
@@ -58,5 +58,5 @@ export const copyObject: S3Handler = async (deps, req) => {
     result['ChecksumType'] = record.checksum.type;
     result[checksumElement(record.checksum.algorithm)] = record.checksum.value;
   }
-  return xmlResponse(renderXml('CopyObjectResult', result));
+  return xmlResponse(renderXml('CopyObjectResult', result), 200, copySourceVersionHeader(source));
 };

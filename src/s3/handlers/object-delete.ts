@@ -1,7 +1,9 @@
-import { parseXml, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
-import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
+import { isTesseraError, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
+import { emptyResponse, type S3Deps, type S3Handler, type S3Request, xmlResponse } from '../context.js';
 import { assertObjectKey } from '../names.js';
-import { readXmlBody } from '../xml-body.js';
+import { readVerifiedBody, requireDigest } from '../verified-body.js';
+import { NULL_VERSION, parseVersionId, versionHeader } from '../version-id.js';
+import { MAX_XML_BODY, parseXmlBody } from '../xml-body.js';
 import { requireBucket } from './buckets.js';
 
 /** Deletes an object and its blobs; deleting a missing key succeeds, as in S3. */
@@ -10,38 +12,75 @@ export async function removeObject(deps: S3Deps, bucket: string, key: string): P
   if (released.length > 0) await deps.blobs.delete(released);
 }
 
+/**
+ * Deletes the object a (key, versionId) names. Without a versionId, or with `null`, that is the
+ * object itself. Any other version does not exist in an unversioned bucket, and S3 answers the
+ * delete of a version that does not exist with success — so nothing is removed.
+ */
+async function removeVersion(deps: S3Deps, bucket: string, key: string, versionId?: string): Promise<void> {
+  if (versionId === undefined || versionId === NULL_VERSION) await removeObject(deps, bucket, key);
+}
+
 export const deleteObject: S3Handler = async (deps, req) => {
   await requireBucket(deps, req.op.bucket!);
-  await removeObject(deps, req.op.bucket!, req.op.key!);
-  return emptyResponse(204);
+  await removeVersion(deps, req.op.bucket!, req.op.key!, req.op.versionId);
+  return emptyResponse(204, versionHeader(req.op.versionId));
 };
 
 /** "The request can contain a list of up to 1,000 keys that you want to delete." */
 const MAX_DELETE_KEYS = 1000;
 
-/** DeleteObjects: s3:DeleteObject is checked per key; a denied key is reported as AccessDenied. */
-export const deleteObjects: S3Handler = async (deps, req) => {
-  const bucket = req.op.bucket!;
-  const doc = parseXml(await readXmlBody(req), 'Delete');
+interface DeleteEntry {
+  key: string;
+  versionId?: string;
+}
+
+function parseDelete(doc: Record<string, unknown>): { quiet: boolean; entries: DeleteEntry[] } {
   const quiet = xmlText(doc['Quiet'])?.trim().toLowerCase() === 'true';
   const objects = xmlList(doc['Object']);
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new TesseraError('MalformedXML');
-  await requireBucket(deps, bucket);
-  const deleted: { Key: string }[] = [];
-  const errors: { Key: string; Code: string; Message: string }[] = [];
-  for (const o of objects) {
-    const key = xmlText((o as Record<string, unknown>)['Key']);
+  const entries = objects.map((o) => {
+    const fields = o as Record<string, unknown>;
+    const key = xmlText(fields['Key']);
     if (key === undefined) throw new TesseraError('MalformedXML');
+    const versionId = xmlText(fields['VersionId']);
+    return versionId === undefined ? { key } : { key, versionId };
+  });
+  return { quiet, entries };
+}
+
+/** One key of DeleteObjects: checked, authorized (s3:DeleteObjectVersion when it names a version), removed. */
+async function deleteEntry(deps: S3Deps, req: S3Request, bucket: string, entry: DeleteEntry): Promise<void> {
+  assertObjectKey(entry.key);
+  const versionId = entry.versionId === undefined ? undefined : parseVersionId(entry.versionId);
+  const action = versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+  if (req.access && !(await req.access.objectAllowed(action, bucket, entry.key))) {
+    throw new TesseraError('AccessDenied');
+  }
+  await removeVersion(deps, bucket, entry.key, versionId);
+}
+
+/**
+ * DeleteObjects: the body must carry Content-MD5 or an x-amz-checksum-* value and match it
+ * (readVerifiedBody); s3:DeleteObject (s3:DeleteObjectVersion for a <VersionId>) is checked per
+ * key, and a denied key is reported as AccessDenied.
+ */
+export const deleteObjects: S3Handler = async (deps, req) => {
+  const bucket = req.op.bucket!;
+  const body = await readVerifiedBody(req, MAX_XML_BODY);
+  const { quiet, entries } = parseDelete(parseXmlBody(body, 'Delete'));
+  requireDigest(body);
+  await requireBucket(deps, bucket);
+  const deleted: { Key: string; VersionId?: string }[] = [];
+  const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
+  for (const entry of entries) {
+    const named = entry.versionId === undefined ? {} : { VersionId: entry.versionId };
     try {
-      assertObjectKey(key);
-      if (req.access && !(await req.access.objectAllowed('s3:DeleteObject', bucket, key))) {
-        throw new TesseraError('AccessDenied');
-      }
-      await removeObject(deps, bucket, key);
-      deleted.push({ Key: key });
+      await deleteEntry(deps, req, bucket, entry);
+      deleted.push({ Key: entry.key, ...named });
     } catch (e) {
-      if (!(e instanceof TesseraError)) throw e;
-      errors.push({ Key: key, Code: e.code, Message: e.message });
+      if (!isTesseraError(e)) throw e;
+      errors.push({ Key: entry.key, ...named, Code: e.code, Message: e.message });
     }
   }
   return xmlResponse(renderXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors }));

@@ -6,10 +6,23 @@ import { applyResponseOverrides, objectResponseHeaders } from '../object-headers
 import { type OpenedObject, openObject } from '../object-reader.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
+import { assertNullVersion, NULL_VERSION, versionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
-/** Looks an object up, failing with NoSuchKey (after NoSuchBucket) as S3 does. */
-export async function requireObject(deps: S3Deps, bucket: string, key: string): Promise<ObjectRecord> {
+/**
+ * Looks an object up, failing with NoSuchKey (after NoSuchBucket) as S3 does. With a versionId,
+ * only `null` names the (one, unversioned) object; any other id is NoSuchVersion.
+ */
+export async function requireObject(
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<ObjectRecord> {
+  if (versionId !== undefined && versionId !== NULL_VERSION) {
+    await requireBucket(deps, bucket);
+    assertNullVersion(key, versionId);
+  }
   const obj = await deps.metadata.getObject(bucket, key);
   if (obj) return obj;
   await requireBucket(deps, bucket);
@@ -38,8 +51,8 @@ function parsePartNumber(req: S3Request): number | undefined {
 }
 
 async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attempt = 0): Promise<S3Response> {
-  const { bucket, key } = req.op as { bucket: string; key: string };
-  const obj = await requireObject(deps, bucket, key);
+  const { bucket, key, versionId } = req.op as { bucket: string; key: string; versionId?: string };
+  const obj = await requireObject(deps, bucket, key, versionId);
   try {
     checkPreconditions(
       {
@@ -57,7 +70,7 @@ async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attem
       headers: { etag: `"${obj.etag}"`, 'last-modified': new Date(obj.lastModified).toUTCString() },
     };
   }
-  const headers = objectResponseHeaders(obj);
+  const headers = { ...objectResponseHeaders(obj), ...versionHeader(versionId) };
   applyResponseOverrides(req, headers);
 
   const partNumber = parsePartNumber(req);

@@ -1,14 +1,14 @@
-import { parseXml, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
+import { renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
 import type { Tag } from '../../storage/index.js';
 import { emptyResponse, type S3Handler, xmlResponse } from '../context.js';
 import { validateTags } from '../object-headers.js';
-import { readXmlBody } from '../xml-body.js';
+import { versionHeader } from '../version-id.js';
+import { readXmlDocument } from '../xml-body.js';
 import { requireBucket } from './buckets.js';
 import { requireObject } from './object-read.js';
 
-/** Parses a <Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging> body. */
-export function parseTagging(body: string, max: number): Tag[] {
-  const doc = parseXml(body, 'Tagging');
+/** Reads a <Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging> document. */
+export function parseTagging(doc: Record<string, unknown>, max: number): Tag[] {
   const set = doc['TagSet'];
   if (set === undefined) throw new TesseraError('MalformedXML');
   const tags = xmlList((set as Record<string, unknown>)['Tag']).map((t) => {
@@ -27,21 +27,21 @@ function renderTagging(tags: Tag[]): string {
 }
 
 export const getObjectTagging: S3Handler = async (deps, req) => {
-  const obj = await requireObject(deps, req.op.bucket!, req.op.key!);
-  return xmlResponse(renderTagging(obj.tags));
+  const obj = await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
+  return xmlResponse(renderTagging(obj.tags), 200, versionHeader(req.op.versionId));
 };
 
 export const putObjectTagging: S3Handler = async (deps, req) => {
-  const tags = parseTagging(await readXmlBody(req), 10);
-  await requireObject(deps, req.op.bucket!, req.op.key!);
+  const tags = parseTagging(await readXmlDocument(req, 'Tagging'), 10);
+  await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
   await deps.metadata.setObjectTags(req.op.bucket!, req.op.key!, tags);
-  return emptyResponse(200);
+  return emptyResponse(200, versionHeader(req.op.versionId));
 };
 
 export const deleteObjectTagging: S3Handler = async (deps, req) => {
-  await requireObject(deps, req.op.bucket!, req.op.key!);
+  await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
   await deps.metadata.setObjectTags(req.op.bucket!, req.op.key!, []);
-  return emptyResponse(204);
+  return emptyResponse(204, versionHeader(req.op.versionId));
 };
 
 export const getBucketTagging: S3Handler = async (deps, req) => {
@@ -52,7 +52,7 @@ export const getBucketTagging: S3Handler = async (deps, req) => {
 };
 
 export const putBucketTagging: S3Handler = async (deps, req) => {
-  const tags = parseTagging(await readXmlBody(req), 50);
+  const tags = parseTagging(await readXmlDocument(req, 'Tagging'), 50);
   await requireBucket(deps, req.op.bucket!);
   await deps.metadata.setBucketTags(req.op.bucket!, tags);
   return emptyResponse(204);

@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import type { VerifiedRequest } from '../auth/index.js';
+import { TesseraError } from '../core/index.js';
+import { decodeBody, readSmallBody } from './request-body.js';
+
+/** Form bodies of IAM/STS calls are small; refuse more. */
+export const MAX_FORM_BODY = 1024 * 1024;
+
+/** The parameters that authenticate a presigned URL, not parameters of the call. */
+const PRESIGN_PARAMS: readonly string[] = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+  'X-Amz-Content-Sha256',
+];
+
+export interface QueryApiInput {
+  /** The body, when authentication already had to read it (the SDK's signed body hash). */
+  body?: Buffer;
+  /** The query string, parsed. */
+  query: URLSearchParams;
+  /** Answers Expect: 100-continue before the body is read. */
+  letBodyIn: () => void;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * The parameters of a Query API call (Action, Version, …). AWS's Query API takes them from a form
+ * body or, with no body, from the query string — and only from a part the signature covers:
+ * - a presigned request signs its query string but no body, so "a presigned Query API request is
+ *   allowed only when the body is empty": the parameters come from the signed query string;
+ * - a header-signed request signs the query string always, and the body only through a signed
+ *   payload hash (the real SHA-256, the SDK's signed body hash, or signed aws-chunked).
+ * Throws AccessDenied when the parameters would come from an unsigned body.
+ */
+export async function queryApiParams(
+  req: IncomingMessage,
+  input: QueryApiInput,
+  verified: VerifiedRequest,
+): Promise<URLSearchParams> {
+  if (verified.kind === 'sigv4-presigned' || verified.kind === 'sigv2-presigned') {
+    if (hasBody(req)) {
+      throw new TesseraError(
+        'AccessDenied',
+        'A presigned Query API request carries its parameters in the signed query string and has no body.',
+      );
+    }
+    const params = new URLSearchParams(input.query);
+    for (const name of PRESIGN_PARAMS) params.delete(name);
+    return params;
+  }
+  if (input.body === undefined && !hasBody(req)) return input.query;
+  if (!verified.payloadSigned) {
+    throw new TesseraError('AccessDenied', 'The parameters of a Query API request must be signed.');
+  }
+  input.letBodyIn();
+  const body = input.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
+  return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
+}
