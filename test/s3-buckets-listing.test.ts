@@ -156,7 +156,9 @@ describe('listing', () => {
     const after = await s3.send(new ListObjectsV2Command({ Bucket: b, StartAfter: 'b/1' }));
     expect(after.Contents?.[0]?.Key).toBe('c');
     const owner = await s3.send(new ListObjectsV2Command({ Bucket: b, FetchOwner: true, MaxKeys: 1 }));
-    expect(owner.Contents?.[0]?.Owner?.ID).toBeDefined();
+    const { Owner } = await s3.send(new ListBucketsCommand({}));
+    expect(Owner?.ID).toMatch(/^[0-9a-f]{64}$/);
+    expect(owner.Contents?.[0]?.Owner).toEqual(Owner);
   });
 
   it('lists V1 with markers and NextMarker when a delimiter is given', async () => {

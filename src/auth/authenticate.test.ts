@@ -107,8 +107,9 @@ describe('authenticate', () => {
   it('enforces 15 minutes of clock skew either way (RequestTimeTooSkewed)', async () => {
     const { req } = signHeader(get(), creds, AMZ_DATE, EMPTY_SHA256);
     const minute = 60_000;
-    await expect(authenticate(req, opts({ now: T0 + 14 * minute }))).resolves.toBeDefined();
-    await expect(authenticate(req, opts({ now: T0 - 14 * minute }))).resolves.toBeDefined();
+    const accepted = { kind: 'sigv4-header', accessKey: creds.accessKey, principal: 'alice', signedAt: T0 };
+    await expect(authenticate(req, opts({ now: T0 + 14 * minute }))).resolves.toMatchObject(accepted);
+    await expect(authenticate(req, opts({ now: T0 - 14 * minute }))).resolves.toMatchObject(accepted);
     expect(await codeOf(req, opts({ now: T0 + 16 * minute }))).toBe('RequestTimeTooSkewed');
     expect(await codeOf(req, opts({ now: T0 - 16 * minute }))).toBe('RequestTimeTooSkewed');
     expect(await codeOf(req, opts({ now: T0 + 2 * minute, maxSkewMs: minute }))).toBe('RequestTimeTooSkewed');
@@ -173,7 +174,10 @@ describe('authenticate', () => {
       "/b/a%21*%2b'()%20%c3%a9/./x",
       '/b/a%21%2A%2B%27%28%29%20%C3%A9/./x',
     ]) {
-      await expect(authenticate({ ...signed.req, rawPath }, opts()), rawPath).resolves.toBeDefined();
+      await expect(authenticate({ ...signed.req, rawPath }, opts()), rawPath).resolves.toMatchObject({
+        kind: 'sigv4-header',
+        principal: 'alice',
+      });
     }
     for (const rawPath of ["/b/a!*+'() %C3%A9/x", "/b/a!* '() %C3%A9/./x"]) {
       expect(await codeOf({ ...signed.req, rawPath })).toBe('SignatureDoesNotMatch');
@@ -222,7 +226,10 @@ describe('presigned SigV4', () => {
   });
 
   it('bounds X-Amz-Expires to 1..604800 seconds', async () => {
-    await expect(authenticate(url(604800), opts())).resolves.toBeDefined();
+    await expect(authenticate(url(604800), opts())).resolves.toMatchObject({
+      kind: 'sigv4-presigned',
+      principal: 'alice',
+    });
     expect(await codeOf(url(604801))).toBe('AuthorizationQueryParametersError');
     expect(await codeOf(url(0))).toBe('AuthorizationQueryParametersError');
     const missing = url(60);

@@ -17,7 +17,7 @@ const ANONYMOUS_PAYLOAD = Object.freeze({ type: 'none' }) as VerifiedRequest['pa
  * XAmzContentSHA256Mismatch (only when `req.body` was supplied).
  * The body itself is checked later, as `payload` says (createPayloadHashCheck / createChunkedDecoder).
  */
-export async function authenticate(req: AuthRequest, opts: VerifyOptions): Promise<VerifiedRequest> {
+export async function authenticate<P>(req: AuthRequest, opts: VerifyOptions<P>): Promise<VerifiedRequest<P>> {
   const kind = classify(req);
   switch (kind) {
     case 'anonymous':

@@ -6,10 +6,10 @@ import type { Credential } from './types.js';
  * their token, long-term keys must not carry one.
  * Throws InvalidAccessKeyId (unknown key) or InvalidToken (token missing, wrong or unexpected).
  */
-export function checkCredential(
-  credential: Credential | undefined,
+export function checkCredential<P>(
+  credential: Credential<P> | undefined,
   sessionToken: string | undefined,
-): Credential {
+): Credential<P> {
   if (!credential) throw new TesseraError('InvalidAccessKeyId');
   const required = credential.sessionToken;
   if (

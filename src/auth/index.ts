@@ -7,6 +7,7 @@ export { classify } from './classify.js';
 export { createPayloadHashCheck } from './payload-hash.js';
 export { MAX_PRESIGNED_EXPIRES } from './presign/verify.js';
 export { checkScope, GLOBAL_REGION, type ScopeRule } from './scope.js';
+export { signedServiceHint } from './scope-hint.js';
 export { signV2 } from './sigv2/verify.js';
 export { canonicalQuery, canonicalRequest } from './sigv4/canonical-request.js';
 export { deriveSigningKey, SigningKeyCache, signingKeys } from './sigv4/signing-key.js';

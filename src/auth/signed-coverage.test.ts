@@ -37,7 +37,10 @@ describe('x-amz-* headers must be signed', () => {
   it('refuses an added x-amz-* header on header-signed and streaming requests, naming it', async () => {
     for (const hash of [EMPTY_SHA256, 'UNSIGNED-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD']) {
       const { req } = signHeader(put, creds, AMZ_DATE, hash);
-      await expect(authenticate(req, opts)).resolves.toBeDefined();
+      await expect(authenticate(req, opts)).resolves.toMatchObject({
+        kind: hash.startsWith('STREAMING') ? 'sigv4-streaming' : 'sigv4-header',
+        principal: 'p',
+      });
       const e = await errorOf(withHeaders(req, { 'x-amz-copy-source': '/o/s', 'x-amz-acl': 'public-read' }));
       expect(e).toMatchObject({
         code: 'AccessDenied',
@@ -87,7 +90,12 @@ describe('x-amz-* headers must be signed', () => {
       { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
       { 'x-amz-date': AMZ_DATE },
     ]) {
-      await expect(authenticate(withHeaders(url, extra), opts), JSON.stringify(extra)).resolves.toBeDefined();
+      await expect(authenticate(withHeaders(url, extra), opts), JSON.stringify(extra)).resolves.toMatchObject(
+        {
+          kind: 'sigv4-presigned',
+          principal: 'p',
+        },
+      );
     }
     for (const extra of [
       { 'x-amz-meta-note': 'other' },

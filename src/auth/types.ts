@@ -31,12 +31,12 @@ export interface AuthRequest {
   body?: Uint8Array;
 }
 
-/** What a credential lookup returns for an access key. */
-export interface Credential {
+/** What a credential lookup returns for an access key; `P` is who it belongs to (IAM's Principal). */
+export interface Credential<P = unknown> {
   accessKey: string;
   secretKey: string;
-  /** Opaque to auth: who this key belongs to (filled by IAM). */
-  principal: unknown;
+  /** Who this key belongs to (filled by IAM; auth passes it on untouched). */
+  principal: P;
   /** The session token this key requires (temporary credentials), if any. */
   sessionToken?: string;
 }
@@ -46,10 +46,10 @@ export interface Credential {
  * `sessionToken` is the token the request carried (if any), so that temporary credentials whose
  * secret is derived from the token can be resolved.
  */
-export type CredentialLookup = (
+export type CredentialLookup<P = unknown> = (
   accessKey: string,
   sessionToken?: string,
-) => Credential | undefined | Promise<Credential | undefined>;
+) => Credential<P> | undefined | Promise<Credential<P> | undefined>;
 
 /**
  * How the request body must be treated after the headers verified.
@@ -78,12 +78,16 @@ export interface ChunkedDecoderOptions {
   decodedLength?: number;
 }
 
-/** The result of successful authentication. Handlers see this, never the signature or secret. */
-export interface VerifiedRequest {
+/**
+ * The result of successful authentication. Handlers see this, never the signature or secret.
+ * `P` is the lookup's principal type; anonymous requests have none.
+ */
+export interface VerifiedRequest<P = unknown> {
   kind: AuthKind;
   /** Undefined for anonymous requests. */
   accessKey?: string;
-  principal: unknown;
+  /** The credential's principal; undefined for anonymous requests. */
+  principal: P | undefined;
   /** The region of the credential scope (SigV4), or undefined. */
   region?: string;
   /** The service of the credential scope (s3, iam, sts) or undefined for V2/anonymous. */
@@ -103,12 +107,12 @@ export interface VerifiedRequest {
   payloadSigned: boolean;
 }
 
-export interface VerifyOptions {
+export interface VerifyOptions<P = unknown> {
   /** The current time, epoch ms. */
   now: number;
   /** Allowed clock skew for header-signed requests, ms (default 15 minutes). */
   maxSkewMs?: number;
-  lookup: CredentialLookup;
+  lookup: CredentialLookup<P>;
   /** SigV4 scope services accepted (default ['s3', 'iam', 'sts']). */
   services?: readonly string[];
   /**

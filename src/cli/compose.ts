@@ -1,12 +1,17 @@
 import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
-import { AccessControl, createS3Server, TrustedProxies } from '../http/index.js';
-import { IamService, loadMasterKey } from '../iam/index.js';
+import { createS3Server, TrustedProxies } from '../http/index.js';
+import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
-import { openEmbeddedStorage, SqliteIamStore } from '../storage/index.js';
+import { openStorage, type StorageConfig } from '../storage/index.js';
 import { envValue, type ServerConfig } from './config.js';
 import { createLog } from './log.js';
 import type { RootCredentials } from './root-credentials.js';
+
+/** The storage backend a server configuration names (today always the embedded one in its data directory). */
+export function storageConfig(config: ServerConfig): StorageConfig {
+  return { kind: 'embedded', dataDir: config.dataDir };
+}
 
 /**
  * The composition root: storage, the identity directory, authentication, authorization and the
@@ -21,10 +26,9 @@ export async function composeServer(
     root.secretKey,
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
   ]);
-  const storage = await openEmbeddedStorage(config.dataDir);
-  const iamStore = SqliteIamStore.forDataDir(config.dataDir);
+  const storage = await openStorage(storageConfig(config));
   const iam = await IamService.open({
-    store: iamStore,
+    store: storage.iam,
     masterKey: loadMasterKey(config.dataDir),
     root: { accessKey: root.accessKey, secretKey: root.secretKey },
     defaultAccountId: config.accountId,
@@ -39,17 +43,29 @@ export async function composeServer(
     account: '',
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
   };
-  const access = new AccessControl({ iam, metadata: storage.metadata, accountId: config.accountId });
+  const authorizer = new Authorizer({
+    iam,
+    accountId: config.accountId,
+    objectTags: async (bucket, key) => (await storage.metadata.getObject(bucket, key))?.tags,
+  });
   const server = createS3Server(
     {
       deps,
       lookup: iam.lookupCredential,
-      authorize: (req) => access.authorize(req),
-      iamApi: createIamApi(iam, { accountId: config.accountId }),
+      authorizer,
+      iamApi: createIamApi(iam, { accountId: config.accountId, authorizer }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
-      ...(config.logRequests ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
+      ...(config.logRequests
+        ? {
+            events: {
+              write: (e) =>
+                void process.stdout.write(`${JSON.stringify(e)}
+`),
+            },
+          }
+        : {}),
     },
     config.timeouts,
   );
@@ -59,7 +75,7 @@ export async function composeServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       iam.stopChangeFeed();
       await iam.close();
-      await storage.metadata.close();
+      await storage.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { loadMasterKey } from '../iam/index.js';
-import { openEmbeddedStorage, startupRecovery } from '../storage/index.js';
-import { composeServer } from './compose.js';
+import { openStorage } from '../storage/index.js';
+import { composeServer, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
 
@@ -28,11 +28,11 @@ function announce(config: ServerConfig, root: RootCredentials, port: number): vo
 async function recover(config: ServerConfig): Promise<void> {
   // Created once here, before any worker starts (workers then only read it).
   loadMasterKey(config.dataDir);
-  const storage = await openEmbeddedStorage(config.dataDir);
-  const removed = await startupRecovery(storage);
+  const storage = await openStorage(storageConfig(config));
+  const removed = await storage.recover();
   if (removed > 0)
     process.stdout.write(`Removed ${removed} unreferenced file(s) left by an interrupted write.\n`);
-  await storage.metadata.close();
+  await storage.close();
 }
 
 async function runWorker(config: ServerConfig, root: RootCredentials): Promise<number> {

@@ -1,26 +1,85 @@
-/** Who a request acts as, once authenticated. IAM widens the kinds; auth treats it as opaque. */
-export interface Principal {
-  type: 'root' | 'user' | 'serviceAccount' | 'anonymous';
+/**
+ * Who a request acts as, once authenticated: one variant per kind, each with only its own
+ * fields. Every kind-dependent branch is a `switch (p.kind)` with a `never` default, so adding a
+ * kind (STS sessions, account roots) makes the compiler list every place that must decide.
+ */
+export type Principal = RootPrincipal | UserPrincipal | ServiceAccountPrincipal | AnonymousPrincipal;
+
+/** The kinds, for tables keyed by kind. */
+export type PrincipalKind = Principal['kind'];
+
+/** What every identified (non-anonymous) principal has. */
+interface Identified {
   /** The owning account (DESIGN.md §2.10); '' is the default account. */
-  account: string;
-  /** The access key used, when any. */
-  accessKey?: string;
-  /** The IAM name (user name; the parent user for service accounts). */
-  name?: string;
+  readonly account: string;
+  /** The access key the request was signed with. */
+  readonly accessKey: string;
   /** The identity's ARN: the user's (the parent's for service accounts), or the account root's. */
-  arn?: string;
+  readonly arn: string;
   /** aws:userid: the user's unique id (the parent's for service accounts); the account id for root. */
-  userId?: string;
-  /** Service accounts: who the key belongs to. */
-  parentType?: 'root' | 'user';
-  /** Service accounts: the parent user's name, or the root access key. */
-  parent?: string;
-  /** aws:groups: the names of the enabled groups the user (or parent user) belongs to. */
-  groups?: readonly string[];
-  /** aws:PrincipalTag/<key>: the user's (or parent user's) tags. */
-  tags?: Readonly<Record<string, string>>;
-  /** Service accounts: when the key stops working (epoch ms). */
-  expiresAt?: number;
+  readonly userId: string;
 }
 
-export const ANONYMOUS: Principal = Object.freeze({ type: 'anonymous', account: '' }) as Principal;
+/** The account root: allowed everything in its account, never evaluated. */
+export interface RootPrincipal extends Identified {
+  readonly kind: 'root';
+  /** The root access key, which is also its name. */
+  readonly name: string;
+}
+
+/** What a user gives itself and its service accounts as condition keys. */
+interface UserFields {
+  /** aws:username: the user (for a user's service account: the parent user). */
+  readonly name: string;
+  /** aws:groups: the names of the enabled groups the user belongs to. */
+  readonly groups: readonly string[];
+  /** aws:PrincipalTag/<key>: the user's tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An IAM user signing with its own secret (MinIO-style: access key = user name). */
+export interface UserPrincipal extends Identified, UserFields {
+  readonly kind: 'user';
+}
+
+/** Whose a service account is: the account root's, or a user's. */
+export type PrincipalParent = { readonly kind: 'root' } | { readonly kind: 'user'; readonly name: string };
+
+/**
+ * A service account (an access key of a user or of root): acts as its parent, narrowed by its
+ * embedded policy. A root-owned key's name is the root access key, with no groups or tags.
+ */
+export interface ServiceAccountPrincipal extends Identified, UserFields {
+  readonly kind: 'serviceAccount';
+  readonly parent: PrincipalParent;
+  /** When the key stops working (epoch ms). */
+  readonly expiresAt?: number;
+}
+
+/** A request that carried no credentials. */
+export interface AnonymousPrincipal {
+  readonly kind: 'anonymous';
+  readonly account: '';
+}
+
+export const ANONYMOUS: AnonymousPrincipal = Object.freeze({ kind: 'anonymous', account: '' });
+
+/** The IAM user a principal's identity policies come from (itself, or a service account's parent user). */
+export function identityUser(p: Principal): string | undefined {
+  switch (p.kind) {
+    case 'user':
+      return p.name;
+    case 'serviceAccount':
+      return p.parent.kind === 'user' ? p.parent.name : undefined;
+    case 'root':
+    case 'anonymous':
+      return undefined;
+    default:
+      return unhandled(p);
+  }
+}
+
+/** The `never` default of a switch over principal kinds. */
+export function unhandled(p: never): never {
+  throw new Error(`unhandled principal kind ${JSON.stringify((p as { kind?: unknown }).kind)}`);
+}

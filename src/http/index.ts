@@ -1,11 +1,12 @@
-export {
-  AccessControl,
-  type AccessControlOptions,
-  type AccessOutcome,
-  type AccessRequest,
-} from './access-control.js';
+/**
+ * The HTTP layer (rank 4): the server, the request pipeline, one front door per API (S3, the
+ * IAM/STS Query API, MinIO admin, health, metrics), and the only place wire errors are rendered.
+ * `createS3Server(options, timeouts)` → a node:http server (not yet listening).
+ */
+
+export type { Api, ApiName, Authenticated, WireError } from './apis/api.js';
 export { DebugNote } from './client-gone.js';
-export type { Authorizer, PipelineOptions } from './pipeline.js';
+export type { PipelineOptions } from './pipeline.js';
 export { renderIamError } from './render-iam-error.js';
 export { TrustedProxies } from './request-context.js';
 export type { EventSink, RequestEvent } from './request-event.js';

@@ -1,73 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { IamApi } from '../admin/index.js';
-import {
-  type AuthRequest,
-  authenticate,
-  type CredentialLookup,
-  checkScope,
-  needsBody,
-  type ScopeRule,
-  type VerifiedRequest,
-} from '../auth/index.js';
-import { ANONYMOUS, isTesseraError, newRequestId, type Principal, TesseraError } from '../core/index.js';
-import {
-  type Operation,
-  routeRequest,
-  type S3Deps,
-  type S3Handler,
-  type S3Request,
-  type S3Response,
-  s3Handlers,
-} from '../s3/index.js';
-import type { AccessOutcome, AccessRequest } from './access-control.js';
-import { MAX_FORM_BODY, queryApiParams } from './query-api-params.js';
-import { renderS3Error, toTesseraError } from './render-error.js';
-import { renderIamError } from './render-iam-error.js';
-import { decodeBody, readSmallBody } from './request-body.js';
+import type { CredentialLookup } from '../auth/index.js';
+import { newRequestId, type Principal, type TesseraError } from '../core/index.js';
+import { AccessDeniedError, type Authorizer } from '../iam/index.js';
+import type { S3Deps } from '../s3/index.js';
+import type { Api } from './apis/api.js';
+import { pickApi } from './apis/pick-api.js';
+import { createQueryApi } from './apis/query-api.js';
+import { createS3Api } from './apis/s3-api.js';
+import { authenticateStep } from './authenticate-step.js';
+import type { Exchange, Trace, Verified } from './exchange.js';
+import { toTesseraError } from './render-error.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
-import type { EventSink, RequestEvent } from './request-event.js';
-import { isQueryApi, queryApiScopeRule, s3ScopeRule } from './scope-rule.js';
-
-/** Decides whether an authenticated principal may perform an operation; throws AccessDenied. */
-export type Authorizer = (req: AccessRequest) => Promise<AccessOutcome>;
-
-const EMPTY_QUERY = new URLSearchParams();
+import { buildEvent, type EventSink } from './request-event.js';
+import { writeResponse } from './respond.js';
 
 export interface PipelineOptions {
   deps: S3Deps;
-  lookup: CredentialLookup;
-  authorize: Authorizer;
+  lookup: CredentialLookup<Principal>;
+  /** The one authorizer (iam), shared by every API. */
+  authorizer: Authorizer;
   /** The AWS IAM Query API (POST / signed for service iam). */
   iamApi?: IamApi;
   trustedProxies: TrustedProxies;
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
-  onEvent?: EventSink;
+  events?: EventSink;
   log: (message: string, err?: unknown) => void;
   now?: () => number;
-}
-
-/** Per-request state the steps fill in, read at the end for the request event. */
-interface RequestState {
-  requestId: string;
-  started: number;
-  rawPath: string;
-  rawQuery: string;
-  verified?: VerifiedRequest;
-  op?: Operation;
-  query: URLSearchParams;
-  /** Errors of the IAM/STS Query API (POST /, GET / signed for iam or sts) are rendered in their XML shape. */
-  queryApi: boolean;
-  /** Answers `Expect: 100-continue` (once) when the body is about to be read; a no-op otherwise. */
-  letBodyIn: () => void;
-  /** A body authentication had to read in full (signed IAM/STS forms). */
-  body?: Buffer;
-  reason?: string;
-  authMs?: number;
-  authError?: string;
-  decision: 'allow' | 'deny' | 'none';
-  errorCode?: string;
 }
 
 function splitUrl(url: string): { rawPath: string; rawQuery: string } {
@@ -81,261 +41,83 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   return q < 0 ? { rawPath: u, rawQuery: '' } : { rawPath: u.slice(0, q), rawQuery: u.slice(q + 1) };
 }
 
+const NOTHING = () => {};
+
 /**
- * The request pipeline, step by step: request id → authenticate → route → authorize → handle
- * → write (or render the error) → one request event.
+ * The request pipeline, step by step: request id → pick the API (S3, Query, MinIO admin, health,
+ * metrics) → authenticate (when the API asks) → the API serves (route, scope, authorize, handle)
+ * → write the answer, or render the error in the API's format → one request event.
  */
 export function createPipeline(opts: PipelineOptions) {
-  const handlers: Record<string, S3Handler> = s3Handlers();
   const now = opts.now ?? Date.now;
+  const context = (x: Exchange, verified: Verified) =>
+    requestContext(x.req, verified, x.time, opts.trustedProxies);
+  const apis = {
+    s3: createS3Api({ deps: opts.deps, authorizer: opts.authorizer, domains: opts.domains, context }),
+    query: createQueryApi({
+      ...(opts.iamApi ? { iamApi: opts.iamApi } : {}),
+      region: opts.deps.region,
+      context,
+    }),
+  };
+  const auth = { lookup: opts.lookup, domains: opts.domains };
 
   return async function handle(
     req: IncomingMessage,
     res: ServerResponse,
     expectContinue = false,
   ): Promise<void> {
-    const state: RequestState = {
+    const started = performance.now();
+    const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
+    let continued = !expectContinue;
+    const x: Exchange = {
+      req,
+      res,
       requestId: newRequestId(),
-      started: performance.now(),
-      ...splitUrl(req.url ?? '/'),
-      decision: 'none',
-      queryApi: false,
-      query: EMPTY_QUERY,
-      letBodyIn: () => {},
+      rawPath,
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
+      time: now(),
+      letBodyIn: expectContinue
+        ? () => {
+            if (continued) return;
+            continued = true;
+            res.writeContinue();
+          }
+        : NOTHING,
     };
-    if (expectContinue) {
-      state.letBodyIn = () => {
-        state.letBodyIn = () => {};
-        res.writeContinue();
-      };
-    }
-    state.queryApi = req.method === 'POST' && state.rawPath === '/';
-    state.query = new URLSearchParams(state.rawQuery);
-    res.setHeader('x-amz-request-id', state.requestId);
+    res.setHeader('x-amz-request-id', x.requestId);
     res.setHeader('server', 'Tessera');
-    const bytesReadAtStart = req.socket.bytesRead;
-    res.on('close', () => emitEvent(opts, state, req, res, bytesReadAtStart));
+    const api = pickApi(req, rawPath, rawQuery, opts.domains, apis);
+    const trace: Trace = { api: api.name };
+    const bytesRead0 = req.socket.bytesRead;
+    res.on('close', () => emit(opts, trace, x, res, started, bytesRead0));
     try {
-      const time = now();
-      const verified = await authenticateStep(opts, req, state, time);
-      const op = routeStep(opts, req, state);
-      // Built only when a policy will be evaluated (root never is).
-      const context = () => requestContext(req, verified, time, opts.trustedProxies);
-      if (isQueryApi(op, verified)) {
-        state.queryApi = true;
-        await writeResponse(req, res, await queryApiStep(opts, req, state, verified, context));
-        return;
-      }
-      scopeStep(state, verified, s3ScopeRule(op, opts.deps.region));
-      const outcome = await authorizeStep(opts, req, state, verified, op, context);
-      state.letBodyIn();
-      const s3req = s3RequestOf(req, state, verified, op, time);
-      s3req.access = outcome.access;
-      const response = await handlers[op.name]!(opts.deps, s3req).catch((e: unknown) =>
-        hideMissingKey(e, s3req),
-      );
-      await writeResponse(req, res, response);
+      const authenticated =
+        api.auth === 'none' ? undefined : await authenticateStep(x, auth, (r) => (trace.auth = r));
+      await writeResponse(req, res, await api.serve(x, authenticated, trace));
     } catch (e) {
-      renderError(opts, req, res, state, e);
+      renderError(opts, api, x, trace, e);
     }
   };
 }
 
-async function authenticateStep(
-  opts: PipelineOptions,
-  req: IncomingMessage,
-  state: RequestState,
-  time: number,
-): Promise<VerifiedRequest> {
-  const t0 = performance.now();
-  try {
-    // headersDistinct keeps repeated headers apart, as the canonical request needs them.
-    const authReq: AuthRequest = {
-      method: req.method ?? 'GET',
-      rawPath: state.rawPath,
-      rawQuery: state.rawQuery,
-      headers: req.headersDistinct,
-    };
-    if (needsBody(authReq)) {
-      state.letBodyIn();
-      state.body = await readSmallBody(req, MAX_FORM_BODY);
-      authReq.body = state.body;
-    }
-    state.verified = await authenticate(authReq, { now: time, lookup: opts.lookup, domains: opts.domains });
-    return state.verified;
-  } catch (e) {
-    state.authError = (e as TesseraError).code ?? 'InternalError';
-    throw e;
-  } finally {
-    state.authMs = performance.now() - t0;
+function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace, e: unknown): void {
+  const { req, res } = x;
+  if (e instanceof AccessDeniedError) {
+    trace.authz = { decision: 'deny', reason: e.decision.reason, statements: e.decision.statements };
   }
-}
-
-/**
- * A signature is valid only for the service and region it was derived for: the credential scope
- * must name what this endpoint serves (checked once the operation is known; an auth failure).
- */
-function scopeStep(state: RequestState, verified: VerifiedRequest, rule: ScopeRule): void {
-  try {
-    checkScope(verified, rule);
-  } catch (e) {
-    state.authError = (e as TesseraError).code ?? 'InternalError';
-    throw e;
-  }
-}
-
-function routeStep(opts: PipelineOptions, req: IncomingMessage, state: RequestState): Operation {
-  state.op = routeRequest(
-    {
-      method: req.method ?? 'GET',
-      rawPath: state.rawPath,
-      query: state.query,
-      host: req.headers.host,
-      copySource: req.headers['x-amz-copy-source'] !== undefined,
-    },
-    opts.domains,
+  const err: TesseraError = toTesseraError(e, (message, cause) =>
+    opts.log(`${message} (request ${x.requestId})`, cause),
   );
-  return state.op;
-}
-
-/**
- * "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403
- * (access denied)" for a key that does not exist: existence is not revealed to such callers.
- */
-async function hideMissingKey(e: unknown, req: S3Request): Promise<never> {
-  const read = req.op.name === 'GetObject' || req.op.name === 'HeadObject';
-  if (read && isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
-    if (!(await req.access.bucketAllowed('s3:ListBucket', req.op.bucket)))
-      throw new TesseraError('AccessDenied');
+  trace.errorCode = err.code;
+  if (err.code === 'AccessDenied' && trace.authz === undefined && trace.auth?.error === undefined) {
+    trace.authz = { decision: 'deny', reason: 'denied' };
   }
-  throw e;
-}
-
-function principalOf(verified: VerifiedRequest): Principal {
-  return (verified.principal as Principal | undefined) ?? ANONYMOUS;
-}
-
-async function authorizeStep(
-  opts: PipelineOptions,
-  req: IncomingMessage,
-  state: RequestState,
-  verified: VerifiedRequest,
-  op: Operation,
-  context: () => Record<string, string | string[]>,
-): Promise<AccessOutcome> {
-  state.decision = 'deny';
-  const outcome = await opts.authorize({
-    principal: principalOf(verified),
-    op,
-    headers: req.headers,
-    query: state.query,
-    context,
-  });
-  state.decision = 'allow';
-  state.reason = outcome.decision ? outcome.decision.reason : 'root';
-  return outcome;
-}
-
-/**
- * The IAM Query API (STS follows), dispatched on the service the request was signed for; its
- * parameters come only from a signed part of the request (see queryApiParams).
- */
-async function queryApiStep(
-  opts: PipelineOptions,
-  req: IncomingMessage,
-  state: RequestState,
-  verified: VerifiedRequest,
-  context: () => Record<string, string | string[]>,
-): Promise<S3Response> {
-  if (verified.kind === 'anonymous') throw new TesseraError('AccessDenied');
-  const rule = queryApiScopeRule(verified, opts.deps.region);
-  if (rule) scopeStep(state, verified, rule);
-  if (verified.service !== 'iam' || !opts.iamApi) throw new TesseraError('NotImplemented');
-  const params = await queryApiParams(req, state, verified);
-  const answer = await opts.iamApi({
-    principal: principalOf(verified),
-    params,
-    requestId: state.requestId,
-    context: context(),
-  });
-  state.decision = 'allow';
-  return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
-}
-
-function s3RequestOf(
-  req: IncomingMessage,
-  state: RequestState,
-  verified: VerifiedRequest,
-  op: Operation,
-  time: number,
-): S3Request {
-  const body = decodeBody(req, verified);
-  return {
-    op,
-    headers: req.headers,
-    query: state.query,
-    body: body.body,
-    contentLength: body.contentLength,
-    trailers: body.trailers,
-    anonymous: verified.kind === 'anonymous',
-    requestId: state.requestId,
-    now: time,
-  };
-}
-
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: S3Response): Promise<void> {
-  try {
-    res.statusCode = response.status;
-    for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
-    const body = response.body;
-    if (body === undefined || req.method === 'HEAD') {
-      if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) body.destroy();
-      res.end();
-    } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      if (!res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(body));
-      res.end(body);
-    } else {
-      await streamTo(body, res);
-    }
-  } finally {
-    await response.cleanup?.();
-  }
-}
-
-/**
- * Streams a body into the response (plain pipe: stream/promises' pipeline costs an
- * AbortController and extra ticks per request). Resolves when the response closes, however.
- */
-function streamTo(body: Readable, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    body.once('error', (e) => {
-      // Headers are gone: the only honest signal left is a cut connection.
-      res.destroy(e);
-    });
-    res.once('close', () => {
-      if (!res.writableFinished) body.destroy();
-      resolve();
-    });
-    body.pipe(res);
-  });
-}
-
-function renderError(
-  opts: PipelineOptions,
-  req: IncomingMessage,
-  res: ServerResponse,
-  state: RequestState,
-  e: unknown,
-): void {
-  const err = toTesseraError(e, (message, cause) =>
-    opts.log(`${message} (request ${state.requestId})`, cause),
-  );
-  state.errorCode = err.code;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const resource = safeDecode(state.rawPath);
   res.statusCode = err.status;
   // The unread rest of a rejected upload is not worth reading: close the connection after the answer.
   if (!req.complete) res.setHeader('connection', 'close');
@@ -343,54 +125,27 @@ function renderError(
     res.end();
     return;
   }
-  const xml = state.queryApi
-    ? renderIamError(err, state.requestId)
-    : renderS3Error(err, resource, state.requestId);
-  res.setHeader('content-type', state.queryApi ? 'text/xml' : 'application/xml');
-  res.setHeader('content-length', Buffer.byteLength(xml));
-  res.end(xml);
+  const wire = api.renderError(err, x);
+  res.setHeader('content-type', wire.contentType);
+  res.setHeader('content-length', Buffer.byteLength(wire.body));
+  res.end(wire.body);
 }
 
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-function emitEvent(
+function emit(
   opts: PipelineOptions,
-  state: RequestState,
-  req: IncomingMessage,
+  trace: Trace,
+  x: Exchange,
   res: ServerResponse,
+  started: number,
   bytesRead0: number,
 ): void {
-  if (!opts.onEvent) return;
-  const event: RequestEvent = {
-    version: 1,
-    time: new Date().toISOString(),
-    requestId: state.requestId,
-    api: state.op?.name ?? 'Unknown',
-    auth: {},
-    authz: { decision: state.decision, ...(state.reason !== undefined ? { reason: state.reason } : {}) },
-    status: res.statusCode,
-    bytesIn: req.socket ? req.socket.bytesRead - bytesRead0 : 0,
-    bytesOut: Number(res.getHeader('content-length') ?? 0),
-    timings: { totalMs: performance.now() - state.started },
-  };
-  if (state.authMs !== undefined) event.timings.authMs = state.authMs;
-  if (state.op?.bucket !== undefined) event.bucket = state.op.bucket;
-  if (state.op?.key !== undefined) event.key = state.op.key;
-  if (req.socket?.remoteAddress) event.remoteAddress = req.socket.remoteAddress;
-  if (req.headers['user-agent']) event.userAgent = req.headers['user-agent'];
-  if (state.verified) {
-    event.auth.kind = state.verified.kind;
-    if (state.verified.accessKey !== undefined) event.auth.accessKey = state.verified.accessKey;
-    const p = state.verified.principal as Principal | undefined;
-    event.auth.principalType = p?.type ?? 'anonymous';
+  const sink = opts.events;
+  if (sink === undefined) return;
+  const bytesIn = x.req.socket ? x.req.socket.bytesRead - bytesRead0 : 0;
+  try {
+    const done = sink.write(buildEvent(trace, x, res, { started, bytesIn }));
+    if (done instanceof Promise) done.catch((e: unknown) => opts.log('request event sink failed', e));
+  } catch (e) {
+    opts.log('request event sink failed', e);
   }
-  if (state.authError !== undefined) event.auth.error = state.authError;
-  if (state.errorCode !== undefined) event.errorCode = state.errorCode;
-  opts.onEvent(event);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TesseraError } from '../core/index.js';
+import { errorCatalog, TesseraError } from '../core/index.js';
 import { BodyCut, DebugNote } from './client-gone.js';
 import { toTesseraError } from './render-error.js';
 
@@ -22,6 +22,24 @@ describe('toTesseraError', () => {
 
   it('passes typed errors through without logging them', () => {
     expect(run(new TesseraError('NoSuchKey')).logged).toEqual([]);
+  });
+
+  it('answers a typed 5xx with its catalog message only, no detail, and logs what it said', () => {
+    const inner = new TesseraError(
+      'InternalError',
+      'stored policy service-account/AKIAEXAMPLE does not parse',
+    );
+    const { err, logged } = run(inner);
+    expect([err.code, err.message, err.detail]).toEqual([
+      'InternalError',
+      errorCatalog.InternalError.message,
+      {},
+    ]);
+    expect(logged).toEqual([[`InternalError: ${inner.message}`, inner]]);
+    const busy = run(new TesseraError('SlowDown', undefined, { Reason: 'database is locked' })).err;
+    expect([busy.message, busy.detail]).toEqual([errorCatalog.SlowDown.message, {}]);
+    // NotImplemented is the caller's answer, not a server fault: not logged.
+    expect(run(new TesseraError('NotImplemented', 'Versioning is not implemented.')).logged).toEqual([]);
   });
 
   it.each(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'HPE_INVALID_EOF_STATE'])(

@@ -3,7 +3,8 @@ import { BodyCut, clientGoneCode, DEBUG } from './client-gone.js';
 
 /**
  * Turns anything thrown into a TesseraError; unknown errors become InternalError without their
- * message and are logged with their stack. A client that went away is no internal error: one
+ * message and are logged with their stack; a TesseraError of status 500 or more is logged too and
+ * answered with its catalog message only. A client that went away is no internal error: one
  * debug line (see DebugNote), answered — if anyone still listens — as IncompleteBody.
  */
 export function toTesseraError(e: unknown, log: (message: string, err: unknown) => void): TesseraError {
@@ -11,7 +12,14 @@ export function toTesseraError(e: unknown, log: (message: string, err: unknown) 
     log(`client disconnected: ${e.reason}`, DEBUG);
     return e;
   }
-  if (e instanceof TesseraError) return e;
+  if (e instanceof TesseraError) {
+    if (e.status < 500) return e;
+    // "Expose the message only below 500": a server-side failure is logged with its message and
+    // detail, and the client gets the catalog's words for the code — no internal message, no
+    // SQLite text, no access key.
+    if (e.code !== 'NotImplemented') log(`${e.code}: ${e.message}`, e);
+    return new TesseraError(e.code);
+  }
   const gone = clientGoneCode(e);
   if (gone !== undefined) {
     log(`client disconnected: ${gone}`, DEBUG);

@@ -13,6 +13,12 @@
  * - `loadMasterKey(dataDir, env)` reads TESSERA_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY or the key file.
  */
 export { IamArns } from './arn.js';
+export {
+  type AccessCheck,
+  AccessDeniedError,
+  Authorizer,
+  type AuthorizerOptions,
+} from './authorizer.js';
 export { BucketPolicyDirectory } from './bucket-policies.js';
 export type { CacheLimits, IamCredential } from './cache.js';
 /** For import tools and benchmarks that write IAM rows directly: the secret encryption and its row binding. */
@@ -30,7 +36,7 @@ export {
   validateUserName,
 } from './names.js';
 export { type IamPolicy, PolicyDirectory } from './policies.js';
-export { principalContext } from './principal-context.js';
+export { authzPrincipal, principalContext } from './principal-context.js';
 export { SecretBox } from './secret-box.js';
 export { IamService, type IamServiceOptions } from './service.js';
 export {

@@ -1,4 +1,9 @@
-import { isTesseraError, type Principal } from '../core/index.js';
+import {
+  isTesseraError,
+  type PrincipalParent,
+  type ServiceAccountPrincipal,
+  type UserPrincipal,
+} from '../core/index.js';
 import type { IamGroupRecord, IamServiceAccountRecord, IamStore, IamUserRecord } from '../storage/index.js';
 import type { IamArns } from './arn.js';
 import { type CachedCredential, entityKey } from './cache.js';
@@ -43,8 +48,8 @@ async function forUser(d: LoadDeps, user: IamUserRecord): Promise<CachedCredenti
   if (groups === undefined) return DENIED(userKey);
   const groupKeys = groups.map((g) => entityKey(g.account, g.name));
   if (user.status !== 'enabled' || user.secretCiphertext === undefined) return DENIED(userKey, groupKeys);
-  const principal: Principal = Object.freeze({
-    type: 'user',
+  const principal: UserPrincipal = Object.freeze({
+    kind: 'user',
     accessKey: user.accessKey,
     ...userFields(d, user, groups),
   });
@@ -60,7 +65,7 @@ async function forServiceAccount(d: LoadDeps, sa: IamServiceAccountRecord): Prom
     return out;
   };
   const expired = sa.expiresAt !== undefined && d.now() >= sa.expiresAt;
-  let fields: Omit<Principal, 'type' | 'accessKey'>;
+  let fields: Omit<ServiceAccountPrincipal, 'kind' | 'accessKey' | 'expiresAt'>;
   let userKey: string | undefined;
   let groupKeys: string[] = [];
   if (sa.parentType === 'user') {
@@ -71,22 +76,26 @@ async function forServiceAccount(d: LoadDeps, sa: IamServiceAccountRecord): Prom
     groupKeys = groups.map((g) => entityKey(g.account, g.name));
     // "Disabling or deleting the parent disables them at once."
     if (parent.status !== 'enabled') return base(DENIED(userKey, groupKeys));
-    fields = { ...userFields(d, parent, groups), parentType: 'user', parent: parent.name };
+    const of: PrincipalParent = { kind: 'user', name: parent.name };
+    fields = { ...userFields(d, parent, groups), parent: of };
   } else {
     fields = {
       account: sa.account,
       name: d.root.accessKey,
       arn: d.arns.root(sa.account),
       userId: d.arns.accountId(sa.account),
-      parentType: 'root',
-      parent: d.root.accessKey,
+      parent: { kind: 'root' },
       groups: Object.freeze([]),
       tags: Object.freeze({}),
     };
   }
   if (sa.status !== 'enabled' || expired) return base(DENIED(userKey, groupKeys));
-  const principal: Principal = { type: 'serviceAccount', accessKey: sa.accessKey, ...fields };
-  if (sa.expiresAt !== undefined) principal.expiresAt = sa.expiresAt;
+  const principal: ServiceAccountPrincipal = {
+    kind: 'serviceAccount',
+    accessKey: sa.accessKey,
+    ...fields,
+    ...(sa.expiresAt === undefined ? {} : { expiresAt: sa.expiresAt }),
+  };
   const secretKey = d.box.decrypt(sa.secretCiphertext, secretContext.serviceAccount(sa.accessKey));
   const credential = { accessKey: sa.accessKey, secretKey, principal: Object.freeze(principal) };
   return base(
@@ -95,12 +104,38 @@ async function forServiceAccount(d: LoadDeps, sa: IamServiceAccountRecord): Prom
 }
 
 /**
- * Resolves an access key from the store: a user (access key = user name) or a service account.
- * Undefined when unknown (not cached: unknown keys may be created at any time).
+ * One place credentials come from: resolves an access key it knows (a hit, possibly denied),
+ * or undefined to let the next source try. Sessions (STS) join this list with their issue.
  */
-export async function loadCredential(d: LoadDeps, accessKey: string): Promise<CachedCredential | undefined> {
+export type CredentialSource = (d: LoadDeps, accessKey: string) => Promise<CachedCredential | undefined>;
+
+/** Users sign with access key = user name (MinIO-style users with a secret). */
+const users: CredentialSource = async (d, accessKey) => {
   const user = await d.store.getUserByAccessKey(accessKey);
-  if (user !== undefined) return forUser(d, user);
+  return user === undefined ? undefined : forUser(d, user);
+};
+
+/** Service accounts (a user's or root's access keys). */
+const serviceAccounts: CredentialSource = async (d, accessKey) => {
   const sa = await d.store.getServiceAccount(accessKey);
   return sa === undefined ? undefined : forServiceAccount(d, sa);
+};
+
+/** The sources, in the order they are asked (root is answered before any, by IamService). */
+export const CREDENTIAL_SOURCES: readonly CredentialSource[] = [users, serviceAccounts];
+
+/**
+ * Resolves an access key from the store through each source in turn. Undefined when unknown
+ * (not cached: unknown keys may be created at any time).
+ */
+export async function loadCredential(
+  d: LoadDeps,
+  accessKey: string,
+  sources: readonly CredentialSource[] = CREDENTIAL_SOURCES,
+): Promise<CachedCredential | undefined> {
+  for (const source of sources) {
+    const found = await source(d, accessKey);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

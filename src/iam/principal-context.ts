@@ -1,7 +1,8 @@
-import type { Principal } from '../core/index.js';
+import { type Principal, type PrincipalKind, unhandled } from '../core/index.js';
+import type { AuthzPrincipal } from '../policy/index.js';
 
 /** aws:PrincipalType as AWS names it. */
-const principalType: Record<Principal['type'], string> = {
+const principalType: Record<PrincipalKind, string> = {
   root: 'Account',
   user: 'User',
   serviceAccount: 'User',
@@ -15,13 +16,42 @@ const principalType: Record<Principal['type'], string> = {
  * @example { ...principalContext(p, iam.arns.accountId(p.account)), 'aws:SourceIp': ip }
  */
 export function principalContext(p: Principal, accountId: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = { 'aws:PrincipalType': principalType[p.type] };
-  if (p.type === 'anonymous') return out;
-  out['aws:PrincipalAccount'] = accountId;
-  if (p.arn !== undefined) out['aws:PrincipalArn'] = p.arn;
-  if (p.userId !== undefined) out['aws:userid'] = p.userId;
-  if (p.name !== undefined && p.type !== 'root') out['aws:username'] = p.name;
-  if (p.groups !== undefined) out['aws:groups'] = [...p.groups];
-  for (const [k, v] of Object.entries(p.tags ?? {})) out[`aws:PrincipalTag/${k}`] = v;
-  return out;
+  const out: Record<string, string | string[]> = { 'aws:PrincipalType': principalType[p.kind] };
+  switch (p.kind) {
+    case 'anonymous':
+      return out;
+    case 'root':
+      out['aws:PrincipalAccount'] = accountId;
+      out['aws:PrincipalArn'] = p.arn;
+      out['aws:userid'] = p.userId;
+      return out;
+    case 'user':
+    case 'serviceAccount':
+      out['aws:PrincipalAccount'] = accountId;
+      out['aws:PrincipalArn'] = p.arn;
+      out['aws:userid'] = p.userId;
+      out['aws:username'] = p.name;
+      out['aws:groups'] = [...p.groups];
+      for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
+      return out;
+    default:
+      return unhandled(p);
+  }
+}
+
+/**
+ * The principal as the policy engine's combination rules see it (policy.authorize), and as a
+ * resource policy's Principal element matches it: its kind, ARN and account id.
+ */
+export function authzPrincipal(p: Principal, accountId: string): AuthzPrincipal {
+  switch (p.kind) {
+    case 'anonymous':
+      return { type: 'anonymous', anonymous: true };
+    case 'root':
+    case 'user':
+    case 'serviceAccount':
+      return { type: p.kind, arn: p.arn, account: accountId };
+    default:
+      return unhandled(p);
+  }
 }

@@ -39,7 +39,7 @@ async function can(
 describe('lookupCredential', () => {
   it('resolves root, users and service accounts, with the principal fields conditions need', async () => {
     expect((await t.iam.lookupCredential('rootadmin'))?.principal).toMatchObject({
-      type: 'root',
+      kind: 'root',
       arn: 'arn:aws:iam:::root',
     });
     const u = await t.iam.users.create('', {
@@ -54,7 +54,7 @@ describe('lookupCredential', () => {
     const c = await t.iam.lookupCredential('alice');
     expect(c?.secretKey).toBe('alice-secret');
     expect(c?.principal).toEqual({
-      type: 'user',
+      kind: 'user',
       account: '',
       accessKey: 'alice',
       name: 'alice',
@@ -70,10 +70,9 @@ describe('lookupCredential', () => {
     const s = await t.iam.lookupCredential(sa.accessKey);
     expect(s?.secretKey).toBe(sa.secretKey);
     expect(s?.principal).toMatchObject({
-      type: 'serviceAccount',
+      kind: 'serviceAccount',
       name: 'alice',
-      parentType: 'user',
-      parent: 'alice',
+      parent: { kind: 'user', name: 'alice' },
       userId: u.id,
       groups: ['devs'],
     });
@@ -103,13 +102,17 @@ describe('lookupCredential', () => {
       parent: { type: 'root' },
       expiresAt: t.clock.now() + 1000,
     });
-    expect(await t.iam.lookupCredential(sa.accessKey)).toBeDefined();
-    expect(await t.iam.lookupCredential(exp.accessKey)).toBeDefined();
+    const saKey = { accessKey: sa.accessKey, secretKey: sa.secretKey };
+    expect(await t.iam.lookupCredential(sa.accessKey)).toMatchObject(saKey);
+    expect(await t.iam.lookupCredential(exp.accessKey)).toMatchObject({
+      accessKey: exp.accessKey,
+      secretKey: exp.secretKey,
+    });
     await t.iam.users.setStatus('', 'alice', 'disabled');
     expect(await t.iam.lookupCredential('alice')).toBeUndefined();
     expect(await t.iam.lookupCredential(sa.accessKey)).toBeUndefined(); // parent disabled: at once
     await t.iam.users.setStatus('', 'alice', 'enabled');
-    expect(await t.iam.lookupCredential(sa.accessKey)).toBeDefined();
+    expect(await t.iam.lookupCredential(sa.accessKey)).toMatchObject(saKey);
     await t.iam.serviceAccounts.update('', sa.accessKey, { status: 'disabled' });
     expect(await t.iam.lookupCredential(sa.accessKey)).toBeUndefined();
     await t.iam.serviceAccounts.update('', sa.accessKey, { status: 'enabled', secretKey: 'rotated-secret' });
@@ -122,7 +125,8 @@ describe('lookupCredential', () => {
 
   it('verifySecret compares the secret', async () => {
     await t.iam.users.create('', { name: 'alice', secretKey: 'alice-secret' });
-    expect((await t.iam.verifySecret('alice', 'alice-secret'))?.name).toBe('alice');
+    const alice = await t.iam.verifySecret('alice', 'alice-secret');
+    expect(alice?.kind === 'user' && alice.name).toBe('alice');
     expect(await t.iam.verifySecret('alice', 'alice-secreT')).toBeUndefined();
     expect(await t.iam.verifySecret('nobody', 'whatever1')).toBeUndefined();
   });
@@ -194,7 +198,7 @@ describe('policySetsFor + authorize', () => {
   });
 
   it('bucket policies: anonymous only through them; a user granted by the bucket policy alone', async () => {
-    const anonymous: Principal = { type: 'anonymous', account: '' };
+    const anonymous: Principal = { kind: 'anonymous', account: '' };
     expect(await can(anonymous, 's3:GetObject', 'arn:aws:s3:::pub/k')).toBe(false);
     const statement = (principal: unknown) =>
       JSON.stringify({

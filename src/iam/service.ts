@@ -1,5 +1,13 @@
-import { type Clock, constantTimeEqual, type Principal, systemClock } from '../core/index.js';
-import type { AuthzPrincipal, CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
+import {
+  type Clock,
+  constantTimeEqual,
+  identityUser,
+  type Principal,
+  type RootPrincipal,
+  systemClock,
+  unhandled,
+} from '../core/index.js';
+import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
 import type { IamChangeKind, IamStore } from '../storage/index.js';
 import { IamArns } from './arn.js';
 import { BucketPolicyDirectory } from './bucket-policies.js';
@@ -11,6 +19,7 @@ import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
 import { PolicyDirectory } from './policies.js';
 import { ALLOW_ALL, buildIdentity, compileStored } from './policy-sets.js';
+import { authzPrincipal } from './principal-context.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
 import { UserDirectory } from './users.js';
@@ -66,8 +75,8 @@ export class IamService {
     this.#cache = new IamCache(options.cache);
     this.arns = new IamArns(options.defaultAccountId ?? '');
     const { accessKey, secretKey } = options.root;
-    const principal: Principal = Object.freeze({
-      type: 'root',
+    const principal: RootPrincipal = Object.freeze({
+      kind: 'root',
       account: '',
       accessKey,
       name: accessKey,
@@ -176,23 +185,24 @@ export class IamService {
     return entry;
   }
 
-  /** The identity user of a principal (itself, or a service account's parent user). */
-  #identityUser(p: Principal): string | undefined {
-    if (p.type === 'user') return p.name;
-    if (p.type === 'serviceAccount' && p.parentType === 'user') return p.parent;
-    return undefined;
-  }
-
   #cachedIdentity(p: Principal): readonly CompiledPolicy[] | undefined {
-    if (p.type === 'root' || p.type === 'anonymous') return [];
-    if (p.type === 'serviceAccount' && p.parentType === 'root') return [ALLOW_ALL];
-    const user = this.#identityUser(p);
-    return user === undefined ? [] : this.#cache.identities.get(entityKey(p.account, user))?.policies;
+    switch (p.kind) {
+      case 'root':
+      case 'anonymous':
+        return [];
+      case 'serviceAccount':
+        if (p.parent.kind === 'root') return [ALLOW_ALL];
+        return this.#cache.identities.get(entityKey(p.account, p.parent.name))?.policies;
+      case 'user':
+        return this.#cache.identities.get(entityKey(p.account, p.name))?.policies;
+      default:
+        return unhandled(p);
+    }
   }
 
   /** [] when none; undefined when not cached. */
   #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
-    if (p.type !== 'serviceAccount' || p.accessKey === undefined) return null;
+    if (p.kind !== 'serviceAccount') return null;
     const entry = this.#cache.credentials.get(p.accessKey);
     if (entry === undefined) return undefined;
     if (entry.embeddedPolicy === undefined) return null;
@@ -207,7 +217,7 @@ export class IamService {
     let resource: readonly CompiledPolicy[] = [];
     if (bucket !== undefined) resource = this.#cache.buckets.get(bucket) ?? (await this.#loadBucket(bucket));
     let identity = this.#cachedIdentity(p);
-    const user = this.#identityUser(p);
+    const user = identityUser(p);
     if (identity === undefined && user !== undefined) {
       const version = this.#cache.version;
       const built = buildIdentity(this.#cache, await this.#store.identitySnapshot(p.account, user));
@@ -215,7 +225,7 @@ export class IamService {
       identity = built.policies;
     }
     let embedded = this.#cachedEmbedded(p);
-    if (embedded === undefined && p.accessKey !== undefined) {
+    if (embedded === undefined && p.kind === 'serviceAccount') {
       await this.#loadCredential(p.accessKey);
       embedded = this.#cachedEmbedded(p);
       // Evicted again at once (a concurrent change): read it straight from the store.
@@ -257,14 +267,21 @@ export class IamService {
     resource: readonly CompiledPolicy[],
     embedded: readonly CompiledPolicy[] | null,
   ): PrincipalPolicySets {
-    const principal: AuthzPrincipal =
-      p.type === 'anonymous'
-        ? { type: 'anonymous', anonymous: true }
-        : { type: p.type, arn: p.arn ?? this.arns.root(p.account), account: this.arns.accountId(p.account) };
+    const principal = authzPrincipal(p, this.arns.accountId(p.account));
     const sets: { -readonly [K in keyof PrincipalPolicySets]: PrincipalPolicySets[K] } = { principal };
-    if (p.type === 'root') return sets;
+    switch (p.kind) {
+      case 'root':
+        return sets;
+      case 'anonymous':
+        if (resource.length > 0) sets.resource = resource;
+        return sets;
+      case 'user':
+      case 'serviceAccount':
+        break;
+      default:
+        return unhandled(p);
+    }
     if (resource.length > 0) sets.resource = resource;
-    if (p.type === 'anonymous') return sets;
     sets.identity = identity;
     if (embedded !== null) sets.serviceAccount = embedded;
     return sets;

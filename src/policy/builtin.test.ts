@@ -55,7 +55,8 @@ describe('actions catalog', () => {
       'iam:SimulateCustomPolicy',
       's3express:CreateSession',
     ]) {
-      expect(actionInfo(a)).toBeDefined();
+      expect(actionInfo(a)?.name.toLowerCase()).toBe(a.toLowerCase());
+      expect(actionInfo(a)?.family).toBe(a.slice(0, a.indexOf(':')).toLowerCase());
     }
     expect(actionInfo('s3:GetObject')?.resourceType).toBe('object');
     expect(actionInfo('s3:ListBucket')?.resourceType).toBe('bucket');

@@ -20,6 +20,7 @@ export {
   expandActionPattern,
   knownActions,
 } from './actions/catalog.js';
+export type { S3ActionName } from './actions/s3.js';
 export { type AuthzPrincipal, authorize, type PrincipalPolicySets } from './authorize.js';
 export { type BuiltinName, builtinNames, builtinPolicy, compiledBuiltin, isBuiltinName } from './builtin.js';
 export { type CompiledPolicy, compilePolicy } from './compile.js';
@@ -30,6 +31,7 @@ export { type AuthzRequest, type EvaluateOptions, evaluate } from './evaluate.js
 export { actionKeys, conditionKeysFor, globalKeys, isKnownKey } from './keys.js';
 export { evaluateNaive } from './naive.js';
 export { defaultLimits, type ParseOptions, parsePolicy } from './parse/document.js';
+export { isPublicPolicy } from './public-policy.js';
 export { serializePolicy } from './serialize.js';
 export {
   type ContextEntry,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessChecks } from './access.js';
+import { accessChecks } from './ops/index.js';
 import { routeRequest } from './router.js';
 
 function checks(method: string, url: string, headers: Record<string, string> = {}) {

@@ -1,8 +1,14 @@
+import { isTesseraError, TesseraError } from '../core/index.js';
+import type { S3ActionName } from '../policy/index.js';
 import type { Tag } from '../storage/index.js';
+import type { S3Request } from './context.js';
 import { parseCopySource } from './copy-source.js';
-import type { Operation } from './router.js';
+import type { OperationBase } from './operation.js';
 
-/** One authorization question an operation asks: an action on a resource, with S3 condition keys. */
+/** An `s3:` action of the policy catalog, in its canonical spelling (checked by the compiler). */
+export type S3Action = S3ActionName;
+
+/** One authorization question: an action on a resource, with condition keys (the authorizer's shape). */
 export interface AccessCheck {
   action: string;
   resource: string;
@@ -11,11 +17,18 @@ export interface AccessCheck {
   existingTagsOf?: { bucket: string; key: string };
 }
 
-/** What the access mapping reads from a request (never the Authorization header). */
+/** A question an S3 operation asks: its action is one of the catalog's `s3:` actions. */
+export interface S3AccessCheck extends AccessCheck {
+  action: S3Action;
+}
+
+/** What the access checks read from a request besides its operation (never the Authorization header). */
 export interface AccessInput {
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
 }
+
+type Context = Record<string, string | string[]>;
 
 export function bucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
@@ -44,7 +57,7 @@ const HEADER_KEYS = [
   'x-amz-object-lock-legal-hold',
 ];
 
-function headerContext(input: AccessInput, ctx: Record<string, string | string[]>): void {
+function headerContext(input: AccessInput, ctx: Context): void {
   for (const name of HEADER_KEYS) {
     const v = header(input, name);
     if (v !== undefined) ctx[`s3:${name}`] = v;
@@ -57,7 +70,7 @@ function versionContext(versionId: string | undefined): Record<string, string> {
 }
 
 /** s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys from an x-amz-tagging header. */
-function requestTagContext(tagging: string | undefined, ctx: Record<string, string | string[]>): boolean {
+function requestTagContext(tagging: string | undefined, ctx: Context): boolean {
   if (tagging === undefined || tagging === '') return false;
   const keys: string[] = [];
   for (const [k, v] of new URLSearchParams(tagging)) {
@@ -69,120 +82,109 @@ function requestTagContext(tagging: string | undefined, ctx: Record<string, stri
 }
 
 /** s3:ExistingObjectTag/<key> for every tag the object has. */
-export function existingTagContext(tags: readonly Tag[], ctx: Record<string, string | string[]>): void {
+export function existingTagContext(tags: readonly Tag[], ctx: Context): void {
   for (const t of tags) ctx[`s3:ExistingObjectTag/${t.key}`] = t.value;
 }
 
-function listContext(input: AccessInput): Record<string, string | string[]> {
-  const ctx: Record<string, string | string[]> = {};
-  for (const [param, key] of [
-    ['prefix', 's3:prefix'],
-    ['delimiter', 's3:delimiter'],
-    ['max-keys', 's3:max-keys'],
-  ] as const) {
-    const v = input.query.get(param);
-    if (v !== null) ctx[key] = v;
-  }
-  return ctx;
+/** ListAllMyBuckets and other actions on no bucket. */
+export function accountCheck(action: S3Action): S3AccessCheck[] {
+  return [{ action, resource: 'arn:aws:s3:::*', context: {} }];
+}
+
+/** One action on the bucket, with the condition keys given. */
+export function bucketCheck(action: S3Action, bucket: string, context: Context = {}): S3AccessCheck[] {
+  return [{ action, resource: bucketArn(bucket), context }];
+}
+
+/** One action on the object. */
+export function objectCheck(action: S3Action, op: { bucket: string; key: string }): S3AccessCheck[] {
+  return [{ action, resource: objectArn(op.bucket, op.key), context: {} }];
 }
 
 /**
- * The authorization checks of an operation, as AWS defines them: HeadObject needs s3:GetObject
- * (s3:GetObjectVersion when a versionId is named, with s3:versionid);
- * HeadBucket and listings need s3:ListBucket (with s3:prefix, s3:delimiter, s3:max-keys);
- * CopyObject needs s3:GetObject on the source and s3:PutObject on the target; a PUT with
- * x-amz-tagging also needs s3:PutObjectTagging. DeleteObjects is checked per key by its handler.
+ * An action on an object version: the version action (s3:GetObjectVersion, …) with s3:versionid
+ * when the request names a version, `null` included, as AWS authorizes it — "To return a
+ * different version, you need the s3:GetObjectVersion permission". With `tags`, the check sees
+ * the object's current tags (s3:ExistingObjectTag/<key>).
  */
-export function accessChecks(op: Operation, input: AccessInput): AccessCheck[] {
-  const b = op.bucket ?? '';
-  const k = op.key ?? '';
-  // op.action is already the version action (s3:GetObjectVersion, …) when a versionId was named.
-  const version = versionContext(op.versionId);
-  const simple = (resource: string, context: Record<string, string | string[]> = {}): AccessCheck[] => [
-    { action: op.action, resource, context: { ...context, ...version } },
-  ];
-  const withTags = (): AccessCheck[] => [
-    { action: op.action, resource: objectArn(b, k), context: version, existingTagsOf: { bucket: b, key: k } },
-  ];
-  switch (op.name) {
-    case 'ListBuckets':
-      return simple('arn:aws:s3:::*');
-    case 'ListObjects':
-    case 'ListObjectsV2':
-      return simple(bucketArn(b), listContext(input));
-    case 'CreateBucket':
-    case 'HeadBucket':
-    case 'DeleteBucket':
-    case 'GetBucketLocation':
-    case 'GetBucketVersioning':
-    case 'GetBucketTagging':
-    case 'PutBucketTagging':
-    case 'DeleteBucketTagging':
-    case 'GetBucketPolicy':
-    case 'PutBucketPolicy':
-    case 'DeleteBucketPolicy':
-    case 'GetBucketPolicyStatus':
-    case 'ListMultipartUploads':
-      return simple(bucketArn(b));
-    case 'DeleteObjects':
-    case 'PostService':
-    case 'NotImplemented':
-      return [];
-    case 'GetObject':
-    case 'HeadObject':
-    case 'GetObjectTagging':
-    case 'PutObjectTagging':
-    case 'DeleteObjectTagging':
-      return withTags();
-    case 'DeleteObject':
-    case 'AbortMultipartUpload':
-    case 'ListParts':
-    case 'UploadPart':
-    case 'CompleteMultipartUpload':
-      return simple(objectArn(b, k));
-    case 'PutObject':
-    case 'CreateMultipartUpload':
-      return putChecks(input, b, k, header(input, 'x-amz-tagging'));
-    case 'CopyObject':
-    case 'UploadPartCopy':
-      return copyChecks(op, input, b, k);
-    default: {
-      const never: never = op.name;
-      throw new Error(`no access mapping for ${String(never)}`);
-    }
-  }
+export function versionCheck(
+  op: { bucket: string; key: string; versionId?: string },
+  action: S3Action,
+  versionAction: S3Action,
+  tags: 'existing-tags' | 'no-tags',
+): S3AccessCheck[] {
+  const check: S3AccessCheck = {
+    action: op.versionId === undefined ? action : versionAction,
+    resource: objectArn(op.bucket, op.key),
+    context: versionContext(op.versionId),
+  };
+  if (tags === 'existing-tags') check.existingTagsOf = { bucket: op.bucket, key: op.key };
+  return [check];
 }
 
-function putChecks(
+/**
+ * A write of an object: s3:PutObject with the request's header condition keys; a tag set
+ * (x-amz-tagging) also needs s3:PutObjectTagging and supplies s3:RequestObjectTag/<key>.
+ */
+export function putChecks(
   input: AccessInput,
-  b: string,
-  k: string,
-  tagging: string | undefined,
-  extra = {},
-): AccessCheck[] {
-  const ctx: Record<string, string | string[]> = { ...extra };
+  op: { bucket: string; key: string },
+  tagging: string | undefined = header(input, 'x-amz-tagging'),
+  extra: Context = {},
+): S3AccessCheck[] {
+  const ctx: Context = { ...extra };
   headerContext(input, ctx);
   const tagged = requestTagContext(tagging, ctx);
-  const checks: AccessCheck[] = [{ action: 's3:PutObject', resource: objectArn(b, k), context: ctx }];
-  if (tagged) checks.push({ action: 's3:PutObjectTagging', resource: objectArn(b, k), context: ctx });
+  const resource = objectArn(op.bucket, op.key);
+  const checks: S3AccessCheck[] = [{ action: 's3:PutObject', resource, context: ctx }];
+  if (tagged) checks.push({ action: 's3:PutObjectTagging', resource, context: ctx });
   return checks;
 }
 
-function copyChecks(op: Operation, input: AccessInput, b: string, k: string): AccessCheck[] {
-  const rawSource = header(input, 'x-amz-copy-source') ?? '';
-  const source = parseCopySource(rawSource);
-  const extra: Record<string, string> = { 's3:x-amz-copy-source': `${source.bucket}/${source.key}` };
+/**
+ * A copy: s3:GetObject on the source (s3:GetObjectVersion when it names a version: "To copy a
+ * specific version of an object, you need s3:GetObjectVersion"), then the target's put checks
+ * with s3:x-amz-copy-source and s3:x-amz-metadata-directive. `replaceTags`: the target's tag
+ * set is the request's (x-amz-tagging-directive: REPLACE), which also needs s3:PutObjectTagging.
+ */
+export function copyChecks(
+  input: AccessInput,
+  op: { bucket: string; key: string },
+  replaceTags: boolean,
+): S3AccessCheck[] {
+  const source = parseCopySource(header(input, 'x-amz-copy-source') ?? '');
+  const extra: Context = { 's3:x-amz-copy-source': `${source.bucket}/${source.key}` };
   const directive = header(input, 'x-amz-metadata-directive');
   if (directive !== undefined) extra['s3:x-amz-metadata-directive'] = directive;
-  const replaceTags =
-    op.name === 'CopyObject' && header(input, 'x-amz-tagging-directive')?.toUpperCase() === 'REPLACE';
-  const target = putChecks(input, b, k, replaceTags ? header(input, 'x-amz-tagging') : undefined, extra);
-  // "To copy a specific version of an object, you need s3:GetObjectVersion" on the source.
-  const read: AccessCheck = {
+  const target = putChecks(input, op, replaceTags ? header(input, 'x-amz-tagging') : undefined, extra);
+  const read: S3AccessCheck = {
     action: source.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',
     resource: objectArn(source.bucket, source.key),
     context: versionContext(source.versionId),
     existingTagsOf: { bucket: source.bucket, key: source.key },
   };
   return [read, ...target];
+}
+
+/** True when x-amz-tagging-directive asks CopyObject to replace the tags. */
+export function replacesTags(input: AccessInput): boolean {
+  return header(input, 'x-amz-tagging-directive')?.toUpperCase() === 'REPLACE';
+}
+
+/**
+ * "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403
+ * (access denied)" for a key that does not exist: GetObject and HeadObject do not reveal a
+ * missing key to such callers. Rethrows `e`, as AccessDenied when it must be hidden.
+ * @example handle(deps, req).catch((e) => hideMissingKey(e, req))
+ */
+export async function hideMissingKey(
+  e: unknown,
+  req: Pick<S3Request<OperationBase & { bucket?: string }>, 'op' | 'access'>,
+): Promise<never> {
+  const read = req.op.name === 'GetObject' || req.op.name === 'HeadObject';
+  if (read && isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
+    if (!(await req.access.bucketAllowed('s3:ListBucket', req.op.bucket)))
+      throw new TesseraError('AccessDenied');
+  }
+  throw e;
 }

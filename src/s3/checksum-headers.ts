@@ -65,10 +65,34 @@ export function checksumIntent(req: S3Request): ChecksumIntent | undefined {
   return found;
 }
 
-/** Response headers for a stored checksum (value, and its type as S3 reports it). */
-export function checksumResponseHeaders(checksum: ObjectChecksum | undefined): Record<string, string> {
+/**
+ * Response headers for a stored checksum: its value, and its type as S3 reports it (UploadPart
+ * answers without the type: `{ withType: false }`).
+ */
+export function checksumResponseHeaders(
+  checksum: ObjectChecksum | undefined,
+  opts: { withType: boolean } = { withType: true },
+): Record<string, string> {
   if (!checksum) return {};
-  return { [checksumHeaderName(checksum.algorithm)]: checksum.value, 'x-amz-checksum-type': checksum.type };
+  const headers = { [checksumHeaderName(checksum.algorithm)]: checksum.value };
+  return opts.withType ? { ...headers, 'x-amz-checksum-type': checksum.type } : headers;
+}
+
+/**
+ * A stored checksum as elements of a result document (ChecksumCRC32 …) with its ChecksumType
+ * where the result has one, in AWS's order: CopyObjectResult names the type first,
+ * CompleteMultipartUploadResult after the value, CopyPartResult not at all.
+ */
+export function checksumElements(
+  checksum: ObjectChecksum | undefined,
+  type: 'type-first' | 'type-last' | 'no-type',
+): Record<string, string> {
+  if (!checksum) return {};
+  const value = { [checksumElement(checksum.algorithm)]: checksum.value };
+  if (type === 'no-type') return value;
+  return type === 'type-first'
+    ? { ChecksumType: checksum.type, ...value }
+    : { ...value, ChecksumType: checksum.type };
 }
 
 /** Parses and checks Content-MD5 (base64 of 16 bytes); InvalidDigest when malformed. */

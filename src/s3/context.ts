@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { BlobStore, MetadataStore } from '../storage/index.js';
-import type { Operation } from './router.js';
+import type { S3Action } from './access.js';
+import type { OperationBase } from './operation.js';
+import type { Operation, OperationName, OperationNamed } from './ops/index.js';
 
 /** What every S3 handler may use: the stores and the server's settings. */
 export interface S3Deps {
@@ -21,8 +23,8 @@ export interface S3Deps {
  * checks s3:DeleteObject per key, ListBuckets lists only buckets the principal may use.
  */
 export interface S3Access {
-  objectAllowed(action: string, bucket: string, key: string): Promise<boolean>;
-  bucketAllowed(action: string, bucket: string): Promise<boolean>;
+  objectAllowed(action: S3Action, bucket: string, key: string): Promise<boolean>;
+  bucketAllowed(action: S3Action, bucket: string): Promise<boolean>;
   bucketVisible(bucket: string): Promise<boolean>;
 }
 
@@ -35,9 +37,12 @@ export interface BucketPolicyPort {
   delete(bucket: string): Promise<void>;
 }
 
-/** An authorized request as a handler sees it: no Authorization header, no secret. */
-export interface S3Request {
-  op: Operation;
+/**
+ * An authorized request as a handler sees it: no Authorization header, no secret. A handler gets
+ * its operation's exact type (`S3Request<OperationNamed<'PutObject'>>`, via S3Handler<'PutObject'>).
+ */
+export interface S3Request<O extends OperationBase = Operation> {
+  op: O;
   /** Lower-case header names. */
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
@@ -64,10 +69,14 @@ export interface S3Response {
   cleanup?: () => Promise<void> | void;
 }
 
-export type S3Handler = (deps: S3Deps, req: S3Request) => Promise<S3Response>;
+/** The handler of operation `N` (of any operation without `N`). */
+export type S3Handler<N extends OperationName = OperationName> = (
+  deps: S3Deps,
+  req: S3Request<OperationNamed<N>>,
+) => Promise<S3Response>;
 
 /** Reads a single header value (first one if repeated). */
-export function header(req: S3Request, name: string): string | undefined {
+export function header(req: Pick<S3Request<OperationBase>, 'headers'>, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

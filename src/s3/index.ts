@@ -1,7 +1,8 @@
 export * from './access.js';
 export * from './checksum-headers.js';
 export * from './context.js';
-export { s3Handlers } from './handlers/index.js';
 export * from './names.js';
-export * from './operations.js';
+export type * from './operation.js';
+export * from './ops/index.js';
 export * from './router.js';
+export * from './s3-access.js';

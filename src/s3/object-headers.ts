@@ -2,6 +2,7 @@ import { TesseraError } from '../core/index.js';
 import type { ObjectRecord, Tag } from '../storage/index.js';
 import { header, type S3Request } from './context.js';
 import { assertOverrideValue, isHeaderName, isHeaderValue } from './header-values.js';
+import type { OperationBase } from './operation.js';
 
 /** Standard headers stored with an object and returned as they were given. */
 export const STORED_HEADERS = [
@@ -89,10 +90,25 @@ const OVERRIDES: Record<string, string> = {
   'response-content-encoding': 'content-encoding',
 };
 
-export function applyResponseOverrides(req: S3Request, h: Record<string, string | number>): void {
-  for (const [param, name] of Object.entries(OVERRIDES)) {
-    const v = req.query.get(param);
-    if (v === null) continue;
+/** The response-* parameters a request names (parameter → value as given), in OVERRIDES order. */
+export type ResponseOverrides = Readonly<Record<string, string>>;
+
+/** Reads the response-* parameters of a GetObject or HeadObject; they are checked when applied. */
+export function parseResponseOverrides(query: URLSearchParams): { responseOverrides?: ResponseOverrides } {
+  const overrides: Record<string, string> = {};
+  for (const param of Object.keys(OVERRIDES)) {
+    const v = query.get(param);
+    if (v !== null) overrides[param] = v;
+  }
+  return Object.keys(overrides).length === 0 ? {} : { responseOverrides: overrides };
+}
+
+/** Applies response-* overrides to the response headers: refused for anonymous requests, values checked. */
+export function applyResponseOverrides(
+  req: Pick<S3Request<OperationBase & { responseOverrides?: ResponseOverrides }>, 'op' | 'anonymous'>,
+  h: Record<string, string | number>,
+): void {
+  for (const [param, v] of Object.entries(req.op.responseOverrides ?? {})) {
     // "You must sign the request … to use these parameters. They cannot be used with an unsigned (anonymous) request."
     if (req.anonymous)
       throw new TesseraError(
@@ -100,7 +116,7 @@ export function applyResponseOverrides(req: S3Request, h: Record<string, string 
         'Request specific response headers cannot be used for anonymous GET requests.',
       );
     assertOverrideValue(param, v);
-    h[name] = v;
+    h[OVERRIDES[param]!] = v;
   }
 }
 

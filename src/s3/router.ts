@@ -1,20 +1,12 @@
 import { TesseraError } from '../core/index.js';
 import { assertBucketName, assertObjectKey } from './names.js';
-import { type OperationName, type OperationSpec, operationSpecs } from './operations.js';
-import { parseVersionId } from './version-id.js';
-
-/** A request routed to a typed S3 operation: what it is, and on which bucket and key. */
-export interface Operation {
-  name: OperationName;
-  /** The IAM action the operation needs (issue: authorization fills in conditions). */
-  action: string;
-  bucket?: string;
-  key?: string;
-  /** True when the bucket came from the Host header (virtual-host style). */
-  virtualHost: boolean;
-  /** The well-formed `versionId` the request names (`null` included), for operations that take one. */
-  versionId?: string;
-}
+import type { AnyOperationSpec, Route, Target } from './operation.js';
+import { operationSpecs, type S3Operation } from './ops/index.js';
+import {
+  notImplementedSpec,
+  UNBUILT_BUCKET_SUBRESOURCES,
+  UNBUILT_OBJECT_SUBRESOURCES,
+} from './ops/unbuilt.js';
 
 export interface RouteInput {
   method: string;
@@ -26,36 +18,113 @@ export interface RouteInput {
   copySource: boolean;
 }
 
-/** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
-const UNBUILT_BUCKET_SUBRESOURCES = [
-  'acl',
-  'lifecycle',
-  'cors',
-  'encryption',
-  'object-lock',
-  'notification',
-  'replication',
-  'website',
-  'logging',
-  'accelerate',
-  'requestPayment',
-  'analytics',
-  'metrics',
-  'inventory',
-  'intelligent-tiering',
-  'ownershipControls',
-  'publicAccessBlock',
-  'versions',
-];
-const UNBUILT_OBJECT_SUBRESOURCES = [
-  'acl',
-  'retention',
-  'legal-hold',
-  'torrent',
-  'restore',
-  'attributes',
-  'select',
-];
+/**
+ * A request naming several sub-resources is the operation of the first of them in this order
+ * (`?policy&tagging` is GetBucketPolicy); selectors not listed come after the listed ones.
+ */
+const PRECEDENCE: Record<Target, readonly string[]> = {
+  service: [],
+  bucket: ['policy', 'policyStatus', 'location', 'tagging', 'uploads', 'versioning', 'delete'],
+  object: ['uploads', 'tagging', 'uploadId', 'partNumber'],
+};
+
+type AnySpec = AnyOperationSpec<S3Operation>;
+
+interface Selector {
+  name: string;
+  /** For `name=value`: the value the parameter must have. */
+  value?: string;
+}
+
+interface CompiledRoute {
+  spec: AnySpec;
+  route: Route;
+  query: Selector[];
+  unless: readonly string[];
+  rank: number;
+}
+
+function selector(text: string): Selector {
+  const eq = text.indexOf('=');
+  return eq < 0 ? { name: text } : { name: text.slice(0, eq), value: text.slice(eq + 1) };
+}
+
+function selects(s: Selector, q: URLSearchParams): boolean {
+  return s.value === undefined ? q.has(s.name) : q.get(s.name) === s.value;
+}
+
+function copyMatches(route: Route, copySource: boolean): boolean {
+  return route.copySource === undefined || route.copySource === copySource;
+}
+
+/** Routes by method and target: those a sub-resource selects, by precedence, then the defaults. */
+interface RouteGroup {
+  selected: CompiledRoute[];
+  defaults: CompiledRoute[];
+}
+
+function overlap(a: CompiledRoute, b: CompiledRoute): boolean {
+  const copy =
+    a.route.copySource === undefined ||
+    b.route.copySource === undefined ||
+    a.route.copySource === b.route.copySource;
+  const same = (x: readonly string[] = [], y: readonly string[] = []) =>
+    x.length === y.length && x.every((v) => y.includes(v));
+  return copy && same(a.route.query, b.route.query) && same(a.unless, b.unless);
+}
+
+/** The table, indexed once; two routes that would take the same requests fail at load. */
+function compile(specs: readonly AnySpec[]): Map<string, RouteGroup> {
+  const groups = new Map<string, RouteGroup>();
+  for (const spec of specs) {
+    for (const route of spec.routes) {
+      const id = `${route.method} ${route.target}`;
+      const group = groups.get(id) ?? { selected: [], defaults: [] };
+      groups.set(id, group);
+      const order = PRECEDENCE[route.target];
+      const rank = Math.min(
+        order.length,
+        ...(route.query ?? []).map((s) => (order.includes(s) ? order.indexOf(s) : order.length)),
+      );
+      const compiled: CompiledRoute = {
+        spec,
+        route,
+        query: (route.query ?? []).map(selector),
+        unless: route.unless ?? [],
+        rank,
+      };
+      const list = route.query === undefined ? group.defaults : group.selected;
+      const clash = list.find((other) => overlap(other, compiled));
+      if (clash) throw new Error(`${spec.name} and ${clash.spec.name} take the same ${id} requests`);
+      list.push(compiled);
+    }
+  }
+  for (const group of groups.values()) group.selected.sort((a, b) => a.rank - b.rank);
+  return groups;
+}
+
+const ROUTES = compile(operationSpecs);
+
+function pickSpec(input: RouteInput, target: Target): AnySpec {
+  const q = input.query;
+  const unbuilt =
+    target === 'bucket'
+      ? UNBUILT_BUCKET_SUBRESOURCES
+      : target === 'object'
+        ? UNBUILT_OBJECT_SUBRESOURCES
+        : [];
+  if (unbuilt.some((sub) => q.has(sub))) return notImplementedSpec;
+  const group = ROUTES.get(`${input.method} ${target}`);
+  const chosen =
+    group?.selected.find(
+      (r) =>
+        r.query.some((s) => selects(s, q)) &&
+        !r.unless.some((u) => q.has(u)) &&
+        copyMatches(r.route, input.copySource),
+    ) ?? group?.defaults.find((r) => copyMatches(r.route, input.copySource));
+  if (!chosen) throw new TesseraError('MethodNotAllowed');
+  return chosen.spec;
+}
 
 /** Splits a Host header value into a bucket name when it is `<bucket>.<domain>` for a configured domain. */
 export function bucketFromHost(host: string | undefined, domains: readonly string[]): string | undefined {
@@ -84,10 +153,12 @@ function decodePath(raw: string): string {
 }
 
 /**
- * Turns method + path + query (+ Host for virtual-host style) into a typed operation.
+ * Turns method + path + query (+ Host for virtual-host style) into a typed operation: picks the
+ * operation by its routes (ops/), checks bucket name and key, then parses the operation's own
+ * query values (versionId, partNumber, uploadId, list parameters…) once.
  * Path style: /bucket/key…; virtual-host style: Host bucket.domain, path /key….
  */
-export function routeRequest(input: RouteInput, domains: readonly string[]): Operation {
+export function routeRequest(input: RouteInput, domains: readonly string[]): S3Operation {
   const hostBucket = bucketFromHost(input.host, domains);
   let bucket: string | undefined;
   let key: string | undefined;
@@ -101,99 +172,18 @@ export function routeRequest(input: RouteInput, domains: readonly string[]): Ope
     const rest = slash < 0 ? '' : path.slice(slash + 1);
     key = rest === '' ? undefined : decodePath(rest);
   }
-  const name = pickOperation(input, bucket, key);
-  const spec: OperationSpec = operationSpecs[name];
-  const op: Operation = { name, action: spec.action, virtualHost: hostBucket !== undefined };
+  const target: Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
+  const spec = pickSpec(input, target);
+  const op: Record<string, unknown> = { name: spec.name, virtualHost: hostBucket !== undefined };
   if (bucket !== undefined) {
     assertBucketName(bucket);
-    op.bucket = bucket;
+    op['bucket'] = bucket;
   }
   if (key !== undefined) {
     assertObjectKey(key);
-    op.key = key;
+    op['key'] = key;
   }
-  const versionId = input.query.get('versionId');
-  if (spec.versionAction !== undefined && versionId !== null) {
-    // A request that names a version — even `null` — is authorized as the version action.
-    op.versionId = parseVersionId(versionId);
-    op.action = spec.versionAction;
-  }
-  return op;
-}
-
-function pickOperation(
-  input: RouteInput,
-  bucket: string | undefined,
-  key: string | undefined,
-): OperationName {
-  const q = input.query;
-  const m = input.method;
-  if (bucket === undefined) {
-    if (m === 'GET') return 'ListBuckets';
-    if (m === 'POST') return 'PostService';
-    throw new TesseraError('MethodNotAllowed');
-  }
-  if (key === undefined) return pickBucketOperation(m, q);
-  return pickObjectOperation(m, q, input.copySource);
-}
-
-function pickBucketOperation(m: string, q: URLSearchParams): OperationName {
-  for (const sub of UNBUILT_BUCKET_SUBRESOURCES) {
-    if (q.has(sub)) return 'NotImplemented';
-  }
-  switch (m) {
-    case 'GET':
-      if (q.has('policy')) return 'GetBucketPolicy';
-      if (q.has('policyStatus')) return 'GetBucketPolicyStatus';
-      if (q.has('location')) return 'GetBucketLocation';
-      if (q.has('tagging')) return 'GetBucketTagging';
-      if (q.has('uploads')) return 'ListMultipartUploads';
-      if (q.has('versioning')) return 'GetBucketVersioning';
-      if (q.get('list-type') === '2') return 'ListObjectsV2';
-      return 'ListObjects';
-    case 'HEAD':
-      return 'HeadBucket';
-    case 'PUT':
-      if (q.has('policy')) return 'PutBucketPolicy';
-      if (q.has('tagging')) return 'PutBucketTagging';
-      if (q.has('versioning')) return 'NotImplemented';
-      return 'CreateBucket';
-    case 'DELETE':
-      if (q.has('policy')) return 'DeleteBucketPolicy';
-      if (q.has('tagging')) return 'DeleteBucketTagging';
-      return 'DeleteBucket';
-    case 'POST':
-      if (q.has('delete')) return 'DeleteObjects';
-      return 'NotImplemented';
-    default:
-      throw new TesseraError('MethodNotAllowed');
-  }
-}
-
-function pickObjectOperation(m: string, q: URLSearchParams, copySource: boolean): OperationName {
-  for (const sub of UNBUILT_OBJECT_SUBRESOURCES) {
-    if (q.has(sub)) return 'NotImplemented';
-  }
-  switch (m) {
-    case 'GET':
-      if (q.has('uploadId')) return 'ListParts';
-      if (q.has('tagging')) return 'GetObjectTagging';
-      return 'GetObject';
-    case 'HEAD':
-      return 'HeadObject';
-    case 'PUT':
-      if (q.has('tagging')) return 'PutObjectTagging';
-      if (q.has('uploadId') || q.has('partNumber')) return copySource ? 'UploadPartCopy' : 'UploadPart';
-      return copySource ? 'CopyObject' : 'PutObject';
-    case 'DELETE':
-      if (q.has('tagging')) return 'DeleteObjectTagging';
-      if (q.has('uploadId')) return 'AbortMultipartUpload';
-      return 'DeleteObject';
-    case 'POST':
-      if (q.has('uploads')) return 'CreateMultipartUpload';
-      if (q.has('uploadId')) return 'CompleteMultipartUpload';
-      return 'NotImplemented';
-    default:
-      throw new TesseraError('MethodNotAllowed');
-  }
+  if (spec.parse) Object.assign(op, spec.parse(input.query));
+  // The spec chosen for this target parsed its own fields: op is that spec's operation.
+  return op as unknown as S3Operation;
 }

@@ -8,7 +8,7 @@ import { readVerifiedBody, requireDigest, strictUtf8 } from './verified-body.js'
 function request(body: string | Buffer, headers: Record<string, string> = {}, length?: number): S3Request {
   const bytes = Buffer.from(body);
   return {
-    op: { name: 'DeleteObjects', action: 's3:DeleteObject', virtualHost: false, bucket: 'b' },
+    op: { name: 'DeleteObjects', virtualHost: false, bucket: 'b' },
     headers,
     query: new URLSearchParams(),
     body: Readable.from([bytes]),

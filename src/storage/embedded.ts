@@ -1,13 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsBlobStore } from './blob/fs-blob-store.js';
+import { SqliteIamStore } from './iam/sqlite-iam-store.js';
+import type { OpenOptions } from './metadata/schema.js';
 import { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
-import type { BlobStore, MetadataStore } from './types.js';
-
-export interface EmbeddedStorage {
-  metadata: MetadataStore;
-  blobs: BlobStore;
-}
+import type { Storage } from './open.js';
 
 /** Where the embedded storage keeps its files inside a data directory. */
 export function storagePaths(dataDir: string): {
@@ -21,26 +18,33 @@ export function storagePaths(dataDir: string): {
 }
 
 /**
- * Opens the embedded storage of a data directory, creating it if needed: SQLite metadata in
- * `<dataDir>/.tessera/meta.db`, blobs under `<dataDir>/.tessera/blobs`. Every worker process
- * opens its own; they share the files.
- * @example const storage = await openEmbeddedStorage('./data');
+ * The embedded backend of a data directory, created if needed: SQLite metadata and IAM tables in
+ * `<dataDir>/.tessera/meta.db` (one connection each), blobs under `<dataDir>/.tessera/blobs`.
+ * Opened through openStorage({ kind: 'embedded', dataDir }).
  */
-export async function openEmbeddedStorage(dataDir: string): Promise<EmbeddedStorage> {
+export async function openEmbeddedStorage(dataDir: string, options: OpenOptions = {}): Promise<Storage> {
   const paths = storagePaths(dataDir);
   await mkdir(paths.root, { recursive: true });
   const blobs = await FsBlobStore.open(paths.root);
-  const metadata = new SqliteMetadataStore(paths.database);
-  return { metadata, blobs };
-}
-
-/**
- * Start-up recovery, run by the primary process before any worker starts: removes temporary
- * files left by a crash and blobs that no committed object or part references (written but
- * never committed, or freed by a commit whose deletes did not run). Returns how many it removed.
- */
-export async function startupRecovery(storage: EmbeddedStorage): Promise<number> {
-  const referenced = new Set<string>();
-  for await (const blobId of storage.metadata.referencedBlobIds()) referenced.add(blobId);
-  return storage.blobs.collectGarbage(referenced);
+  const metadata = new SqliteMetadataStore(paths.database, options);
+  let iam: SqliteIamStore;
+  try {
+    iam = new SqliteIamStore(paths.database, options);
+  } catch (e) {
+    await metadata.close();
+    throw e;
+  }
+  return {
+    metadata,
+    blobs,
+    iam,
+    recover: async () => {
+      const referenced = new Set<string>();
+      for await (const blobId of metadata.referencedBlobIds()) referenced.add(blobId);
+      return blobs.collectGarbage(referenced);
+    },
+    close: async () => {
+      await Promise.all([iam.close(), metadata.close()]);
+    },
+  };
 }

@@ -1,13 +1,25 @@
 /**
- * Storage: the ports (types.ts) and the embedded implementation (SQLite metadata + file blobs).
- * Contract suites live in ./contract and are imported by tests directly, not from here.
+ * Storage: the ports (types.ts, iam/types.ts), openStorage (open.ts) that picks a backend from the
+ * configuration, the write protocol (commit.ts), and the embedded implementation (SQLite metadata
+ * + file blobs). Contract suites live in ./contract and are imported by tests directly, not from
+ * here (nor shipped: tsconfig.build.json leaves them out).
  */
 
 export { FsBlobStore } from './blob/fs-blob-store.js';
-export { type EmbeddedStorage, openEmbeddedStorage, startupRecovery, storagePaths } from './embedded.js';
+export {
+  commitObject,
+  commitPart,
+  commitUpload,
+  removeBucket,
+  removeObject,
+  removeUpload,
+  type WriteStores,
+} from './commit.js';
+export { storagePaths } from './embedded.js';
 export { SqliteIamStore } from './iam/sqlite-iam-store.js';
 export * from './iam/types.js';
 export { compareUtf8, successor } from './metadata/keys.js';
 export { latestVersion, type Migration, migrate, migrations, type OpenOptions } from './metadata/schema.js';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
+export { openStorage, type Storage, type StorageConfig } from './open.js';
 export * from './types.js';

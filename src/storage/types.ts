@@ -45,9 +45,19 @@ export interface PartInfo {
   checksum?: ObjectChecksum;
 }
 
+/** The version id of an object written while its bucket has never had versioning enabled. */
+export const NULL_VERSION_ID = 'null';
+
 export interface ObjectRecord {
   bucket: string;
   key: string;
+  /**
+   * Which version of the key this is: the literal 'null' for an object written while versioning
+   * was never enabled on its bucket (today: every object). Set on every record the store returns
+   * (see StoredObject); on a record being written it may be left out, because the store assigns
+   * it from the bucket's versioning state at commit.
+   */
+  versionId?: string;
   size: number;
   /** No quotes: hex MD5, or `hex-N` for multipart objects. */
   etag: string;
@@ -63,6 +73,9 @@ export interface ObjectRecord {
   parts?: PartInfo[];
   data: DataLocation;
 }
+
+/** An object version as the store returns it: its version id is always known. */
+export type StoredObject = ObjectRecord & { versionId: string };
 
 /** An object as a listing returns it (no data, no tags). */
 export interface ObjectSummary {
@@ -147,15 +160,29 @@ export interface MetadataStore {
   getBucketTags(name: string): Promise<Tag[] | undefined>; // undefined = no tag set
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
 
-  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /**
-   * Commits an object (insert or replace: last writer wins). Returns the blob ids that the
-   * replaced version referenced and that no longer belong to anything; the caller deletes them.
+   * One version of an object: `versionId`, or the current version when it is undefined. Today
+   * every object has exactly one version, 'null'; any other id finds nothing.
+   */
+  getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined>;
+  /**
+   * Commits an object as the current version of its key (insert or replace: last writer wins;
+   * in an unversioned bucket it replaces the 'null' version). Returns the blob ids that the
+   * replaced version referenced and that no longer belong to anything: the caller deletes them
+   * after the commit (storage's commitObject does both). A record's versionId, when given, must
+   * be the one the store assigns ('null' today): InternalError otherwise.
    */
   putObject(record: ObjectRecord): Promise<string[]>;
-  /** Deletes an object; returns its now-unreferenced blob ids (empty if it did not exist). */
-  deleteObject(bucket: string, key: string): Promise<string[]>;
-  setObjectTags(bucket: string, key: string, tags: Tag[]): Promise<void>; // NoSuchKey
+  /**
+   * Removes one version (`versionId`, or the current one when undefined); returns its
+   * now-unreferenced blob ids (empty if it did not exist).
+   */
+  deleteObject(bucket: string, key: string, versionId?: string): Promise<string[]>;
+  /**
+   * Replaces a version's tags (the current one when `versionId` is undefined). NoSuchBucket;
+   * NoSuchKey, or NoSuchVersion when a version was named.
+   */
+  setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void>;
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
 
   createUpload(upload: MultipartUploadRecord): Promise<void>;
@@ -166,7 +193,8 @@ export interface MetadataStore {
   /** All parts of an upload, ascending by part number. */
   getParts(uploadId: string): Promise<PartRecord[]>;
   /**
-   * Atomically turns an upload into an object: the record's segments reference part blobs.
+   * Atomically turns an upload into an object (the current version of its key, as putObject):
+   * the record's segments reference part blobs.
    * Removes the upload and its parts; returns blob ids no longer referenced (unused parts, the
    * replaced object's blobs). NoSuchUpload if the upload is gone.
    */

@@ -47,6 +47,13 @@ export interface RawRequest {
   /** Sign with this payload hash (default: the real SHA-256 of body). */
   payloadHash?: string;
   signingDate?: Date;
+  /** Sign with these credentials instead of root's (e.g. an unknown key, or a wrong secret). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Headers added after signing, so not covered by the signature: a header absent from
+   * SignedHeaders, or (same name as a signed one) a value other than the one signed.
+   */
+  unsignedHeaders?: Record<string, string>;
   /** Close the socket after writing the body (simulates a client that goes away). */
   destroyAfterWrite?: boolean;
   unsigned?: boolean;
@@ -58,7 +65,16 @@ export async function rawRequest(port: number, r: RawRequest): Promise<RawRespon
   const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...r.headers };
   if (!r.unsigned) {
     headers['x-amz-content-sha256'] = r.payloadHash ?? createHash('sha256').update(body).digest('hex');
-    const signed = await signer.sign(
+    const by = r.credentials
+      ? new SignatureV4({
+          service: 's3',
+          region: 'us-east-1',
+          credentials: r.credentials,
+          sha256: NodeSha256,
+          uriEscapePath: false,
+        })
+      : signer;
+    const signed = await by.sign(
       {
         method: r.method,
         protocol: 'http:',
@@ -72,6 +88,7 @@ export async function rawRequest(port: number, r: RawRequest): Promise<RawRespon
     );
     Object.assign(headers, signed.headers);
   }
+  Object.assign(headers, r.unsignedHeaders);
   const qs = new URLSearchParams(r.query ?? {}).toString();
   return new Promise((resolve, reject) => {
     const req = request(

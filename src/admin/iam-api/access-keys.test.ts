@@ -26,8 +26,8 @@ describe('access keys = service accounts of the user', () => {
     expect(k.Status).toBe('Active');
     expect(k.CreateDate).toMatch(/Z$/);
     expect(await h.iam.verifySecret(k.AccessKeyId, k.SecretAccessKey)).toMatchObject({
-      type: 'serviceAccount',
-      parent: 'carol',
+      kind: 'serviceAccount',
+      parent: { kind: 'user', name: 'carol' },
     });
     const sa = await h.iam.serviceAccounts.get('', k.AccessKeyId);
     expect(sa).toMatchObject({ parent: { type: 'user', name: 'carol' } });
@@ -84,7 +84,10 @@ describe('access keys = service accounts of the user', () => {
       AccessKeyId: k.AccessKeyId,
       Status: 'Active',
     });
-    expect(await h.iam.lookupCredential(k.AccessKeyId)).toBeDefined();
+    expect(await h.iam.lookupCredential(k.AccessKeyId)).toMatchObject({
+      accessKey: k.AccessKeyId,
+      secretKey: k.SecretAccessKey,
+    });
     expect(
       (
         await h.fail(h.root, 'UpdateAccessKey', {
@@ -119,7 +122,10 @@ describe('access keys = service accounts of the user', () => {
         message: `The Access Key with id ${k.AccessKeyId} cannot be found.`,
       });
     }
-    expect(await h.iam.lookupCredential(k.AccessKeyId)).toBeDefined();
+    expect(await h.iam.lookupCredential(k.AccessKeyId)).toMatchObject({
+      accessKey: k.AccessKeyId,
+      secretKey: k.SecretAccessKey,
+    });
     expect((await h.fail(h.root, 'CreateAccessKey', { UserName: 'nobody' })).code).toBe('NoSuchEntity');
   });
 

@@ -1,5 +1,5 @@
 import { TesseraError } from '../../core/index.js';
-import { type IamService, resolveTarget } from '../../iam/index.js';
+import { Authorizer, type IamService, resolveTarget } from '../../iam/index.js';
 import type { IamApi, IamApiRequest, IamApiResponse } from '../types.js';
 import { accessKeyHandlers } from './access-keys.js';
 import { attachmentHandlers } from './attachments.js';
@@ -40,6 +40,8 @@ export interface IamApiOptions {
    * service's (`iam.arns.defaultAccountId`).
    */
   accountId?: string;
+  /** The deployment's authorizer (one is made over `iam` when absent). */
+  authorizer?: Authorizer;
 }
 
 /**
@@ -52,8 +54,8 @@ export interface IamApiOptions {
  * const res = await api({ principal, params: new URLSearchParams(body), requestId, context });
  */
 export function createIamApi(iam: IamService, opts: IamApiOptions = {}): IamApi {
-  const accountIdOf = (account: string) =>
-    account === '' && opts.accountId !== undefined ? opts.accountId : iam.arns.accountId(account);
+  const authorizer =
+    opts.authorizer ?? new Authorizer({ iam, accountId: opts.accountId ?? iam.arns.defaultAccountId });
   return async (req: IamApiRequest): Promise<IamApiResponse> => {
     const action = req.params.get('Action') ?? '';
     const version = req.params.get('Version');
@@ -64,7 +66,7 @@ export function createIamApi(iam: IamService, opts: IamApiOptions = {}): IamApi 
         `Could not find operation ${action.slice(0, 100)} for version ${(version ?? 'NO_VERSION_SPECIFIED').slice(0, 40)}`,
       );
     }
-    const env = { iam, accountId: accountIdOf(req.principal.account), context: req.context };
+    const env = { iam, authorizer, context: req.context };
     const call: Call = {
       iam,
       account: req.principal.account,

@@ -31,7 +31,7 @@ describe('authorization of IAM calls', () => {
 
   it('allows by iam: actions, scoped by resource ARN', async () => {
     const bob = await h.user('bob');
-    await grant(bob.name!, doc(['iam:CreateUser', 'iam:GetUser'], 'arn:aws:iam:::user/team-*'));
+    await grant('bob', doc(['iam:CreateUser', 'iam:GetUser'], 'arn:aws:iam:::user/team-*'));
     await h.call(bob, 'CreateUser', { UserName: 'team-carol' });
     expect((await h.call(bob, 'GetUser', { UserName: 'team-carol' })).GetUserResult.User.UserName).toBe(
       'team-carol',
@@ -138,6 +138,6 @@ describe('authorization of IAM calls', () => {
   });
 
   it('anonymous callers are always denied', async () => {
-    expect((await h.fail({ type: 'anonymous', account: '' }, 'ListUsers')).code).toBe('AccessDenied');
+    expect((await h.fail({ kind: 'anonymous', account: '' }, 'ListUsers')).code).toBe('AccessDenied');
   });
 });

@@ -1,12 +1,13 @@
-import { type Principal, TesseraError } from '../../core/index.js';
+import type { Principal } from '../../core/index.js';
 import {
+  AccessDeniedError,
+  type Authorizer,
   type IamService,
   type IamTarget,
-  principalContext,
   type ResolvedTarget,
   resolveTarget,
 } from '../../iam/index.js';
-import { authorize, type Decision } from '../../policy/index.js';
+import type { Decision } from '../../policy/index.js';
 
 /**
  * What one IAM call needs: the IAM action on its resource, and MinIO's `admin:` equivalents so
@@ -32,14 +33,13 @@ export interface AccessCheck {
 
 export interface AccessEnv {
   iam: IamService;
-  /** The account id the principal belongs to, as ARNs and aws:PrincipalAccount show it. */
-  accountId: string;
+  authorizer: Authorizer;
   /** The request's global condition keys (aws:SourceIp, aws:CurrentTime, …). */
   context: Readonly<Record<string, string | string[]>>;
 }
 
 function deniedMessage(p: Principal, action: string, resource: string, explicit: boolean): string {
-  const who = p.arn ?? 'anonymous';
+  const who = p.kind === 'anonymous' ? 'anonymous' : p.arn;
   const tail = explicit ? ' with an explicit deny' : '';
   return `User: ${who} is not authorized to perform: ${action} on resource: ${resource}${tail}`;
 }
@@ -61,20 +61,22 @@ export interface Granted {
  */
 export async function checkAccess(env: AccessEnv, p: Principal, check: AccessCheck): Promise<Granted> {
   const target = await resolveTarget(env.iam, p.account, check.target);
-  if (p.type === 'root') return { target, decisions: [] };
+  if (p.kind === 'root') return { target, decisions: [] };
   const resource = target.arn;
-  if (p.type === 'anonymous')
-    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, target.sentArn, false));
-  const context = { ...principalContext(p, env.accountId), ...env.context, ...check.context };
-  const sets = await env.iam.policySetsFor(p);
-  const requestPrincipal =
-    p.arn === undefined ? { account: env.accountId } : { account: env.accountId, arn: p.arn };
-  const decisions = [check.action, ...check.admin].map((action) =>
-    authorize(sets, { action, resource, context, principal: requestPrincipal }),
-  );
-  const explicit = decisions.some((d) => d.reason === 'explicitDeny');
-  if (explicit || !decisions.some((d) => d.allowed)) {
-    throw new TesseraError('AccessDenied', deniedMessage(p, check.action, target.sentArn, explicit));
+  const base = env.authorizer.context(p, { ...env.context, ...check.context });
+  const decisions: Decision[] =
+    p.kind === 'anonymous'
+      ? []
+      : await Promise.all(
+          [check.action, ...check.admin].map((action) =>
+            env.authorizer.decide(p, { action, resource }, base),
+          ),
+        );
+  const deny = decisions.find((d) => d.reason === 'explicitDeny');
+  if (deny !== undefined || !decisions.some((d) => d.allowed)) {
+    const decision = deny ?? decisions[0] ?? { allowed: false, reason: 'implicitDeny', statements: [] };
+    const message = deniedMessage(p, check.action, target.sentArn, deny !== undefined);
+    throw new AccessDeniedError(decision, { action: check.action, resource }, message);
   }
   return { target, decisions };
 }

@@ -1,4 +1,4 @@
-import { type Principal, TesseraError, type XmlNode } from '../../core/index.js';
+import { type Principal, TesseraError, unhandled, type XmlNode } from '../../core/index.js';
 import type { IamService, IamTarget, ResolvedTarget } from '../../iam/index.js';
 import { isBuiltinName } from '../../policy/index.js';
 import type { AccessCheck } from './authz.js';
@@ -31,13 +31,18 @@ export type Subject = { type: 'root' } | { type: 'user'; name: string };
  * AWS access key ID signing the request." A service account acts for its parent.
  */
 export function callerSubject(p: Principal): Subject {
-  if (p.type === 'user' && p.name !== undefined) return { type: 'user', name: p.name };
-  if (p.type === 'serviceAccount' && p.parentType === 'user') {
-    const name = p.parent ?? p.name;
-    if (name !== undefined) return { type: 'user', name };
+  switch (p.kind) {
+    case 'user':
+      return { type: 'user', name: p.name };
+    case 'serviceAccount':
+      return p.parent.kind === 'user' ? { type: 'user', name: p.parent.name } : { type: 'root' };
+    case 'root':
+      return { type: 'root' };
+    case 'anonymous':
+      throw new TesseraError('ValidationError', 'UserName is required for this caller.');
+    default:
+      return unhandled(p);
   }
-  if (p.type === 'root' || (p.type === 'serviceAccount' && p.parentType === 'root')) return { type: 'root' };
-  throw new TesseraError('ValidationError', 'UserName is required for this caller.');
 }
 
 /** The `UserName` parameter, or the caller. */

@@ -63,7 +63,11 @@ describe('CreateAccessKey / UpdateAccessKey service-account extras', () => {
     });
     let sa = await h.iam.serviceAccounts.get('', 'carol-k2');
     expect(sa).toMatchObject({ policy: NARROW, name: 'n1', description: 'd', status: 'enabled' });
-    expect(await h.iam.verifySecret('carol-k2', 'new-secret-value')).toBeDefined();
+    expect(await h.iam.verifySecret('carol-k2', 'new-secret-value')).toMatchObject({
+      accessKey: 'carol-k2',
+      name: 'carol',
+    });
+    expect(await h.iam.verifySecret('carol-k2', 'new-secret-valuE')).toBeUndefined();
     await h.call(h.root, 'UpdateAccessKey', {
       UserName: 'carol',
       AccessKeyId: 'carol-k2',
@@ -128,7 +132,7 @@ describe('login profiles = MinIO-style user secrets', () => {
       Password: 'carol-pw-0001',
     });
     expect(created.CreateLoginProfileResult.LoginProfile.UserName).toBe('carol');
-    expect(await h.iam.verifySecret('carol', 'carol-pw-0001')).toMatchObject({ type: 'user', name: 'carol' });
+    expect(await h.iam.verifySecret('carol', 'carol-pw-0001')).toMatchObject({ kind: 'user', name: 'carol' });
     expect(
       (await h.fail(h.root, 'CreateLoginProfile', { UserName: 'carol', Password: 'carol-pw-0002' })).code,
     ).toBe('EntityAlreadyExists');
@@ -138,7 +142,11 @@ describe('login profiles = MinIO-style user secrets', () => {
       PasswordResetRequired: 'false',
     });
     await h.call(h.root, 'UpdateLoginProfile', { UserName: 'carol', Password: 'carol-pw-0003' });
-    expect(await h.iam.verifySecret('carol', 'carol-pw-0003')).toBeDefined();
+    expect(await h.iam.verifySecret('carol', 'carol-pw-0003')).toMatchObject({
+      accessKey: 'carol',
+      name: 'carol',
+    });
+    expect(await h.iam.verifySecret('carol', 'carol-pw-0001')).toBeUndefined();
     await h.call(h.root, 'DeleteLoginProfile', { UserName: 'carol' });
     expect((await h.iam.users.get('', 'carol')).hasSecret).toBe(false);
     expect((await h.fail(h.root, 'DeleteLoginProfile', { UserName: 'carol' })).code).toBe('NoSuchEntity');

@@ -111,12 +111,16 @@ export async function sourcePolicies(
   const { iam, account } = call;
   if (source.kind === 'user') {
     const u = await iam.users.get(account, source.name);
+    // As enforcement sees the user: its identity policies (groups included), whatever its secret.
     const sets = await iam.policySetsFor({
-      type: 'user',
+      kind: 'user',
       account,
+      accessKey: u.accessKey,
       name: u.name,
       arn: u.arn,
       userId: u.id,
+      groups: [],
+      tags: {},
     });
     return { policies: [...(sets.identity ?? [])], arn: u.arn };
   }

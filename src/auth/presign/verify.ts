@@ -1,4 +1,4 @@
-import { constantTimeEqual, parseAmzDate, TesseraError } from '../../core/index.js';
+import { parseAmzDate, TesseraError } from '../../core/index.js';
 import { checkCredential } from '../credential.js';
 import { pickParams, splitQuery } from '../query.js';
 import { parseSignedHeaders, V4_ALGORITHM } from '../sigv4/authorization-header.js';
@@ -6,8 +6,8 @@ import { canonicalRequest } from '../sigv4/canonical-request.js';
 import { DEFAULT_SERVICES, parseCredential } from '../sigv4/credential-scope.js';
 import { planPayload, requireSignedPayload, settlePayload, UNSIGNED_PAYLOAD } from '../sigv4/payload.js';
 import { checkSignedHeaders, presignedAllowance } from '../sigv4/signed-headers-check.js';
-import { signHex, signingKeys } from '../sigv4/signing-key.js';
-import { stringToSign } from '../sigv4/string-to-sign.js';
+import { signingKeys } from '../sigv4/signing-key.js';
+import { matchSignature } from '../sigv4/string-to-sign.js';
 import { DEFAULT_MAX_SKEW_MS } from '../time.js';
 import type { AuthRequest, VerifiedRequest, VerifyOptions } from '../types.js';
 
@@ -47,7 +47,10 @@ function parseExpires(value: string): number {
  * x-amz-checksum-* parameters are signed like any other but never checked against the body
  * (the SDK computes them for an empty body at presign time).
  */
-export async function verifyPresignedV4(req: AuthRequest, opts: VerifyOptions): Promise<VerifiedRequest> {
+export async function verifyPresignedV4<P>(
+  req: AuthRequest,
+  opts: VerifyOptions<P>,
+): Promise<VerifiedRequest<P>> {
   const params = splitQuery(req.rawQuery);
   const q = pickParams(params, PARAMS);
   if (q['X-Amz-Algorithm'] !== V4_ALGORITHM)
@@ -104,10 +107,9 @@ export async function verifyPresignedV4(req: AuthRequest, opts: VerifyOptions): 
     presigned: true,
   });
   const signingKey = signingKeys.get(credential.secretKey, scope.date, scope.region, scope.service);
-  const expected = signHex(signingKey, stringToSign(amzDate, scope.scope, canonical));
-  if (!constantTimeEqual(expected, signature)) throw new TesseraError('SignatureDoesNotMatch');
+  matchSignature(signingKey, amzDate, scope.scope, canonical, signature);
 
-  const verified: VerifiedRequest = {
+  const verified: VerifiedRequest<P> = {
     kind: 'sigv4-presigned',
     accessKey: scope.accessKey,
     principal: credential.principal,

@@ -127,7 +127,11 @@ describe('SigV2 header', () => {
     for (const dateLine of ['', dateHeader]) {
       const both = req('DELETE', '/photos/puppy.jpg', { 'x-amz-date': amzDate, date: dateHeader });
       both.headers.authorization = `AWS ${AK}:${signV2(SECRET, `DELETE\n\n\n${dateLine}\n${amz}`)}`;
-      await expect(authenticate(both, o)).resolves.toBeDefined();
+      await expect(authenticate(both, o)).resolves.toMatchObject({
+        kind: 'sigv2-header',
+        principal: 'john',
+        signedAt: at(amzDate),
+      });
     }
   });
 
@@ -194,6 +198,6 @@ describe('SigV2 presigned', () => {
     // The same key sent with other escapes still verifies (decoded, then AWS-encoded).
     await expect(
       authenticate({ ...r, rawPath: '/bucket/a%20b+c' }, opts(1_800_000_000_000)),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ kind: 'sigv2-presigned', accessKey: AK, principal: 'john' });
   });
 });

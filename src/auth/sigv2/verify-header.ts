@@ -21,7 +21,10 @@ export function parseV2Authorization(value: string): { accessKey: string; signat
  * Throws AuthorizationHeaderMalformed, AccessDenied (no date), RequestTimeTooSkewed,
  * InvalidAccessKeyId, InvalidToken, SignatureDoesNotMatch.
  */
-export async function verifyV2Header(req: AuthRequest, opts: VerifyOptions): Promise<VerifiedRequest> {
+export async function verifyV2Header<P>(
+  req: AuthRequest,
+  opts: VerifyOptions<P>,
+): Promise<VerifiedRequest<P>> {
   const auth = parseV2Authorization(header(req.headers, 'authorization') ?? '');
   const amzDate = header(req.headers, 'x-amz-date');
   const date = amzDate ?? header(req.headers, 'date');
@@ -40,7 +43,7 @@ export async function verifyV2Header(req: AuthRequest, opts: VerifyOptions): Pro
   const variants = [{ date: amzDate === undefined ? date! : '', amzHeaders }];
   if (amzDate !== undefined && dateHeader !== undefined) variants.push({ date: dateHeader, amzHeaders });
   checkV2Signature(req, splitQuery(req.rawQuery), credential, variants, auth.signature, opts.domains);
-  const verified: VerifiedRequest = {
+  const verified: VerifiedRequest<P> = {
     kind: 'sigv2-header',
     accessKey: auth.accessKey,
     principal: credential.principal,

@@ -12,7 +12,10 @@ import { checkV2Signature } from './verify.js';
  * Throws AccessDenied ('Request has expired'), InvalidAccessKeyId, InvalidToken,
  * SignatureDoesNotMatch.
  */
-export async function verifyV2Presigned(req: AuthRequest, opts: VerifyOptions): Promise<VerifiedRequest> {
+export async function verifyV2Presigned<P>(
+  req: AuthRequest,
+  opts: VerifyOptions<P>,
+): Promise<VerifiedRequest<P>> {
   const params = splitQuery(req.rawQuery);
   const q = pickParams(params, ['AWSAccessKeyId', 'Expires', 'Signature', 'x-amz-security-token'] as const);
   const accessKey = q.AWSAccessKeyId;
@@ -39,7 +42,7 @@ export async function verifyV2Presigned(req: AuthRequest, opts: VerifyOptions): 
       : undefined;
   const variants = [{ date: expires, amzHeaders: canonicalAmzHeaders(req.headers, extra) }];
   checkV2Signature(req, params, credential, variants, signature, opts.domains);
-  const verified: VerifiedRequest = {
+  const verified: VerifiedRequest<P> = {
     kind: 'sigv2-presigned',
     accessKey,
     principal: credential.principal,

@@ -1,6 +1,6 @@
 /**
- * The official SigV4 suite (../shared/vectors/sigv4), looped: every canonical request, string to
- * sign and signature is reproduced; every signed request S3 would accept verifies, and fails after
+ * The official SigV4 suite (test/vectors/sigv4, kept in the repository with its README and licence),
+ * looped: every canonical request, string to sign and signature is reproduced; every signed request S3 would accept verifies, and fails after
  * a one-byte change of any signed part. S3 does not normalize paths, so the `*-normalized` cases
  * whose path changes under normalization (and the query form of post-sts-header-after, whose token
  * is left out of the signed query) are requests S3 rejects: the test asserts exactly that.
@@ -17,7 +17,7 @@ import { canonicalRequest } from './canonical-request.js';
 import { deriveSigningKey, signHex } from './signing-key.js';
 import { stringToSign } from './string-to-sign.js';
 
-const DIR = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vectors', 'sigv4');
+const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'vectors', 'sigv4');
 const S3_REJECTS = new Set([
   'get-relative-normalized/header',
   'get-relative-normalized/query',
@@ -93,6 +93,11 @@ async function codeOf(req: AuthRequest, opts: VerifyOptions): Promise<string> {
 const cases = readdirSync(DIR, { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name);
+
+it('reads the whole suite from the repository', () => {
+  expect(cases).toHaveLength(38);
+  expect(cases).toContain('get-vanilla');
+});
 
 describe.each(cases)('SigV4 vector %s', (name) => {
   const read = (file: string) => readFileSync(join(DIR, name, file), 'utf8');

@@ -1,4 +1,4 @@
-import { constantTimeEqual, formatAmzDate, parseAmzDate, TesseraError } from '../../core/index.js';
+import { formatAmzDate, parseAmzDate, TesseraError } from '../../core/index.js';
 import { checkCredential } from '../credential.js';
 import { header } from '../headers.js';
 import { splitQuery } from '../query.js';
@@ -17,8 +17,8 @@ import {
   UNSIGNED_PAYLOAD,
 } from './payload.js';
 import { checkSignedHeaders, headerFormAllowance } from './signed-headers-check.js';
-import { signHex, signingKeys } from './signing-key.js';
-import { stringToSign } from './string-to-sign.js';
+import { signingKeys } from './signing-key.js';
+import { matchSignature } from './string-to-sign.js';
 
 type V4HeaderKind = Extract<AuthKind, `sigv4-${'header' | 'streaming'}${string}`>;
 
@@ -42,11 +42,11 @@ function requestTime(req: AuthRequest): { amzDate: string; ms: number } {
  * Throws AuthorizationHeaderMalformed, AccessDenied (no date), RequestTimeTooSkewed,
  * InvalidAccessKeyId, InvalidToken, InvalidArgument, SignatureDoesNotMatch.
  */
-export async function verifyV4Header(
+export async function verifyV4Header<P>(
   req: AuthRequest,
   kind: V4HeaderKind,
-  opts: VerifyOptions,
-): Promise<VerifiedRequest> {
+  opts: VerifyOptions<P>,
+): Promise<VerifiedRequest<P>> {
   const auth = parseV4Authorization(
     header(req.headers, 'authorization') ?? '',
     opts.services ?? DEFAULT_SERVICES,
@@ -84,8 +84,7 @@ export async function verifyV4Header(
     presigned: false,
   });
   const signingKey = signingKeys.get(credential.secretKey, scope.date, scope.region, scope.service);
-  const expected = signHex(signingKey, stringToSign(time.amzDate, scope.scope, canonical));
-  if (!constantTimeEqual(expected, auth.signature)) throw new TesseraError('SignatureDoesNotMatch');
+  const expected = matchSignature(signingKey, time.amzDate, scope.scope, canonical, auth.signature);
 
   const payload: PayloadCheck = streaming
     ? {
@@ -98,7 +97,7 @@ export async function verifyV4Header(
         }),
       }
     : settlePayload(plan.check, req);
-  const verified: VerifiedRequest = {
+  const verified: VerifiedRequest<P> = {
     kind,
     accessKey: scope.accessKey,
     principal: credential.principal,

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { constantTimeEqual, EMPTY_SHA256, sha256Hex, TesseraError } from '../../core/index.js';
+import { constantTimeEqual, EMPTY_SHA256, TesseraError } from '../../core/index.js';
 import { signHex } from '../sigv4/signing-key.js';
 import { chunkStringToSign, trailerStringToSign } from '../sigv4/string-to-sign.js';
 import type { ChunkedDecoderOptions } from '../types.js';
@@ -216,7 +216,8 @@ class AwsChunkedDecoder extends Transform implements ChunkedDecoder {
         signing.amzDate,
         signing.scope,
         this.previousSignature!,
-        sha256Hex(this.signedTrailerText),
+        // The trailer lines were read as Latin-1: hash the bytes as they came.
+        createHash('sha256').update(this.signedTrailerText, 'latin1').digest('hex'),
       );
       if (!constantTimeEqual(signHex(signing.signingKey, sts), this.trailerSignature)) {
         throw new TesseraError('SignatureDoesNotMatch');

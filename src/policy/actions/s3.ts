@@ -54,3 +54,18 @@ export const s3Actions: ReadonlyMap<string, S3ResourceType> = new Map([
   ...list(bucket, 'bucket'),
   ...list(account, 'account'),
 ]);
+
+/** The words of a list above as a type: split on newlines, then on single spaces. */
+type Split<
+  S extends string,
+  D extends string,
+  Acc extends string = never,
+> = S extends `${infer W}${D}${infer R}` ? Split<R, D, Acc | W> : Acc | S;
+type Words<S extends string> = Exclude<Split<Split<S, '\n'>, ' '>, ''>;
+
+/**
+ * Every `s3:` action of the catalog, in its canonical spelling, as a type: code that names an
+ * action (the S3 operations) is checked by the compiler against the same lists `s3Actions` holds.
+ * @example const read: S3ActionName = 's3:GetObject';
+ */
+export type S3ActionName = `s3:${Words<typeof object> | Words<typeof bucket> | Words<typeof account>}`;

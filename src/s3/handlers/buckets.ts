@@ -1,5 +1,5 @@
 import { parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
-import type { BucketRecord } from '../../storage/index.js';
+import { type BucketRecord, removeBucket } from '../../storage/index.js';
 import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
 import { readXmlBody } from '../xml-body.js';
 
@@ -10,10 +10,11 @@ export async function requireBucket(deps: S3Deps, name: string): Promise<BucketR
   return bucket;
 }
 
-export const listBuckets: S3Handler = async (deps, req) => {
+export const listBuckets: S3Handler<'ListBuckets'> = async (deps, req) => {
   let buckets = await deps.metadata.listBuckets();
-  if (req.access) {
-    const visible = await Promise.all(buckets.map((b) => req.access!.bucketVisible(b.name)));
+  const access = req.access;
+  if (access) {
+    const visible = await Promise.all(buckets.map((b) => access.bucketVisible(b.name)));
     buckets = buckets.filter((_, i) => visible[i]);
   }
   return xmlResponse(
@@ -26,8 +27,8 @@ export const listBuckets: S3Handler = async (deps, req) => {
   );
 };
 
-export const createBucket: S3Handler = async (deps, req) => {
-  const name = req.op.bucket!;
+export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
+  const name = req.op.bucket;
   const body = await readXmlBody(req);
   let region = deps.region;
   if (body !== '') {
@@ -46,26 +47,25 @@ export const createBucket: S3Handler = async (deps, req) => {
   return emptyResponse(200, { location: `/${name}` });
 };
 
-export const headBucket: S3Handler = async (deps, req) => {
-  const bucket = await requireBucket(deps, req.op.bucket!);
+export const headBucket: S3Handler<'HeadBucket'> = async (deps, req) => {
+  const bucket = await requireBucket(deps, req.op.bucket);
   return emptyResponse(200, { 'x-amz-bucket-region': bucket.region });
 };
 
-export const deleteBucket: S3Handler = async (deps, req) => {
-  await deps.metadata.deleteBucket(req.op.bucket!);
+export const deleteBucket: S3Handler<'DeleteBucket'> = async (deps, req) => {
   // The policy goes with the bucket: a new bucket of the same name starts without one.
-  await deps.bucketPolicies.delete(req.op.bucket!).catch(() => {});
+  await removeBucket(deps, req.op.bucket, (bucket) => deps.bucketPolicies.delete(bucket));
   return emptyResponse(204);
 };
 
-export const getBucketLocation: S3Handler = async (deps, req) => {
-  const bucket = await requireBucket(deps, req.op.bucket!);
+export const getBucketLocation: S3Handler<'GetBucketLocation'> = async (deps, req) => {
+  const bucket = await requireBucket(deps, req.op.bucket);
   // S3 reports us-east-1 as an empty LocationConstraint.
   return xmlResponse(renderXml('LocationConstraint', bucket.region === 'us-east-1' ? '' : bucket.region));
 };
 
-export const getBucketVersioning: S3Handler = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket!);
+export const getBucketVersioning: S3Handler<'GetBucketVersioning'> = async (deps, req) => {
+  await requireBucket(deps, req.op.bucket);
   // Versioning has never been enabled: S3 answers with an empty configuration.
   return xmlResponse(renderXml('VersioningConfiguration', {}));
 };

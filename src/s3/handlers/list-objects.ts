@@ -1,28 +1,17 @@
-import { renderXml, TesseraError } from '../../core/index.js';
+import { renderXml } from '../../core/index.js';
 import type { ListObjectsResult, ObjectSummary } from '../../storage/index.js';
 import type { S3Deps, S3Handler, S3Request } from '../context.js';
 import { xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
+import type { ListObjects, ListObjectsV2 } from '../ops/listing.js';
+import { continuationTokenAfter, listLimit } from '../query-params.js';
 import { requireBucket } from './buckets.js';
-
-/** "Returns some or all (up to 1,000) of the objects in a bucket." */
-const MAX_KEYS = 1000;
-
-export function parseMaxKeys(value: string | null, name = 'max-keys'): number {
-  if (value === null) return MAX_KEYS;
-  if (!/^\d+$/.test(value))
-    throw new TesseraError('InvalidArgument', `Provided ${name} not an integer or within integer range`);
-  return Math.min(Number(value), MAX_KEYS);
-}
 
 export type Encoder = (s: string) => string;
 
-/** encoding-type=url: every byte but unreserved characters and '/' percent-encoded, as S3. */
-export function keyEncoder(req: S3Request): Encoder {
-  const type = req.query.get('encoding-type');
-  if (type === null) return (s) => s;
-  if (type.toLowerCase() !== 'url')
-    throw new TesseraError('InvalidArgument', 'Invalid Encoding Method specified in Request');
+/** encoding-type=url (checked by the router): every byte but unreserved characters and '/' percent-encoded, as S3. */
+export function keyEncoder(encodingType: string | undefined): Encoder {
+  if (encodingType === undefined) return (s) => s;
   return (s) =>
     encodeURIComponent(s)
       .replace(/%2F/g, '/')
@@ -42,35 +31,30 @@ function contents(deps: S3Deps, objects: ObjectSummary[], enc: Encoder, withOwne
 
 async function list(
   deps: S3Deps,
-  req: S3Request,
+  req: S3Request<ListObjects | ListObjectsV2>,
   after: string,
   maxKeys: number,
 ): Promise<ListObjectsResult> {
-  const bucket = req.op.bucket!;
+  const { bucket, prefix = '', delimiter = '' } = req.op;
   await requireBucket(deps, bucket);
-  return deps.metadata.listObjects({
-    bucket,
-    prefix: req.query.get('prefix') ?? '',
-    delimiter: req.query.get('delimiter') ?? '',
-    after,
-    maxKeys,
-  });
+  return deps.metadata.listObjects({ bucket, prefix, delimiter, after, maxKeys });
 }
 
-export const listObjectsV1: S3Handler = async (deps, req) => {
-  const enc = keyEncoder(req);
-  const maxKeys = parseMaxKeys(req.query.get('max-keys'));
-  const marker = req.query.get('marker') ?? '';
-  const delimiter = req.query.get('delimiter') ?? '';
+export const listObjectsV1: S3Handler<'ListObjects'> = async (deps, req) => {
+  const { op } = req;
+  const enc = keyEncoder(op.encodingType);
+  const maxKeys = listLimit(op.maxKeys);
+  const marker = op.marker ?? '';
+  const delimiter = op.delimiter ?? '';
   const result = await list(deps, req, marker, maxKeys);
   return xmlResponse(
     renderXml('ListBucketResult', {
-      Name: req.op.bucket,
-      Prefix: enc(req.query.get('prefix') ?? ''),
+      Name: op.bucket,
+      Prefix: enc(op.prefix ?? ''),
       Marker: enc(marker),
       MaxKeys: maxKeys,
       Delimiter: delimiter === '' ? undefined : enc(delimiter),
-      EncodingType: req.query.get('encoding-type') ?? undefined,
+      EncodingType: op.encodingType,
       IsTruncated: result.isTruncated,
       // "This element is returned only if you have the delimiter request parameter specified."
       NextMarker:
@@ -83,38 +67,30 @@ export const listObjectsV1: S3Handler = async (deps, req) => {
   );
 };
 
-function decodeToken(token: string): string {
-  const after = Buffer.from(token, 'base64url').toString('utf8');
-  if (token === '' || Buffer.from(after, 'utf8').toString('base64url') !== token) {
-    throw new TesseraError('InvalidArgument', 'The continuation token provided is incorrect');
-  }
-  return after;
-}
-
-export const listObjectsV2: S3Handler = async (deps, req) => {
-  const enc = keyEncoder(req);
-  const maxKeys = parseMaxKeys(req.query.get('max-keys'));
-  const token = req.query.get('continuation-token');
-  const startAfter = req.query.get('start-after') ?? '';
-  const after = token !== null ? decodeToken(token) : startAfter;
-  const delimiter = req.query.get('delimiter') ?? '';
+export const listObjectsV2: S3Handler<'ListObjectsV2'> = async (deps, req) => {
+  const { op } = req;
+  const enc = keyEncoder(op.encodingType);
+  const maxKeys = listLimit(op.maxKeys);
+  const startAfter = op.startAfter ?? '';
+  const after = op.continuationToken?.after ?? startAfter;
+  const delimiter = op.delimiter ?? '';
   const result = await list(deps, req, after, maxKeys);
   return xmlResponse(
     renderXml('ListBucketResult', {
-      Name: req.op.bucket,
-      Prefix: enc(req.query.get('prefix') ?? ''),
+      Name: op.bucket,
+      Prefix: enc(op.prefix ?? ''),
       MaxKeys: maxKeys,
       KeyCount: result.objects.length + result.commonPrefixes.length,
       Delimiter: delimiter === '' ? undefined : enc(delimiter),
-      EncodingType: req.query.get('encoding-type') ?? undefined,
+      EncodingType: op.encodingType,
       IsTruncated: result.isTruncated,
-      ContinuationToken: token ?? undefined,
+      ContinuationToken: op.continuationToken?.token,
       NextContinuationToken:
         result.isTruncated && result.nextAfter !== undefined
-          ? Buffer.from(result.nextAfter).toString('base64url')
+          ? continuationTokenAfter(result.nextAfter)
           : undefined,
       StartAfter: startAfter === '' ? undefined : enc(startAfter),
-      Contents: contents(deps, result.objects, enc, req.query.get('fetch-owner') === 'true'),
+      Contents: contents(deps, result.objects, enc, op.fetchOwner),
       CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
     }),
   );

@@ -6,10 +6,17 @@ import {
   xmlList,
   xmlText,
 } from '../../core/index.js';
-import type { ObjectChecksum, ObjectRecord, PartInfo, PartRecord } from '../../storage/index.js';
-import { checksumElement } from '../checksum-headers.js';
+import {
+  commitUpload,
+  type MultipartUploadRecord,
+  type ObjectChecksum,
+  type PartInfo,
+  type PartRecord,
+} from '../../storage/index.js';
+import { checksumElement, checksumElements } from '../checksum-headers.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
+import { objectRecord } from '../object-record.js';
 import { readXmlDocument } from '../xml-body.js';
 import { MIN_PART_SIZE, multipartEtag, requireUpload } from './multipart.js';
 
@@ -58,8 +65,16 @@ function fullObjectChecksum(
   return { algorithm, value: combineCrcBase64(algorithm, values), type: 'FULL_OBJECT' };
 }
 
-export const completeMultipartUpload: S3Handler = async (deps, req) => {
-  const upload = await requireUpload(deps, req);
+/** The checksum of the object an upload makes, of the type the upload was created with. */
+function uploadChecksum(upload: MultipartUploadRecord, parts: PartRecord[]): ObjectChecksum | undefined {
+  if (!upload.checksumAlgorithm) return undefined;
+  return upload.checksumType === 'FULL_OBJECT'
+    ? fullObjectChecksum(parts, upload.checksumAlgorithm)
+    : composite(parts, upload.checksumAlgorithm);
+}
+
+export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = async (deps, req) => {
+  const upload = await requireUpload(deps, req.op);
   const field = upload.checksumAlgorithm ? checksumElement(upload.checksumAlgorithm) : undefined;
   const requested = parseCompleteBody(await readXmlDocument(req, 'CompleteMultipartUpload'), field);
   const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
@@ -99,37 +114,25 @@ export const completeMultipartUpload: S3Handler = async (deps, req) => {
     if (p.checksum) info.checksum = p.checksum;
     return info;
   });
-  const record: ObjectRecord = {
-    bucket: upload.bucket,
-    key: upload.key,
-    size: chosen.reduce((n, p) => n + p.size, 0),
-    etag: multipartEtag(chosen.map((p) => p.etag)),
-    lastModified: Date.now(),
-    headers: upload.headers,
-    userMetadata: upload.userMetadata,
-    tags: upload.tags,
-    parts,
-    data: { kind: 'blobs', segments: chosen.map((p) => ({ blobId: p.blobId, size: p.size })) },
-  };
-  if (upload.contentType !== undefined) record.contentType = upload.contentType;
-  if (upload.checksumAlgorithm) {
-    const checksum =
-      upload.checksumType === 'FULL_OBJECT'
-        ? fullObjectChecksum(chosen, upload.checksumAlgorithm)
-        : composite(chosen, upload.checksumAlgorithm);
-    if (checksum) record.checksum = checksum;
-  }
-  const released = await deps.metadata.completeUpload(upload.uploadId, record);
-  if (released.length > 0) await deps.blobs.delete(released);
-  const result: Record<string, string> = {
+  const record = objectRecord(
+    upload,
+    req.now,
+    {
+      size: chosen.reduce((n, p) => n + p.size, 0),
+      etag: multipartEtag(chosen.map((p) => p.etag)),
+      data: { kind: 'blobs', segments: chosen.map((p) => ({ blobId: p.blobId, size: p.size })) },
+      checksum: uploadChecksum(upload, chosen),
+      parts,
+    },
+    upload,
+  );
+  await commitUpload(deps, upload.uploadId, record);
+  const result = {
     Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`,
     Bucket: upload.bucket,
     Key: upload.key,
     ETag: quoteEtag(record.etag),
+    ...checksumElements(record.checksum, 'type-last'),
   };
-  if (record.checksum) {
-    result[checksumElement(record.checksum.algorithm)] = record.checksum.value;
-    result['ChecksumType'] = record.checksum.type;
-  }
   return xmlResponse(renderXml('CompleteMultipartUploadResult', result));
 };

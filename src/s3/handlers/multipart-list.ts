@@ -1,21 +1,17 @@
-import { renderXml, TesseraError } from '../../core/index.js';
-import { checksumElement } from '../checksum-headers.js';
+import { renderXml } from '../../core/index.js';
+import { checksumElements } from '../checksum-headers.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
+import { listLimit } from '../query-params.js';
 import { requireBucket } from './buckets.js';
-import { keyEncoder, parseMaxKeys } from './list-objects.js';
+import { keyEncoder } from './list-objects.js';
 import { requireUpload } from './multipart.js';
 
-export const listParts: S3Handler = async (deps, req) => {
-  const upload = await requireUpload(deps, req);
-  const maxParts = parseMaxKeys(req.query.get('max-parts'), 'max-parts');
-  const markerRaw = req.query.get('part-number-marker') ?? '0';
-  if (!/^\d+$/.test(markerRaw)) throw new TesseraError('InvalidArgument', 'Invalid part-number-marker');
-  const result = await deps.metadata.listParts({
-    uploadId: upload.uploadId,
-    partNumberMarker: Number(markerRaw),
-    maxParts,
-  });
+export const listParts: S3Handler<'ListParts'> = async (deps, req) => {
+  const upload = await requireUpload(deps, req.op);
+  const maxParts = listLimit(req.op.maxParts);
+  const partNumberMarker = req.op.partNumberMarker ?? 0;
+  const result = await deps.metadata.listParts({ uploadId: upload.uploadId, partNumberMarker, maxParts });
   const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
   return xmlResponse(
     renderXml('ListPartsResult', {
@@ -25,7 +21,7 @@ export const listParts: S3Handler = async (deps, req) => {
       Initiator: owner,
       Owner: owner,
       StorageClass: 'STANDARD',
-      PartNumberMarker: Number(markerRaw),
+      PartNumberMarker: partNumberMarker,
       NextPartNumberMarker: result.nextPartNumberMarker,
       MaxParts: maxParts,
       IsTruncated: result.isTruncated,
@@ -36,20 +32,16 @@ export const listParts: S3Handler = async (deps, req) => {
         LastModified: new Date(p.lastModified).toISOString(),
         ETag: quoteEtag(p.etag),
         Size: p.size,
-        ...(p.checksum ? { [checksumElement(p.checksum.algorithm)]: p.checksum.value } : {}),
+        ...checksumElements(p.checksum, 'no-type'),
       })),
     }),
   );
 };
 
-export const listMultipartUploads: S3Handler = async (deps, req) => {
-  const bucket = req.op.bucket!;
-  const enc = keyEncoder(req);
-  const maxUploads = parseMaxKeys(req.query.get('max-uploads'), 'max-uploads');
-  const prefix = req.query.get('prefix') ?? '';
-  const delimiter = req.query.get('delimiter') ?? '';
-  const keyMarker = req.query.get('key-marker') ?? '';
-  const uploadIdMarker = req.query.get('upload-id-marker') ?? '';
+export const listMultipartUploads: S3Handler<'ListMultipartUploads'> = async (deps, req) => {
+  const { bucket, prefix = '', delimiter = '', keyMarker = '', uploadIdMarker = '' } = req.op;
+  const enc = keyEncoder(req.op.encodingType);
+  const maxUploads = listLimit(req.op.maxUploads);
   await requireBucket(deps, bucket);
   const result = await deps.metadata.listUploads({
     bucket,
@@ -70,7 +62,7 @@ export const listMultipartUploads: S3Handler = async (deps, req) => {
       Prefix: enc(prefix),
       Delimiter: delimiter === '' ? undefined : enc(delimiter),
       MaxUploads: maxUploads,
-      EncodingType: req.query.get('encoding-type') ?? undefined,
+      EncodingType: req.op.encodingType,
       IsTruncated: result.isTruncated,
       Upload: result.uploads.map((u) => ({
         Key: enc(u.key),

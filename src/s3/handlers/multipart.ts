@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { newOpaqueId, renderXml, TesseraError } from '../../core/index.js';
-import type { ChecksumType, MultipartUploadRecord, PartRecord } from '../../storage/index.js';
-import { checksumElement, checksumHeaderName, parseAlgorithm } from '../checksum-headers.js';
+import {
+  type ChecksumType,
+  commitPart,
+  type MultipartUploadRecord,
+  type PartRecord,
+  removeUpload,
+} from '../../storage/index.js';
+import { checksumElements, checksumResponseHeaders, parseAlgorithm } from '../checksum-headers.js';
 import {
   emptyResponse,
   header,
@@ -13,34 +19,23 @@ import {
 import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { ingestBody, type Stored } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
+import type { OfUpload } from '../ops/multipart.js';
 import { parseRange } from '../range.js';
 import { requireBucket } from './buckets.js';
 
-/** "Part numbers can be any number from 1 to 10,000, inclusive." */
-export const MAX_PART_NUMBER = 10000;
 /** "Each part must be at least 5 MB in size, except the last part." Parts are at most 5 GiB. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
 
-/** Looks an upload up for this bucket and key, failing with NoSuchUpload. */
-export async function requireUpload(deps: S3Deps, req: S3Request): Promise<MultipartUploadRecord> {
-  const uploadId = req.query.get('uploadId') ?? '';
-  await requireBucket(deps, req.op.bucket!);
-  const upload = await deps.metadata.getUpload(req.op.bucket!, req.op.key!, uploadId);
-  if (!upload) throw new TesseraError('NoSuchUpload', undefined, { UploadId: uploadId });
+/** Looks the upload an operation names up for its bucket and key, failing with NoSuchUpload. */
+export async function requireUpload(
+  deps: S3Deps,
+  op: OfUpload & { bucket: string; key: string },
+): Promise<MultipartUploadRecord> {
+  await requireBucket(deps, op.bucket);
+  const upload = await deps.metadata.getUpload(op.bucket, op.key, op.uploadId);
+  if (!upload) throw new TesseraError('NoSuchUpload', undefined, { UploadId: op.uploadId });
   return upload;
-}
-
-function parsePartNumber(req: S3Request): number {
-  const raw = req.query.get('partNumber') ?? '';
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_PART_NUMBER) {
-    throw new TesseraError(
-      'InvalidArgument',
-      `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
-    );
-  }
-  return n;
 }
 
 function parseChecksumType(req: S3Request): ChecksumType | undefined {
@@ -51,8 +46,8 @@ function parseChecksumType(req: S3Request): ChecksumType | undefined {
   return v;
 }
 
-export const createMultipartUpload: S3Handler = async (deps, req) => {
-  const { bucket, key } = req.op as { bucket: string; key: string };
+export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (deps, req) => {
+  const { bucket, key } = req.op;
   const meta = metadataFromRequest(req);
   const tags = tagsFromHeader(header(req, 'x-amz-tagging'));
   await requireBucket(deps, bucket);
@@ -60,7 +55,7 @@ export const createMultipartUpload: S3Handler = async (deps, req) => {
     uploadId: newOpaqueId(),
     bucket,
     key,
-    initiatedAt: Date.now(),
+    initiatedAt: req.now,
     headers: meta.headers,
     userMetadata: meta.userMetadata,
     tags,
@@ -91,48 +86,38 @@ export const createMultipartUpload: S3Handler = async (deps, req) => {
   );
 };
 
-async function recordPart(deps: S3Deps, part: PartRecord): Promise<void> {
-  try {
-    const replaced = await deps.metadata.putPart(part);
-    if (replaced !== undefined) await deps.blobs.delete([replaced]);
-  } catch (e) {
-    await deps.blobs.delete([part.blobId]);
-    throw e;
-  }
-}
-
-/** The record of a part whose bytes were just stored in one blob. */
-function partRecord(uploadId: string, partNumber: number, stored: Stored): PartRecord {
+/** The record of a part whose bytes were just stored in one blob, at the request's time. */
+function partRecord(uploadId: string, partNumber: number, stored: Stored, lastModified: number): PartRecord {
   if (stored.data.kind !== 'blobs') throw new TesseraError('InternalError');
   return {
     uploadId,
     partNumber,
     size: stored.size,
     etag: stored.md5.toString('hex'),
-    lastModified: Date.now(),
+    lastModified,
     blobId: stored.data.segments[0]!.blobId,
   };
 }
 
-export const uploadPart: S3Handler = async (deps, req) => {
-  const partNumber = parsePartNumber(req);
-  const upload = await requireUpload(deps, req);
+export const uploadPart: S3Handler<'UploadPart'> = async (deps, req) => {
+  const upload = await requireUpload(deps, req.op);
   const body = await ingestBody(deps, req, {
     allowInline: false,
     maxSize: MAX_PART_SIZE,
     defaultAlgorithm: upload.checksumAlgorithm,
   });
-  const part = partRecord(upload.uploadId, partNumber, body);
+  const part = partRecord(upload.uploadId, req.op.partNumber, body, req.now);
   if (body.checksum) part.checksum = body.checksum;
-  await recordPart(deps, part);
-  const headers: Record<string, string> = { etag: quoteEtag(part.etag) };
-  if (body.checksum) headers[checksumHeaderName(body.checksum.algorithm)] = body.checksum.value;
+  await commitPart(deps, part);
+  const headers = {
+    etag: quoteEtag(part.etag),
+    ...checksumResponseHeaders(body.checksum, { withType: false }),
+  };
   return emptyResponse(200, headers);
 };
 
-export const uploadPartCopy: S3Handler = async (deps, req) => {
-  const partNumber = parsePartNumber(req);
-  const upload = await requireUpload(deps, req);
+export const uploadPartCopy: S3Handler<'UploadPartCopy'> = async (deps, req) => {
+  const upload = await requireUpload(deps, req.op);
   const { source, obj } = await resolveCopySource(deps, req);
   const rangeHeader = header(req, 'x-amz-copy-source-range');
   let range = { start: 0, end: obj.size - 1 };
@@ -152,27 +137,23 @@ export const uploadPartCopy: S3Handler = async (deps, req) => {
     allowInline: false,
     algorithm: upload.checksumAlgorithm,
   });
-  const part = partRecord(upload.uploadId, partNumber, copied);
+  const part = partRecord(upload.uploadId, req.op.partNumber, copied, req.now);
   if (upload.checksumAlgorithm && copied.checksum) {
     part.checksum = { algorithm: upload.checksumAlgorithm, value: copied.checksum, type: 'FULL_OBJECT' };
   }
-  await recordPart(deps, part);
-  const result: Record<string, string> = {
+  await commitPart(deps, part);
+  const result = {
     LastModified: new Date(part.lastModified).toISOString(),
     ETag: quoteEtag(part.etag),
+    ...checksumElements(part.checksum, 'no-type'),
   };
-  if (part.checksum) result[checksumElement(part.checksum.algorithm)] = part.checksum.value;
   return xmlResponse(renderXml('CopyPartResult', result), 200, copySourceVersionHeader(source));
 };
 
-export const abortMultipartUpload: S3Handler = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket!);
-  const released = await deps.metadata.abortUpload(
-    req.op.bucket!,
-    req.op.key!,
-    req.query.get('uploadId') ?? '',
-  );
-  if (released.length > 0) await deps.blobs.delete(released);
+export const abortMultipartUpload: S3Handler<'AbortMultipartUpload'> = async (deps, req) => {
+  const { bucket, key, uploadId } = req.op;
+  await requireBucket(deps, bucket);
+  await removeUpload(deps, bucket, key, uploadId);
   return emptyResponse(204);
 };
 

@@ -1,11 +1,11 @@
 import { renderXml, TesseraError } from '../../core/index.js';
-import type { ObjectRecord } from '../../storage/index.js';
-import { checksumElement, parseAlgorithm } from '../checksum-headers.js';
+import { commitObject } from '../../storage/index.js';
+import { checksumElements, parseAlgorithm } from '../checksum-headers.js';
 import { header, type S3Handler, xmlResponse } from '../context.js';
 import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
+import { type ObjectDescription, objectRecord } from '../object-record.js';
 import { requireBucket } from './buckets.js';
-import { commitObject } from './object-write.js';
 
 function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' {
   const v = (value ?? 'COPY').toUpperCase();
@@ -14,8 +14,8 @@ function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' 
   return v;
 }
 
-export const copyObject: S3Handler = async (deps, req) => {
-  const { bucket, key } = req.op as { bucket: string; key: string };
+export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
+  const { bucket, key } = req.op;
   const metadataDirective = directive(header(req, 'x-amz-metadata-directive'), 'metadata');
   const taggingDirective = directive(header(req, 'x-amz-tagging-directive'), 'tagging');
   await requireBucket(deps, bucket);
@@ -27,36 +27,28 @@ export const copyObject: S3Handler = async (deps, req) => {
     );
   }
   const algorithm = parseAlgorithm(header(req, 'x-amz-checksum-algorithm')) ?? obj.checksum?.algorithm;
+  // The target's tags and metadata: the source's (COPY) or the request's (REPLACE).
+  const tags = taggingDirective === 'COPY' ? obj.tags : tagsFromHeader(header(req, 'x-amz-tagging'));
+  const description: ObjectDescription =
+    metadataDirective === 'REPLACE'
+      ? { ...metadataFromRequest(req), tags }
+      : { contentType: obj.contentType, headers: obj.headers, userMetadata: obj.userMetadata, tags };
   const copied = await copyData(deps, obj, { start: 0, end: obj.size - 1 }, { allowInline: true, algorithm });
-  const record: ObjectRecord = {
-    bucket,
-    key,
+  const content = {
     size: copied.size,
     etag: copied.md5.toString('hex'),
-    lastModified: Date.now(),
-    headers: obj.headers,
-    userMetadata: obj.userMetadata,
-    tags: taggingDirective === 'COPY' ? obj.tags : tagsFromHeader(header(req, 'x-amz-tagging')),
     data: copied.data,
+    checksum:
+      algorithm && copied.checksum
+        ? { algorithm, value: copied.checksum, type: 'FULL_OBJECT' as const }
+        : undefined,
   };
-  if (metadataDirective === 'REPLACE') {
-    const meta = metadataFromRequest(req);
-    record.headers = meta.headers;
-    record.userMetadata = meta.userMetadata;
-    if (meta.contentType !== undefined) record.contentType = meta.contentType;
-  } else if (obj.contentType !== undefined) {
-    record.contentType = obj.contentType;
-  }
-  if (algorithm && copied.checksum)
-    record.checksum = { algorithm, value: copied.checksum, type: 'FULL_OBJECT' };
+  const record = objectRecord(req.op, req.now, content, description);
   await commitObject(deps, record);
-  const result: Record<string, string> = {
+  const result = {
     LastModified: new Date(record.lastModified).toISOString(),
     ETag: quoteEtag(record.etag),
+    ...checksumElements(record.checksum, 'type-first'),
   };
-  if (record.checksum) {
-    result['ChecksumType'] = record.checksum.type;
-    result[checksumElement(record.checksum.algorithm)] = record.checksum.value;
-  }
   return xmlResponse(renderXml('CopyObjectResult', result), 200, copySourceVersionHeader(source));
 };

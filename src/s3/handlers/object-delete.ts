@@ -1,16 +1,12 @@
 import { isTesseraError, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
+import { removeObject } from '../../storage/index.js';
 import { emptyResponse, type S3Deps, type S3Handler, type S3Request, xmlResponse } from '../context.js';
 import { assertObjectKey } from '../names.js';
+import type { OperationNamed } from '../ops/index.js';
 import { readVerifiedBody, requireDigest } from '../verified-body.js';
 import { NULL_VERSION, parseVersionId, versionHeader } from '../version-id.js';
 import { MAX_XML_BODY, parseXmlBody } from '../xml-body.js';
 import { requireBucket } from './buckets.js';
-
-/** Deletes an object and its blobs; deleting a missing key succeeds, as in S3. */
-export async function removeObject(deps: S3Deps, bucket: string, key: string): Promise<void> {
-  const released = await deps.metadata.deleteObject(bucket, key);
-  if (released.length > 0) await deps.blobs.delete(released);
-}
 
 /**
  * Deletes the object a (key, versionId) names. Without a versionId, or with `null`, that is the
@@ -21,10 +17,11 @@ async function removeVersion(deps: S3Deps, bucket: string, key: string, versionI
   if (versionId === undefined || versionId === NULL_VERSION) await removeObject(deps, bucket, key);
 }
 
-export const deleteObject: S3Handler = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket!);
-  await removeVersion(deps, req.op.bucket!, req.op.key!, req.op.versionId);
-  return emptyResponse(204, versionHeader(req.op.versionId));
+export const deleteObject: S3Handler<'DeleteObject'> = async (deps, req) => {
+  const { bucket, key, versionId } = req.op;
+  await requireBucket(deps, bucket);
+  await removeVersion(deps, bucket, key, versionId);
+  return emptyResponse(204, versionHeader(versionId));
 };
 
 /** "The request can contain a list of up to 1,000 keys that you want to delete." */
@@ -50,7 +47,12 @@ function parseDelete(doc: Record<string, unknown>): { quiet: boolean; entries: D
 }
 
 /** One key of DeleteObjects: checked, authorized (s3:DeleteObjectVersion when it names a version), removed. */
-async function deleteEntry(deps: S3Deps, req: S3Request, bucket: string, entry: DeleteEntry): Promise<void> {
+async function deleteEntry(
+  deps: S3Deps,
+  req: S3Request<OperationNamed<'DeleteObjects'>>,
+  entry: DeleteEntry,
+): Promise<void> {
+  const { bucket } = req.op;
   assertObjectKey(entry.key);
   const versionId = entry.versionId === undefined ? undefined : parseVersionId(entry.versionId);
   const action = versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
@@ -65,8 +67,8 @@ async function deleteEntry(deps: S3Deps, req: S3Request, bucket: string, entry: 
  * (readVerifiedBody); s3:DeleteObject (s3:DeleteObjectVersion for a <VersionId>) is checked per
  * key, and a denied key is reported as AccessDenied.
  */
-export const deleteObjects: S3Handler = async (deps, req) => {
-  const bucket = req.op.bucket!;
+export const deleteObjects: S3Handler<'DeleteObjects'> = async (deps, req) => {
+  const { bucket } = req.op;
   const body = await readVerifiedBody(req, MAX_XML_BODY);
   const { quiet, entries } = parseDelete(parseXmlBody(body, 'Delete'));
   requireDigest(body);
@@ -76,7 +78,7 @@ export const deleteObjects: S3Handler = async (deps, req) => {
   for (const entry of entries) {
     const named = entry.versionId === undefined ? {} : { VersionId: entry.versionId };
     try {
-      await deleteEntry(deps, req, bucket, entry);
+      await deleteEntry(deps, req, entry);
       deleted.push({ Key: entry.key, ...named });
     } catch (e) {
       if (!isTesseraError(e)) throw e;

@@ -4,6 +4,7 @@ import { checksumResponseHeaders } from '../checksum-headers.js';
 import { header, type S3Deps, type S3Handler, type S3Request, type S3Response } from '../context.js';
 import { applyResponseOverrides, objectResponseHeaders } from '../object-headers.js';
 import { type OpenedObject, openObject } from '../object-reader.js';
+import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
 import { assertNullVersion, NULL_VERSION, versionHeader } from '../version-id.js';
@@ -38,20 +39,13 @@ function partRange(obj: ObjectRecord, partNumber: number): { range: ByteRange; c
   return { range: { start, end: start + parts[partNumber - 1]!.size - 1 }, count: parts.length };
 }
 
-function parsePartNumber(req: S3Request): number | undefined {
-  const raw = req.query.get('partNumber');
-  if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10000) {
-    throw new TesseraError(
-      'InvalidArgument',
-      'Part number must be an integer between 1 and 10000, inclusive',
-    );
-  }
-  return Number(raw);
-}
-
-async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attempt = 0): Promise<S3Response> {
-  const { bucket, key, versionId } = req.op as { bucket: string; key: string; versionId?: string };
+async function readObject(
+  deps: S3Deps,
+  req: S3Request<GetObject | HeadObject>,
+  withBody: boolean,
+  attempt = 0,
+): Promise<S3Response> {
+  const { bucket, key, versionId, partNumber } = req.op;
   const obj = await requireObject(deps, bucket, key, versionId);
   try {
     checkPreconditions(
@@ -73,7 +67,6 @@ async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attem
   const headers = { ...objectResponseHeaders(obj), ...versionHeader(versionId) };
   applyResponseOverrides(req, headers);
 
-  const partNumber = parsePartNumber(req);
   let range: ByteRange | undefined;
   if (partNumber !== undefined) {
     const selected = partRange(obj, partNumber);
@@ -110,5 +103,5 @@ async function readObject(deps: S3Deps, req: S3Request, withBody: boolean, attem
   return { status, headers, body, cleanup: () => opened.close() };
 }
 
-export const getObject: S3Handler = (deps, req) => readObject(deps, req, true);
-export const headObject: S3Handler = (deps, req) => readObject(deps, req, false);
+export const getObject: S3Handler<'GetObject'> = (deps, req) => readObject(deps, req, true);
+export const headObject: S3Handler<'HeadObject'> = (deps, req) => readObject(deps, req, false);

@@ -26,40 +26,44 @@ function renderTagging(tags: Tag[]): string {
   return renderXml('Tagging', { TagSet: { Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) } });
 }
 
-export const getObjectTagging: S3Handler = async (deps, req) => {
-  const obj = await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
-  return xmlResponse(renderTagging(obj.tags), 200, versionHeader(req.op.versionId));
+export const getObjectTagging: S3Handler<'GetObjectTagging'> = async (deps, req) => {
+  const { bucket, key, versionId } = req.op;
+  const obj = await requireObject(deps, bucket, key, versionId);
+  return xmlResponse(renderTagging(obj.tags), 200, versionHeader(versionId));
 };
 
-export const putObjectTagging: S3Handler = async (deps, req) => {
+export const putObjectTagging: S3Handler<'PutObjectTagging'> = async (deps, req) => {
+  const { bucket, key, versionId } = req.op;
   const tags = parseTagging(await readXmlDocument(req, 'Tagging'), 10);
-  await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
-  await deps.metadata.setObjectTags(req.op.bucket!, req.op.key!, tags);
-  return emptyResponse(200, versionHeader(req.op.versionId));
+  await requireObject(deps, bucket, key, versionId);
+  await deps.metadata.setObjectTags(bucket, key, tags);
+  return emptyResponse(200, versionHeader(versionId));
 };
 
-export const deleteObjectTagging: S3Handler = async (deps, req) => {
-  await requireObject(deps, req.op.bucket!, req.op.key!, req.op.versionId);
-  await deps.metadata.setObjectTags(req.op.bucket!, req.op.key!, []);
-  return emptyResponse(204, versionHeader(req.op.versionId));
+export const deleteObjectTagging: S3Handler<'DeleteObjectTagging'> = async (deps, req) => {
+  const { bucket, key, versionId } = req.op;
+  await requireObject(deps, bucket, key, versionId);
+  await deps.metadata.setObjectTags(bucket, key, []);
+  return emptyResponse(204, versionHeader(versionId));
 };
 
-export const getBucketTagging: S3Handler = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket!);
-  const tags = await deps.metadata.getBucketTags(req.op.bucket!);
-  if (!tags) throw new TesseraError('NoSuchTagSet', undefined, { BucketName: req.op.bucket });
+export const getBucketTagging: S3Handler<'GetBucketTagging'> = async (deps, req) => {
+  const { bucket } = req.op;
+  await requireBucket(deps, bucket);
+  const tags = await deps.metadata.getBucketTags(bucket);
+  if (!tags) throw new TesseraError('NoSuchTagSet', undefined, { BucketName: bucket });
   return xmlResponse(renderTagging(tags));
 };
 
-export const putBucketTagging: S3Handler = async (deps, req) => {
+export const putBucketTagging: S3Handler<'PutBucketTagging'> = async (deps, req) => {
   const tags = parseTagging(await readXmlDocument(req, 'Tagging'), 50);
-  await requireBucket(deps, req.op.bucket!);
-  await deps.metadata.setBucketTags(req.op.bucket!, tags);
+  await requireBucket(deps, req.op.bucket);
+  await deps.metadata.setBucketTags(req.op.bucket, tags);
   return emptyResponse(204);
 };
 
-export const deleteBucketTagging: S3Handler = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket!);
-  await deps.metadata.setBucketTags(req.op.bucket!, undefined);
+export const deleteBucketTagging: S3Handler<'DeleteBucketTagging'> = async (deps, req) => {
+  await requireBucket(deps, req.op.bucket);
+  await deps.metadata.setBucketTags(req.op.bucket, undefined);
   return emptyResponse(204);
 };

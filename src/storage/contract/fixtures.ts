@@ -7,10 +7,12 @@ export function bucket(name: string, account = ''): BucketRecord {
   return { name, account, region: 'us-east-1', createdAt: 1_700_000_000_000 };
 }
 
+/** An object as the store returns it; its versionId is the one an unversioned bucket assigns. */
 export function inlineObject(bucketName: string, key: string, body = 'hello'): ObjectRecord {
   return {
     bucket: bucketName,
     key,
+    versionId: 'null',
     size: Buffer.byteLength(body),
     etag: '5d41402abc4b2a76b9719d911017c592',
     lastModified: 1_700_000_000_500,

@@ -1,4 +1,22 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { IamGroupRecord, IamServiceAccountRecord, IamUserRecord } from '../iam/types.js';
+
+/** What a contract suite's `open` returns: a fresh, empty store with the ports the suite uses; the suite closes it. */
+export type Closable = { close(): Promise<void> };
+export type OpenStore<S> = () => Promise<S & Closable>;
+
+/** Opens a fresh store before each test and closes it after; returns the current one. */
+export function useStore<S>(open: OpenStore<S>): () => S {
+  let store: (S & Closable) | undefined;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return () => store!;
+}
 
 /** Record builders for the IAM contract suites. */
 export function user(name: string, account = ''): IamUserRecord {

@@ -204,6 +204,37 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
       });
     });
 
+    describe('versions', () => {
+      beforeEach(async () => {
+        await store.createBucket(bucket('b'));
+      });
+
+      it('assigns the null version to an object of an unversioned bucket', async () => {
+        const { versionId: _, ...unversioned } = inlineObject('b', 'k', 'v1');
+        await store.putObject(unversioned);
+        expect((await store.getObject('b', 'k'))?.versionId).toBe('null');
+        expect(await store.getObject('b', 'k', 'null')).toEqual(inlineObject('b', 'k', 'v1'));
+        expect(await store.getObject('b', 'k', 'other')).toBeUndefined();
+        await store.putObject(inlineObject('b', 'k', 'v2')); // replaces the null version
+        expect((await store.getObject('b', 'k', 'null'))?.data).toEqual({
+          kind: 'inline',
+          bytes: Buffer.from('v2'),
+        });
+      });
+
+      it('deletes and tags one version: the current one when none is named', async () => {
+        await store.putObject(blobObject('b', 'k', [{ blobId: 'x', size: 1 }]));
+        expect(await store.deleteObject('b', 'k', 'other')).toEqual([]);
+        await store.setObjectTags('b', 'k', [{ key: 't', value: '1' }], 'null');
+        expect((await store.getObject('b', 'k'))?.tags).toEqual([{ key: 't', value: '1' }]);
+        await expectCode(store.setObjectTags('b', 'k', [], 'other'), 'NoSuchVersion');
+        expect(await store.deleteObject('b', 'k', 'null')).toEqual(['x']);
+        expect(await store.getObject('b', 'k')).toBeUndefined();
+        await expectCode(store.setObjectTags('b', 'k', [], 'null'), 'NoSuchVersion');
+        await expectCode(store.setObjectTags('b', 'k', []), 'NoSuchKey');
+      });
+    });
+
     runListingContract(() => store);
     runUploadsContract(() => store);
   });

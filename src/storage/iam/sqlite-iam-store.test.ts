@@ -2,8 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runIamContract } from '../contract/iam-contract.js';
+import { runAttachmentStoreContract } from '../contract/iam-attachments-contract.js';
+import { runBucketPolicyStoreContract } from '../contract/iam-bucket-policies-contract.js';
+import { runChangeFeedContract } from '../contract/iam-feed-contract.js';
 import { user } from '../contract/iam-fixtures.js';
+import { runGroupStoreContract } from '../contract/iam-groups-contract.js';
+import { runPolicyStoreContract } from '../contract/iam-policies-contract.js';
+import { runServiceAccountStoreContract } from '../contract/iam-service-accounts-contract.js';
+import { runIdentitySnapshotContract } from '../contract/iam-snapshot-contract.js';
+import { runUserStoreContract } from '../contract/iam-users-contract.js';
 import { SqliteMetadataStore } from '../metadata/sqlite-metadata-store.js';
 import { SqliteIamStore } from './sqlite-iam-store.js';
 
@@ -12,7 +19,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const freshFile = () => join(root, `meta-${n++}.db`);
 
-runIamContract('sqlite', async () => new SqliteIamStore(freshFile()));
+// One store implements every port: each contract runs against a fresh one.
+const open = async () => new SqliteIamStore(freshFile());
+runUserStoreContract('sqlite', open);
+runGroupStoreContract('sqlite', open);
+runPolicyStoreContract('sqlite', open);
+runAttachmentStoreContract('sqlite', open);
+runServiceAccountStoreContract('sqlite', open);
+runBucketPolicyStoreContract('sqlite', open);
+runIdentitySnapshotContract('sqlite', open);
+runChangeFeedContract('sqlite', open);
 
 describe('SqliteIamStore', () => {
   it('shares the metadata database file and sees another connection’s writes and changes', async () => {

@@ -30,7 +30,8 @@ type Kind = IamEntityKind;
 /**
  * The embedded IAM store: tables in the same SQLite file as the metadata store
  * (`<dataDir>/.tessera/meta.db`), its own connection. Methods run synchronously inside and
- * resolve when committed (WAL, synchronous=FULL).
+ * resolve when committed (WAL, synchronous=FULL). One object serves every IAM port (UserStore,
+ * GroupStore, …; IamStore is their intersection), each delegating to the file of its entity.
  * @example const iamStore = new SqliteIamStore(storagePaths(dataDir).database);
  */
 export class SqliteIamStore implements IamStore {

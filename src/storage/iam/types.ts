@@ -1,10 +1,11 @@
 import type { Tag } from '../types.js';
 
 /**
- * The IAM store port: the identity directory's persistence. Records are plain data; the store
- * enforces what must hold atomically across processes (uniqueness, existence of what a row
- * references, DeleteConflict, version and tag limits) and appends one row per mutation to the
- * change feed in the same transaction. Names are validated by the IAM service, not here.
+ * The IAM store ports (one per entity, below): the identity directory's persistence. Records
+ * are plain data; the store enforces what must hold atomically across processes (uniqueness,
+ * existence of what a row references, DeleteConflict, version and tag limits) and appends one
+ * row per mutation to the change feed in the same transaction. Names are validated by the IAM
+ * service, not here.
  *
  * Entity names are unique per account without regard to case (AWS: "names are not distinguished
  * by case"); lookups by name are case-insensitive and return the stored spelling. Access keys are
@@ -150,12 +151,16 @@ export const iamLimits = {
   attachments: 20,
 } as const;
 
-/**
- * The IAM store port. Implementations: SQLite (embedded); PostgreSQL later. Every mutation is
- * atomic, durable when it resolves, and appends its change(s) to the feed in the same
- * transaction. Errors are TesseraError with IAM codes.
+/*
+ * The IAM store ports, one per entity (STYLE.md habit 11: one contract suite each). Every
+ * mutation is atomic, durable when it resolves, and appends its change(s) to the feed in the
+ * same transaction. Errors are TesseraError with IAM codes. A port may check what another
+ * entity holds (deleteUser's DeleteConflict looks at groups, attachments and service accounts):
+ * one implementation serves all of them over one database.
  */
-export interface IamStore {
+
+/** Users (IAM users and their tags). */
+export interface UserStore {
   createUser(user: IamUserRecord): Promise<void>; // EntityAlreadyExists (name or access key taken)
   getUser(account: string, name: string): Promise<IamUserRecord | undefined>;
   getUserByAccessKey(accessKey: string): Promise<IamUserRecord | undefined>;
@@ -169,7 +174,10 @@ export interface IamStore {
    * accounts. `cascade` (MinIO's behaviour) removes them with the user instead.
    */
   deleteUser(account: string, name: string, opts?: { cascade?: boolean }): Promise<void>;
+}
 
+/** Groups and their members. */
+export interface GroupStore {
   createGroup(group: IamGroupRecord): Promise<void>;
   getGroup(account: string, name: string): Promise<IamGroupRecord | undefined>;
   listGroups(account: string, page?: ListPage): Promise<IamGroupRecord[]>;
@@ -180,7 +188,10 @@ export interface IamStore {
   removeGroupMember(account: string, group: string, user: string): Promise<void>; // NoSuchEntity
   listGroupMembers(account: string, group: string): Promise<string[]>;
   listGroupsForUser(account: string, user: string): Promise<IamGroupRecord[]>;
+}
 
+/** Managed policies and their versions. */
+export interface PolicyStore {
   /** Creates a policy with version v1 as its default. */
   createPolicy(
     policy: Omit<IamPolicyRecord, 'defaultVersion' | 'attachmentCount'>,
@@ -207,7 +218,10 @@ export interface IamStore {
   setDefaultPolicyVersion(account: string, name: string, versionId: string, at: number): Promise<void>;
   /** DeleteConflict for the default version. */
   deletePolicyVersion(account: string, name: string, versionId: string): Promise<void>;
+}
 
+/** Which policies apply to whom: managed-policy attachments and inline policies of users and groups. */
+export interface AttachmentStore {
   /**
    * Attaches a policy (idempotent). NoSuchEntity when the user/group or (unless `builtin`) the
    * policy does not exist; LimitExceeded past iamLimits.attachments.
@@ -238,7 +252,10 @@ export interface IamStore {
   ): Promise<string | undefined>;
   listInlinePolicies(account: string, kind: IamEntityKind, entity: string): Promise<IamInlinePolicyRecord[]>; // NoSuchEntity
   deleteInlinePolicy(account: string, kind: IamEntityKind, entity: string, name: string): Promise<void>; // NoSuchEntity
+}
 
+/** Service accounts (MinIO's access keys with an optional embedded policy). */
+export interface ServiceAccountStore {
   /** EntityAlreadyExists when the key is taken (by a user too); NoSuchEntity for a missing parent user. */
   createServiceAccount(sa: IamServiceAccountRecord): Promise<void>;
   getServiceAccount(accessKey: string): Promise<IamServiceAccountRecord | undefined>;
@@ -249,20 +266,43 @@ export interface IamStore {
   ): Promise<IamServiceAccountRecord[]>;
   updateServiceAccount(accessKey: string, patch: ServiceAccountPatch, at: number): Promise<void>; // NoSuchEntity
   deleteServiceAccount(accessKey: string): Promise<void>; // NoSuchEntity
+}
 
+/** Bucket (resource) policies. */
+export interface BucketPolicyStore {
   getBucketPolicy(bucket: string): Promise<BucketPolicyRecord | undefined>;
   putBucketPolicy(record: BucketPolicyRecord): Promise<void>;
   /** Returns whether a policy existed. */
   deleteBucketPolicy(bucket: string): Promise<boolean>;
+}
 
+/** The read that authorization needs, across users, groups, attachments and policies. */
+export interface IdentitySnapshotStore {
   /** One user's groups, attachments, inline policies and attached documents, in one snapshot. */
   identitySnapshot(account: string, user: string): Promise<IdentitySnapshot | undefined>;
+}
 
+/** The change feed: one entry per mutation, in commit order (keeps caches coherent across processes). */
+export interface ChangeFeedStore {
   /** The highest change sequence number so far (0 when none). */
   latestChangeSeq(): Promise<number>;
   /** Changes with seq > `seq`, ascending, at most `limit` (default 1000). */
   changesSince(seq: number, limit?: number): Promise<IamChangesResult>;
   /** Deletes changes recorded before `before` (epoch ms), keeping the latest; returns how many. */
   pruneChanges(before: number): Promise<number>;
-  close(): Promise<void>;
 }
+
+/**
+ * The IAM store: every port over one database. Implementations: SQLite (embedded); PostgreSQL
+ * later. Consumers that need one entity can take that port instead.
+ */
+export type IamStore = UserStore &
+  GroupStore &
+  PolicyStore &
+  AttachmentStore &
+  ServiceAccountStore &
+  BucketPolicyStore &
+  IdentitySnapshotStore &
+  ChangeFeedStore & {
+    close(): Promise<void>;
+  };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byteOrder, modelList } from '../contract/list-model.js';
 import { commonPrefixOf, compareUtf8, successor } from './keys.js';
-import { type RangeScan, startOf, walkListing } from './list.js';
+import { type AsyncRangeScan, type RangeScan, startOf, walkListing, walkListingAsync } from './list.js';
 
 /** An in-memory sorted key range that counts the rows it hands out. */
 function sortedScan(keys: string[]): { scan: RangeScan<{ key: string }>; rowsRead: () => number } {
@@ -18,6 +18,29 @@ function sortedScan(keys: string[]): { scan: RangeScan<{ key: string }>; rowsRea
     }
   };
   return { scan, rowsRead: () => read };
+}
+
+/** The same range as sortedScan, asynchronous, in batches of `batch` rows; counts rows and closed cursors. */
+function asyncScan(keys: string[], batch: number) {
+  const { scan: sync, rowsRead } = sortedScan(keys);
+  let open = 0;
+  const scan: AsyncRangeScan<{ key: string }> = async function* (lower, upper, limit) {
+    open++;
+    try {
+      let rows: { key: string }[] = [];
+      for (const row of sync(lower, upper, limit)) {
+        rows.push(row);
+        if (rows.length === batch) {
+          yield rows;
+          rows = [];
+        }
+      }
+      if (rows.length > 0) yield rows;
+    } finally {
+      open--;
+    }
+  };
+  return { scan, rowsRead, openCursors: () => open };
 }
 
 describe('keys', () => {
@@ -137,6 +160,51 @@ describe('walkListing', () => {
         },
       ),
       { numRuns: 2_000, interruptAfterTimeLimit: 3_000 },
+    );
+  });
+});
+
+describe('walkListingAsync', () => {
+  it('rolls up reading one row per prefix with one-row batches, and closes every cursor', async () => {
+    const keys: string[] = [];
+    for (const folder of ['a', 'b', 'c', 'd', 'e'])
+      for (let i = 0; i < 2000; i++) keys.push(`${folder}/${i}`);
+    keys.push('top');
+    const { scan, rowsRead, openCursors } = asyncScan(keys, 1);
+    const result = await walkListingAsync(scan, { prefix: '', delimiter: '/', after: '', max: 1000 });
+    expect(result.prefixes).toEqual(['a/', 'b/', 'c/', 'd/', 'e/']);
+    expect(result.rows.map((r) => r.key)).toEqual(['top']);
+    expect(rowsRead()).toBe(6);
+    expect(openCursors()).toBe(0);
+  });
+
+  it('agrees with walkListing and the model for any batch size (property)', async () => {
+    const char = fc.constantFrom('a', 'b', '/', 'é', '😀', '\u{10ffff}', '\uffff');
+    const text = fc.array(char, { maxLength: 5 }).map((cs) => cs.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(
+          text.filter((k) => k !== ''),
+          { maxLength: 30 },
+        ),
+        text,
+        fc.constantFrom('', '/', '//', 'a/', '😀'),
+        text,
+        fc.nat(6),
+        fc.integer({ min: 1, max: 8 }),
+        async (keys, prefix, delimiter, after, max, batch) => {
+          const q = { prefix, delimiter, after, max };
+          const { scan, openCursors } = asyncScan(keys, batch);
+          const walk = await walkListingAsync(scan, q);
+          expect(walk).toEqual(walkListing(sortedScan(keys).scan, q));
+          const model = modelList(keys, { prefix, delimiter, after, maxKeys: max });
+          expect(walk.rows.map((r) => r.key)).toEqual(model.keys);
+          expect(walk.prefixes).toEqual(model.commonPrefixes);
+          expect(walk.truncated).toBe(model.isTruncated);
+          expect(openCursors()).toBe(0);
+        },
+      ),
+      { numRuns: 1_000, interruptAfterTimeLimit: 3_000 },
     );
   });
 });

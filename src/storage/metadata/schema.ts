@@ -202,6 +202,51 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description:
+      'objects: one row per version, (bucket, key, version_id) unique, an is_latest flag (S3: IsLatest)',
+    // A table constraint cannot be dropped in SQLite, so the table is rebuilt (row ids kept:
+    // object_blobs refers to them). Every existing row is the 'null' version and current.
+    //  - objects_by_version addresses one version (GET ?versionId=, DeleteObject ?versionId=);
+    //  - objects_latest holds one entry per key, its current version: it keeps "one current
+    //    version per key" and is the (bucket, key) index listings range-scan, as the UNIQUE
+    //    (bucket, key) index did, so a listing never sees a key twice;
+    //  - versions of one key order by id (a later commit gets a larger id), newest first;
+    //  - delete_marker: a version that says "deleted" (versioning-enabled buckets, later).
+    // Columns a listing or a version lookup reads stay ahead of the large ones (see v1).
+    sql: `
+      CREATE TABLE objects_v3 (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL DEFAULT '',
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        is_latest INTEGER NOT NULL DEFAULT 1,
+        delete_marker INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        content_type TEXT,
+        headers TEXT NOT NULL,
+        user_metadata TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        checksum TEXT,
+        parts TEXT,
+        segments TEXT,
+        inline_data BLOB
+      ) STRICT;
+      INSERT INTO objects_v3 (id, account, bucket, key, version_id, is_latest, delete_marker, size, etag,
+          last_modified, content_type, headers, user_metadata, tags, checksum, parts, segments, inline_data)
+        SELECT id, account, bucket, key, 'null', 1, 0, size, etag,
+          last_modified, content_type, headers, user_metadata, tags, checksum, parts, segments, inline_data
+        FROM objects;
+      DROP TABLE objects;
+      ALTER TABLE objects_v3 RENAME TO objects;
+      CREATE UNIQUE INDEX objects_by_version ON objects (bucket, key, version_id);
+      CREATE UNIQUE INDEX objects_latest ON objects (bucket, key) WHERE is_latest = 1;
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -69,7 +69,7 @@ describe('SqliteMetadataStore with concurrent writer processes', () => {
     const file = join(root, 'fresh.db');
     const stores = Array.from({ length: 4 }, () => new SqliteMetadataStore(file));
     await stores[0]!.createBucket(bucket('x'));
-    expect(await stores[3]!.getBucket('x')).toBeDefined();
+    expect(await stores[3]!.getBucket('x')).toMatchObject({ name: 'x' });
     await Promise.all(stores.map((s) => s.close()));
   });
 });

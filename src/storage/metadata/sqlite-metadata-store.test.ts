@@ -75,6 +75,25 @@ describe('SqliteMetadataStore', () => {
     await store.close();
   });
 
+  it('lists from the index of current versions; the roll-up probe reads the index alone', async () => {
+    const store = new Probe(freshFile());
+    for (const statement of ['objectsFrom', 'objectsBetween'] as const) {
+      expect(store.plan(statement)).toMatch(
+        /^SEARCH objects USING INDEX objects_latest \(bucket=\? AND key>/,
+      );
+    }
+    for (const statement of ['firstKeyFrom', 'firstKeyBetween'] as const) {
+      expect(store.plan(statement)).toMatch(
+        /^SEARCH objects USING COVERING INDEX objects_latest \(bucket=\? AND key>/,
+      );
+    }
+    expect(store.plan('getObject')).toMatch(/USING INDEX objects_latest \(bucket=\? AND key=\?\)/);
+    expect(store.plan('getObjectVersion')).toMatch(
+      /USING INDEX objects_by_version \(bucket=\? AND key=\? AND version_id=\?\)/,
+    );
+    await store.close();
+  });
+
   it('lets two connections on one file see each other’s commits', async () => {
     const file = freshFile();
     const a = new SqliteMetadataStore(file);

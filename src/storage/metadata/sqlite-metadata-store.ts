@@ -11,10 +11,12 @@ import type {
   MultipartUploadRecord,
   ObjectRecord,
   PartRecord,
+  StoredObject,
   Tag,
 } from '../types.js';
 import { commonPrefixOf } from './keys.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
+import { listUploads, type UploadSource } from './list-uploads.js';
 import type { OpenOptions } from './schema.js';
 import {
   bucketTags,
@@ -28,8 +30,8 @@ import {
   toUpload,
   uploadParams,
 } from './sqlite-rows.js';
+import type { Statements } from './sqlite-statements.js';
 import { SqliteBase } from './sqlite-store-base.js';
-import { listUploads } from './sqlite-uploads.js';
 
 /**
  * The embedded metadata store: one SQLite database file shared by every worker process.
@@ -92,8 +94,12 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
     if (changes === 0) throw noSuchBucket(name);
   }
 
-  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
-    const row = this.guard(() => this.s.getObject.get(bucket, key));
+  async getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined> {
+    const row = this.guard(() =>
+      versionId === undefined
+        ? this.s.getObject.get(bucket, key)
+        : this.s.getObjectVersion.get(bucket, key, versionId),
+    );
     return row === undefined ? undefined : toObject(row);
   }
 
@@ -101,14 +107,22 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
     return this.write(() => this.commitObject(record));
   }
 
-  async deleteObject(bucket: string, key: string): Promise<string[]> {
-    return this.write(() => this.removeObject(bucket, key));
+  async deleteObject(bucket: string, key: string, versionId?: string): Promise<string[]> {
+    return this.write(() => this.removeObject(bucket, key, versionId));
   }
 
-  async setObjectTags(bucket: string, key: string, tags: Tag[]): Promise<void> {
+  async setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void> {
     this.write(() => {
-      if (this.s.setObjectTags.run(toJson(tags), bucket, key).changes === 1) return;
+      const json = toJson(tags);
+      const { changes } =
+        versionId === undefined
+          ? this.s.setObjectTags.run(json, bucket, key)
+          : this.s.setObjectVersionTags.run(json, bucket, key, versionId);
+      if (changes === 1) return;
       if (this.s.getBucket.get(bucket) === undefined) throw noSuchBucket(bucket);
+      if (versionId !== undefined) {
+        throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+      }
       throw new TesseraError('NoSuchKey', undefined, { Key: key });
     });
   }
@@ -214,8 +228,32 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
   }
 
   async listUploads(q: ListUploadsQuery): Promise<ListUploadsResult> {
-    return this.read(() => listUploads(this.s, q));
+    return this.read(() => listUploads(uploadSource(this.s, q.bucket), q));
   }
+}
+
+/** One bucket's uploads as listUploads reads them. */
+function uploadSource(s: Statements, bucket: string): UploadSource {
+  return {
+    upload(uploadId) {
+      const row = s.getUpload.get(uploadId);
+      return row === undefined ? undefined : toUpload(row);
+    },
+    uploadsOfKey(key, after, limit) {
+      const rows =
+        'initiatedAt' in after
+          ? s.uploadsOfKeyAfter.all(bucket, key, after.initiatedAt, after.uploadId, limit)
+          : s.uploadsOfKeyAfterId.all(bucket, key, after.uploadId, limit);
+      return rows.map(toUpload);
+    },
+    *scan(lower, upper, limit) {
+      const rows =
+        upper === undefined
+          ? s.uploadsFrom.iterate(bucket, lower, limit)
+          : s.uploadsBetween.iterate(bucket, lower, upper, limit);
+      for (const row of rows) yield toUpload(row);
+    },
+  };
 }
 
 function noSuchBucket(name: string): TesseraError {

@@ -8,6 +8,7 @@ import type {
   ObjectSummary,
   PartInfo,
   PartRecord,
+  StoredObject,
   Tag,
 } from '../types.js';
 
@@ -29,6 +30,7 @@ export interface SummaryRow {
 
 export interface ObjectRow extends SummaryRow {
   bucket: string;
+  version_id: string;
   content_type: string | null;
   headers: string;
   user_metadata: string;
@@ -90,10 +92,11 @@ export function toSummary(row: SummaryRow): ObjectSummary {
   return { key: row.key, size: row.size, etag: row.etag, lastModified: row.last_modified };
 }
 
-export function toObject(row: ObjectRow): ObjectRecord {
-  const record: ObjectRecord = {
+export function toObject(row: ObjectRow): StoredObject {
+  const record: StoredObject = {
     bucket: row.bucket,
     key: row.key,
+    versionId: row.version_id,
     size: row.size,
     etag: row.etag,
     lastModified: row.last_modified,
@@ -111,11 +114,12 @@ export function toObject(row: ObjectRow): ObjectRecord {
   return record;
 }
 
-/** Named parameters of the object upsert. */
-export function objectParams(r: ObjectRecord): Record<string, unknown> {
+/** Named parameters of the object upsert, as version `versionId`. */
+export function objectParams(r: ObjectRecord, versionId: string): Record<string, unknown> {
   return {
     bucket: r.bucket,
     key: r.key,
+    version_id: versionId,
     size: r.size,
     etag: r.etag,
     last_modified: r.lastModified,

@@ -2,12 +2,18 @@ import type Database from 'better-sqlite3';
 import type { BucketRow, ObjectRow, PartRow, SummaryRow, UploadRow } from './sqlite-rows.js';
 
 type Params = Record<string, unknown>;
+type ObjectRefRow = { id: number; segments: string | null };
 
-const OBJECT_COLUMNS = `bucket, key, size, etag, last_modified, content_type, headers, user_metadata, tags,
+const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
   checksum, parts, segments, inline_data`;
-const OBJECT_VALUES = `@bucket, @key, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
+const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
   @checksum, @parts, @segments, @inline_data`;
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
+/**
+ * Listings read the current version of each key from the objects_latest index (one entry per
+ * key, in key order). INDEXED BY makes a plan that stops using it an error, not a slow listing.
+ */
+const LATEST = 'objects INDEXED BY objects_latest';
 
 /** Every statement the SQLite store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
@@ -22,17 +28,27 @@ export function prepareStatements(db: Database.Database) {
     bucketHasObjects: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     bucketHasUploads: db.prepare<[string], number>('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').pluck(),
 
+    // One version: the current one (objects_latest), or a named one (objects_by_version).
     getObject: db.prepare<[string, string], ObjectRow>(
-      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`,
+      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND is_latest = 1`,
     ),
-    objectRefs: db.prepare<[string, string], { id: number; segments: string | null }>(
-      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ?',
+    getObjectVersion: db.prepare<[string, string, string], ObjectRow>(
+      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+    ),
+    objectRefs: db.prepare<[string, string], ObjectRefRow>(
+      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ? AND is_latest = 1',
+    ),
+    objectVersionRefs: db.prepare<[string, string, string], ObjectRefRow>(
+      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
     ),
     // The bucket's row supplies the account and proves the bucket exists (no row: NoSuchBucket).
+    // The version written becomes the current one; today it is always the 'null' version,
+    // which replaces itself.
     upsertObject: db.prepare<[Params], { id: number; account: string }>(
-      `INSERT INTO objects (account, ${OBJECT_COLUMNS})
-       SELECT account, ${OBJECT_VALUES} FROM buckets WHERE name = @bucket
-       ON CONFLICT (bucket, key) DO UPDATE SET account = excluded.account, size = excluded.size,
+      `INSERT INTO objects (account, is_latest, ${OBJECT_COLUMNS})
+       SELECT account, 1, ${OBJECT_VALUES} FROM buckets WHERE name = @bucket
+       ON CONFLICT (bucket, key, version_id) DO UPDATE SET account = excluded.account, is_latest = 1,
+         delete_marker = 0, size = excluded.size,
          etag = excluded.etag, last_modified = excluded.last_modified, content_type = excluded.content_type,
          headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
          checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
@@ -41,7 +57,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
     setObjectTags: db.prepare<[string, string, string]>(
-      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?',
+      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND is_latest = 1',
+    ),
+    setObjectVersionTags: db.prepare<[string, string, string, string]>(
+      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?',
     ),
     insertObjectBlob: db.prepare<[string, number, string]>(
       'INSERT OR IGNORE INTO object_blobs (blob_id, object_id, account) VALUES (?, ?, ?)',
@@ -53,24 +72,25 @@ export function prepareStatements(db: Database.Database) {
              OR EXISTS (SELECT 1 FROM parts WHERE blob_id = ?)`,
       )
       .pluck(),
-    // Range scans on the (bucket, key) index: key >= lower [AND key < upper].
+    // Range scans on the (bucket, key) index of current versions: key >= lower [AND key < upper].
     objectsFrom: db.prepare<[string, string, number], SummaryRow>(
-      `SELECT key, size, etag, last_modified FROM objects
-       WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`,
+      `SELECT key, size, etag, last_modified FROM ${LATEST}
+       WHERE bucket = ? AND key >= ? AND is_latest = 1 ORDER BY key LIMIT ?`,
     ),
     objectsBetween: db.prepare<[string, string, string, number], SummaryRow>(
-      `SELECT key, size, etag, last_modified FROM objects
-       WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+      `SELECT key, size, etag, last_modified FROM ${LATEST}
+       WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 ORDER BY key LIMIT ?`,
     ),
     // Key-only probes answered from the index alone (a roll-up needs one key per common prefix).
     firstKeyFrom: db
       .prepare<[string, string], string>(
-        'SELECT key FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT 1',
+        `SELECT key FROM ${LATEST} WHERE bucket = ? AND key >= ? AND is_latest = 1 ORDER BY key LIMIT 1`,
       )
       .pluck(),
     firstKeyBetween: db
       .prepare<[string, string, string], string>(
-        'SELECT key FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1',
+        `SELECT key FROM ${LATEST}
+         WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 ORDER BY key LIMIT 1`,
       )
       .pluck(),
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { isTesseraError, TesseraError } from '../../core/index.js';
-import type { ObjectRecord } from '../types.js';
+import { NULL_VERSION_ID, type ObjectRecord } from '../types.js';
 import { type OpenOptions, openDatabase } from './schema.js';
 import { blobIdsOf, objectParams } from './sqlite-rows.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
@@ -57,12 +57,23 @@ export class SqliteBase {
     return out;
   }
 
-  /** Inserts or replaces an object (inside a write transaction); returns freed blob ids. */
+  /**
+   * Commits `record` as the current version of its key (inside a write transaction); returns the
+   * freed blob ids. Buckets are unversioned: the version written is 'null', replacing the
+   * previous 'null' version.
+   */
   protected commitObject(record: ObjectRecord): string[] {
-    const old = this.s.objectRefs.get(record.bucket, record.key);
+    const versionId = NULL_VERSION_ID;
+    if (record.versionId !== undefined && record.versionId !== versionId) {
+      throw new TesseraError(
+        'InternalError',
+        `cannot write version ${record.versionId} of an unversioned object`,
+      );
+    }
+    const old = this.s.objectVersionRefs.get(record.bucket, record.key, versionId);
     const oldBlobs = old === undefined ? [] : blobIdsOf(old.segments);
     if (old !== undefined && oldBlobs.length > 0) this.s.deleteObjectBlobs.run(old.id);
-    const row = this.s.upsertObject.get(objectParams(record));
+    const row = this.s.upsertObject.get(objectParams(record, versionId));
     if (row === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
     if (record.data.kind === 'blobs') {
       for (const segment of record.data.segments)
@@ -71,9 +82,12 @@ export class SqliteBase {
     return this.unreferenced(oldBlobs);
   }
 
-  /** Removes an object (inside a write transaction); returns freed blob ids. */
-  protected removeObject(bucket: string, key: string): string[] {
-    const old = this.s.objectRefs.get(bucket, key);
+  /** Removes one version (the current one when `versionId` is undefined) inside a write transaction; returns freed blob ids. */
+  protected removeObject(bucket: string, key: string, versionId: string | undefined): string[] {
+    const old =
+      versionId === undefined
+        ? this.s.objectRefs.get(bucket, key)
+        : this.s.objectVersionRefs.get(bucket, key, versionId);
     if (old === undefined) return [];
     this.s.deleteObjectBlobs.run(old.id);
     this.s.deleteObject.run(old.id);

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import { signedServiceHint } from '../../auth/index.js';
+import { bucketFromHost } from '../../s3/index.js';
+import type { Api } from './api.js';
+import { healthApi, metricsApi, minioAdminApi } from './reserved-apis.js';
+
+/** The Query APIs served on this endpoint, by the service their requests are signed for. */
+const QUERY_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
+
+export interface ApiTable {
+  s3: Api;
+  query: Api;
+}
+
+/**
+ * Picks the API a request is for, from its request line and headers alone (before it is
+ * authenticated):
+ * - `/minio/admin/…`, `/minio/health/…`, `/minio/v2/metrics/…`, `/minio/metrics/…` are MinIO's
+ *   admin, health and metrics APIs (on the endpoint itself, not on a virtual-host bucket) — never
+ *   an object in a bucket named `minio`;
+ * - `POST /`, and `GET /` signed for iam or sts, are the Query API ("Query requests are HTTP or
+ *   HTTPS requests that use the HTTP verb GET or POST");
+ * - everything else is S3.
+ */
+export function pickApi(
+  req: IncomingMessage,
+  rawPath: string,
+  rawQuery: string,
+  domains: readonly string[],
+  apis: ApiTable,
+): Api {
+  if (!rawPath.startsWith('/minio/') && rawPath !== '/') return apis.s3;
+  if (bucketFromHost(req.headers.host, domains) !== undefined) return apis.s3;
+  if (rawPath.startsWith('/minio/admin/')) return minioAdminApi;
+  if (rawPath.startsWith('/minio/health/')) return healthApi;
+  if (rawPath.startsWith('/minio/v2/metrics/') || rawPath.startsWith('/minio/metrics/')) return metricsApi;
+  if (rawPath === '/') {
+    if (req.method === 'POST') return apis.query;
+    if (req.method === 'GET' && QUERY_SERVICES.has(signedServiceHint(req.headers, rawQuery) ?? '')) {
+      return apis.query;
+    }
+  }
+  return apis.s3;
+}

@@ -1,0 +1,59 @@
+import type { IamApi } from '../../admin/index.js';
+import { GLOBAL_REGION } from '../../auth/index.js';
+import { ANONYMOUS, TesseraError } from '../../core/index.js';
+import { queryApiParams } from '../query-api-params.js';
+import { renderIamError } from '../render-iam-error.js';
+import type { Api, Authenticated } from './api.js';
+import type { RequestContextSource } from './s3-api.js';
+import { scopeStep } from './scope-step.js';
+
+/** The Query APIs served on this endpoint, by the service their requests are signed for. */
+const SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
+
+export interface QueryApiOptions {
+  /** The AWS IAM Query API (requests signed for service iam). */
+  iamApi?: IamApi;
+  /** The region the server answers for (IAM and STS are global: us-east-1 is accepted too). */
+  region: string;
+  context: RequestContextSource;
+}
+
+/**
+ * The AWS Query APIs on `POST /` (and `GET /` signed for iam or sts), dispatched on the service
+ * the request was signed for: IAM today, STS with its issue (NotImplemented until then). The
+ * parameters come only from a signed part of the request (query-api-params.ts); errors are IAM's
+ * XML `ErrorResponse`.
+ */
+export function createQueryApi(o: QueryApiOptions): Api {
+  return {
+    name: 'Query',
+    auth: 'signature',
+    serve: async (x, auth, trace) => {
+      const v = (auth as Authenticated).verified;
+      if (v.kind === 'anonymous') throw new TesseraError('AccessDenied');
+      const service = v.service;
+      if (service !== undefined && SERVICES.has(service)) {
+        scopeStep(trace, v, { service, regions: [GLOBAL_REGION, o.region], api: 'query' });
+      }
+      if (service !== 'iam' || o.iamApi === undefined) throw new TesseraError('NotImplemented');
+      trace.operation = 'IamQuery';
+      const body = (auth as Authenticated).body;
+      const input = {
+        query: x.query,
+        letBodyIn: () => x.letBodyIn(),
+        ...(body === undefined ? {} : { body }),
+      };
+      const params = await queryApiParams(x.req, input, v);
+      trace.operation = params.get('Action') ?? 'IamQuery';
+      const answer = await o.iamApi({
+        principal: v.principal ?? ANONYMOUS,
+        params,
+        requestId: x.requestId,
+        context: o.context(x, v),
+      });
+      trace.authz = { decision: 'allow', reason: 'allowed' };
+      return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
+    },
+    renderError: (err, x) => ({ contentType: 'text/xml', body: renderIamError(err, x.requestId) }),
+  };
+}

@@ -1,0 +1,105 @@
+import { ANONYMOUS, TesseraError } from '../../core/index.js';
+import type { Authorizer } from '../../iam/index.js';
+import {
+  accessChecks,
+  createS3Access,
+  type Operation,
+  routeRequest,
+  type S3Deps,
+  type S3Handler,
+  type S3Request,
+  s3Handlers,
+} from '../../s3/index.js';
+import type { Exchange, Verified } from '../exchange.js';
+import { renderS3Error } from '../render-error.js';
+import { decodeBody } from '../request-body.js';
+import type { Api, Authenticated } from './api.js';
+import { safeDecode } from './reserved-apis.js';
+import { s3ScopeRule } from './s3-scope.js';
+import { scopeStep } from './scope-step.js';
+
+/** The request's global condition keys (aws:SourceIp, aws:CurrentTime, s3:signatureAge, …). */
+export type RequestContextSource = (x: Exchange, verified: Verified) => Record<string, string | string[]>;
+
+export interface S3ApiOptions {
+  deps: S3Deps;
+  authorizer: Authorizer;
+  /** Domains for virtual-host-style requests (bucket.domain). */
+  domains: readonly string[];
+  context: RequestContextSource;
+}
+
+/**
+ * The S3 API: route to a typed operation, check the credential scope (service s3, the server's
+ * region), authorize every access check of the operation, then let its handler serve it (its
+ * spec in s3/ops/ hides a missing key from callers without s3:ListBucket).
+ */
+export function createS3Api(o: S3ApiOptions): Api {
+  const handlers: Record<string, S3Handler> = s3Handlers();
+  const route = (x: Exchange): Operation =>
+    routeRequest(
+      {
+        method: x.req.method ?? 'GET',
+        rawPath: x.rawPath,
+        query: x.query,
+        host: x.req.headers.host,
+        copySource: x.req.headers['x-amz-copy-source'] !== undefined,
+      },
+      o.domains,
+    );
+  return {
+    name: 'S3',
+    auth: 'signature',
+    serve: async (x, auth, trace) => {
+      const verified = (auth as Authenticated).verified;
+      const op = route(x);
+      trace.operation = op.name;
+      if (op.bucket !== undefined) trace.bucket = op.bucket;
+      if (op.key !== undefined) trace.key = op.key;
+      scopeStep(trace, verified, s3ScopeRule(op, o.deps.region));
+      const principal = verified.principal ?? ANONYMOUS;
+      let access: S3Request['access'];
+      if (principal.kind === 'root') {
+        trace.authz = { decision: 'allow', reason: 'root' };
+      } else {
+        if (op.name === 'NotImplemented' && principal.kind === 'anonymous')
+          throw new TesseraError('AccessDenied');
+        const base = o.authorizer.context(principal, o.context(x, verified));
+        const headers = x.req.headers;
+        const decisions = await o.authorizer.requireAll(
+          principal,
+          accessChecks(op, { headers, query: x.query }),
+          base,
+        );
+        const last = decisions[decisions.length - 1];
+        trace.authz = {
+          decision: 'allow',
+          reason: last?.reason ?? 'allowed',
+          ...(last === undefined ? {} : { statements: last.statements }),
+        };
+        access = createS3Access(o.authorizer, principal, base);
+      }
+      x.letBodyIn();
+      const body = decodeBody(x.req, verified);
+      const { authorization: _, ...headers } = x.req.headers;
+      const s3req: S3Request = {
+        op,
+        // Handlers never see the Authorization header (DESIGN.md §3).
+        headers,
+        query: x.query,
+        body: body.body,
+        contentLength: body.contentLength,
+        trailers: body.trailers,
+        anonymous: verified.kind === 'anonymous',
+        requestId: x.requestId,
+        now: x.time,
+        access,
+      };
+      return handlers[op.name]!(o.deps, s3req);
+    },
+    renderError: (err, x) => ({
+      contentType: 'application/xml',
+      body: renderS3Error(err, safeDecode(x.rawPath), x.requestId),
+    }),
+  };
+}

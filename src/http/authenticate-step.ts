@@ -1,0 +1,46 @@
+import { type AuthRequest, authenticate, type CredentialLookup, needsBody } from '../auth/index.js';
+import { isTesseraError, type Principal } from '../core/index.js';
+import type { Authenticated } from './apis/api.js';
+import type { AuthResult, Exchange } from './exchange.js';
+import { MAX_FORM_BODY } from './query-api-params.js';
+import { readSmallBody } from './request-body.js';
+
+export interface AuthenticateOptions {
+  lookup: CredentialLookup<Principal>;
+  /** Domains for virtual-host-style requests (SigV2's canonical resource needs the bucket). */
+  domains: readonly string[];
+}
+
+/**
+ * Authenticates a request (every signature form, or anonymous). Signed forms of services other
+ * than s3 sign their body's hash, so such a body is read first (bounded) and handed on.
+ * `record` receives the outcome, success or failure, for the request event.
+ */
+export async function authenticateStep(
+  x: Exchange,
+  opts: AuthenticateOptions,
+  record: (result: AuthResult) => void,
+): Promise<Authenticated> {
+  const t0 = performance.now();
+  let body: Buffer | undefined;
+  try {
+    // headersDistinct keeps repeated headers apart, as the canonical request needs them.
+    const authReq: AuthRequest = {
+      method: x.req.method ?? 'GET',
+      rawPath: x.rawPath,
+      rawQuery: x.rawQuery,
+      headers: x.req.headersDistinct,
+    };
+    if (needsBody(authReq)) {
+      x.letBodyIn();
+      body = await readSmallBody(x.req, MAX_FORM_BODY);
+      authReq.body = body;
+    }
+    const verified = await authenticate(authReq, { now: x.time, lookup: opts.lookup, domains: opts.domains });
+    record({ verified, ms: performance.now() - t0 });
+    return body === undefined ? { verified } : { verified, body };
+  } catch (e) {
+    record({ error: isTesseraError(e) ? e.code : 'InternalError', ms: performance.now() - t0 });
+    throw e;
+  }
+}

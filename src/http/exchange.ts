@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VerifiedRequest } from '../auth/index.js';
+import type { Principal } from '../core/index.js';
+import type { StatementRef } from '../policy/index.js';
+
+/** One request and its response as every API sees them: the request line split once, the request id, the time. */
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  /** The path exactly as on the request line (still percent-encoded), without the query. */
+  readonly rawPath: string;
+  /** The query string exactly as received, without '?'. */
+  readonly rawQuery: string;
+  readonly query: URLSearchParams;
+  /** When the request started (epoch ms), for signatures and condition keys. */
+  readonly time: number;
+  /** Answers `Expect: 100-continue` (once) when the body is about to be read; a no-op otherwise. */
+  letBodyIn(): void;
+}
+
+/** A request that authenticated, with the principal it acts as (undefined: anonymous). */
+export type Verified = VerifiedRequest<Principal>;
+
+/** How the request proved who sent it, or why it failed to. */
+export interface AuthResult {
+  readonly verified?: Verified;
+  /** The error code of a failed authentication (or a wrong credential scope). */
+  readonly error?: string;
+  readonly ms: number;
+}
+
+/** What authorization decided, and why. */
+export interface AuthzResult {
+  readonly decision: 'allow' | 'deny';
+  /** `allowed`, `explicitDeny`, `implicitDeny`, or `root` (never evaluated). */
+  readonly reason: string;
+  /** The statements that decided it (policy label, index, Sid, effect). */
+  readonly statements?: readonly StatementRef[];
+}
+
+/**
+ * What the steps of a request returned, for its request event: each step's result is recorded
+ * here as it returns (authentication, the operation, the decision, the error), and the event is
+ * built from it once the response closes (request-event.ts).
+ */
+export interface Trace {
+  api: string;
+  operation?: string;
+  bucket?: string;
+  key?: string;
+  auth?: AuthResult;
+  authz?: AuthzResult;
+  errorCode?: string;
+}

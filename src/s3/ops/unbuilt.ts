@@ -1,0 +1,59 @@
+import { TesseraError } from '../../core/index.js';
+import type { OperationBase, Spec } from '../operation.js';
+
+/** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
+export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
+  'acl',
+  'lifecycle',
+  'cors',
+  'encryption',
+  'object-lock',
+  'notification',
+  'replication',
+  'website',
+  'logging',
+  'accelerate',
+  'requestPayment',
+  'analytics',
+  'metrics',
+  'inventory',
+  'intelligent-tiering',
+  'ownershipControls',
+  'publicAccessBlock',
+  'versions',
+];
+
+/** Object sub-resources S3 has that Tessera does not serve yet. */
+export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = [
+  'acl',
+  'retention',
+  'legal-hold',
+  'torrent',
+  'restore',
+  'attributes',
+  'select',
+];
+
+/**
+ * A request for something S3 has and Tessera does not serve yet: any method with one of the
+ * sub-resources above (the router checks them first), and the routes below. It asks no check —
+ * authorization refuses it to anonymous callers — and answers NotImplemented.
+ */
+export interface NotImplemented extends OperationBase<'NotImplemented'> {
+  readonly bucket?: string;
+  readonly key?: string;
+}
+
+export const notImplementedSpec: Spec<NotImplemented> = {
+  name: 'NotImplemented',
+  routes: [
+    { method: 'PUT', target: 'bucket', query: ['versioning'] },
+    { method: 'POST', target: 'bucket' },
+    { method: 'POST', target: 'object' },
+  ],
+  actions: [],
+  checks: () => [],
+  handle: async () => {
+    throw new TesseraError('NotImplemented');
+  },
+};

@@ -1,0 +1,51 @@
+import { openEmbeddedStorage } from './embedded.js';
+import type { IamStore } from './iam/types.js';
+import type { BlobStore, MetadataStore } from './types.js';
+
+/**
+ * Which storage backend to open. Only the embedded one exists today; shared mode (PostgreSQL +
+ * a shared blob directory, DESIGN.md §2.6) will be another member:
+ * `{ kind: 'postgres'; url: string; blobDir: string }`.
+ */
+export type StorageConfig = {
+  kind: 'embedded';
+  /** The data directory: SQLite metadata in `<dataDir>/.tessera/meta.db`, blobs beside it. */
+  dataDir: string;
+  /** Milliseconds a writer waits for another process's lock before SlowDown (default 10 s). */
+  busyTimeoutMs?: number;
+};
+
+/** An opened backend: the ports, start-up recovery, and one close for everything. */
+export interface Storage {
+  readonly metadata: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly iam: IamStore;
+  /**
+   * Start-up recovery, run by the primary process before any worker starts: removes temporary
+   * files left by a crash and blobs that no committed object or part references (written but
+   * never committed, or freed by a commit whose deletes did not run). Returns how many.
+   */
+  recover(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the storage backend `config` names, creating it if needed. Every worker process opens
+ * its own; they share the files (or the database server).
+ * @example const storage = await openStorage({ kind: 'embedded', dataDir: './data' });
+ */
+export async function openStorage(config: StorageConfig): Promise<Storage> {
+  switch (config.kind) {
+    case 'embedded':
+      return openEmbeddedStorage(
+        config.dataDir,
+        config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs },
+      );
+    default:
+      return unknownKind(config.kind);
+  }
+}
+
+function unknownKind(kind: never): never {
+  throw new Error(`unknown storage kind ${String(kind)}`);
+}
