@@ -1,5 +1,6 @@
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iamQuery, xmlValue } from './helpers/iam.js';
 import { ROOT_PASSWORD, type RunningServer, s3Client, startServer } from './helpers/server.js';
 
 let server: RunningServer;
@@ -63,5 +64,53 @@ describe('the request event', () => {
       authz: { decision: 'deny' },
     });
     expect(server.output()).not.toContain(ROOT_PASSWORD);
+  });
+});
+
+describe('the request event of a denied request', () => {
+  it('carries the decision: its reason and the statement that decided it', async () => {
+    await iamQuery(server.endpoint, { Action: 'CreateUser', UserName: 'evt' });
+    const created = await iamQuery(server.endpoint, { Action: 'CreateAccessKey', UserName: 'evt' });
+    await iamQuery(server.endpoint, {
+      Action: 'PutUserPolicy',
+      UserName: 'evt',
+      PolicyName: 'no-reads',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'All', Effect: 'Allow', Action: 's3:*', Resource: '*' },
+          { Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::events/*' },
+        ],
+      }),
+    });
+    const s3 = s3Client(server, {
+      credentials: {
+        accessKeyId: xmlValue(created, 'AccessKeyId')!,
+        secretAccessKey: xmlValue(created, 'SecretAccessKey')!,
+      },
+      maxAttempts: 1,
+    });
+    const requestId = await s3.send(new GetObjectCommand({ Bucket: 'events', Key: 'k' })).then(
+      () => 'allowed',
+      (e: { $metadata?: { requestId?: string } }) => e.$metadata?.requestId,
+    );
+    s3.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const event = events().find((e) => e.requestId === requestId) as unknown as {
+      authz: {
+        decision: string;
+        reason: string;
+        statements: { policy: string; sid?: string; effect: string }[];
+      };
+      errorCode: string;
+    };
+    expect(event).toMatchObject({
+      errorCode: 'AccessDenied',
+      authz: {
+        decision: 'deny',
+        reason: 'explicitDeny',
+        statements: [{ policy: expect.stringContaining('no-reads'), sid: 'NoReads', effect: 'Deny' }],
+      },
+    });
   });
 });
