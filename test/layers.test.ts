@@ -37,14 +37,30 @@ describe('layer ranks', () => {
         const target = normalize(join(dirname(file), m[1]!));
         const parts = relative(SRC, target).split(sep);
         const to = parts[0]!;
-        if (to === from || !(to in RANK)) continue;
-        if (RANK[to]! > RANK[from]!)
+        if (to === from) continue;
+        if (!(to in RANK) || !(from in RANK)) {
+          problems.push(`${relative(SRC, file)} imports ${m[1]}: a folder without a rank`);
+          continue;
+        }
+        // Down the ranks only: never up, never sideways to another folder of the same rank.
+        if (RANK[to]! >= RANK[from]!)
           problems.push(`${relative(SRC, file)} imports ${m[1]} (${from} → ${to})`);
         if (to !== 'cli' && !(parts.length === 2 && parts[1] === 'index.js'))
           problems.push(`${relative(SRC, file)} imports ${m[1]} past ${to}/index.ts`);
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('every folder of src/ has a rank (a new folder is added to the table with its rank)', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect(folders.filter((f) => !(f in RANK))).toEqual([]);
+    // cli is the composition root (entry point main.ts); every other folder exposes an index.ts.
+    for (const f of folders.filter((f) => f !== 'cli')) {
+      expect(readdirSync(join(SRC, f)), `src/${f}`).toContain('index.ts');
+    }
   });
 
   it('cli is the composition root: nothing imports it', () => {
