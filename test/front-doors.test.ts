@@ -87,7 +87,12 @@ describe('error hygiene', () => {
     );
     db.close();
     const s3 = s3Client(server, { credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
-    let answer: { status?: number; code?: string; message?: string; requestId?: string } = {};
+    let answer: {
+      status?: number | undefined;
+      code?: string;
+      message?: string;
+      requestId?: string | undefined;
+    } = {};
     try {
       await s3.send(new ListBucketsCommand({}));
     } catch (e) {

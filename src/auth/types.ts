@@ -113,6 +113,8 @@ export interface VerifyOptions<P = unknown> {
   /** Allowed clock skew for header-signed requests, ms (default 15 minutes). */
   maxSkewMs?: number;
   lookup: CredentialLookup<P>;
+  /** Derived signing keys (bounded); default: one cache per process. Tests pass their own. */
+  signingKeys?: { get(secret: string, date: string, region: string, service: string): Buffer };
   /** SigV4 scope services accepted (default ['s3', 'iam', 'sts']). */
   services?: readonly string[];
   /**

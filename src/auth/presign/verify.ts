@@ -106,7 +106,8 @@ export async function verifyPresignedV4<P>(
     payloadHash: plan.hash,
     presigned: true,
   });
-  const signingKey = signingKeys.get(credential.secretKey, scope.date, scope.region, scope.service);
+  const keys = opts.signingKeys ?? signingKeys;
+  const signingKey = keys.get(credential.secretKey, scope.date, scope.region, scope.service);
   matchSignature(signingKey, amzDate, scope.scope, canonical, signature);
 
   const verified: VerifiedRequest<P> = {

@@ -49,7 +49,7 @@ export class SigningKeyCache {
   }
 }
 
-/** The process-wide cache used by the verifiers. */
+/** The cache the verifiers use when VerifyOptions name none (one per process). */
 export const signingKeys = new SigningKeyCache();
 
 /** Lower-case hex HMAC-SHA256 signature. */

@@ -83,7 +83,8 @@ export async function verifyV4Header<P>(
     payloadHash: plan.hash,
     presigned: false,
   });
-  const signingKey = signingKeys.get(credential.secretKey, scope.date, scope.region, scope.service);
+  const keys = opts.signingKeys ?? signingKeys;
+  const signingKey = keys.get(credential.secretKey, scope.date, scope.region, scope.service);
   const expected = matchSignature(signingKey, time.amzDate, scope.scope, canonical, auth.signature);
 
   const payload: PayloadCheck = streaming
