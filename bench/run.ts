@@ -6,15 +6,30 @@
  *   node dist/bench/run.js --quick get-1k          # seconds: proves the harness works
  *   node dist/bench/run.js --write-docs            # also rewrites "## Server" in docs/benchmarks.md
  *   node dist/bench/run.js --profile /tmp/prof get-1k-presigned
+ *   node dist/bench/run.js --baseline /tmp/tessera-prev server   # also an earlier build, as `previous`
+ *
+ * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
+ * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
+ * section (--title, default "Against an earlier build (DATE)") instead of "## Server".
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SERVER_BENCH_NAMES } from './server/cases.js';
+import { builtMain } from './server/procs.js';
 import { summarizeProfiles } from './server/profile-summary.js';
-import { aimsTable, machine, summaryTable, writeServerSection } from './server/report.js';
+import {
+  aimsTable,
+  baselineTable,
+  machine,
+  summaryTable,
+  writeBaselineSection,
+  writeServerSection,
+} from './server/report.js';
 import { runServerBenches } from './server/suite.js';
 
-const DOCS = resolve(import.meta.dirname, '../../docs/benchmarks.md');
+const ROOT = resolve(import.meta.dirname, '../..');
+const DOCS = join(ROOT, 'docs/benchmarks.md');
 
 interface Args {
   names: string[];
@@ -22,13 +37,25 @@ interface Args {
   writeDocs: boolean;
   keep: boolean;
   profileDir?: string;
+  baseline?: string;
+  rounds?: number;
+  title?: string;
 }
 
 function usage(): string {
   return [
-    'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep] [NAME...]',
+    'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep]',
+    '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
     `names: policy, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
+    '                as server "previous" in every round',
   ].join('\n');
+}
+
+function value(argv: string[], i: number, option: string): string {
+  const v = argv[i];
+  if (v === undefined || v.startsWith('--')) throw new Error(`${option} needs a value\n${usage()}`);
+  return v;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -39,14 +66,45 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--write-docs') a.writeDocs = true;
     else if (x === '--keep') a.keep = true;
     else if (x === '--profile') a.profileDir = resolve(argv[++i] ?? 'bench-profile');
-    else if (x === '--help' || x === '-h') {
+    else if (x === '--baseline') a.baseline = resolve(value(argv, ++i, x));
+    else if (x === '--title') a.title = value(argv, ++i, x);
+    else if (x === '--rounds') {
+      a.rounds = Number(value(argv, ++i, x));
+      if (!Number.isInteger(a.rounds) || a.rounds < 1) throw new Error('--rounds needs a whole number ≥ 1');
+    } else if (x === '--help' || x === '-h') {
       process.stdout.write(`${usage()}\n`);
       process.exit(0);
     } else if (x.startsWith('-')) throw new Error(`unknown option ${x}\n${usage()}`);
     else if (x === 'policy' || x === 'server' || SERVER_BENCH_NAMES.includes(x)) a.names.push(x);
     else throw new Error(`unknown benchmark ${x}\n${usage()}`);
   }
+  if (a.baseline && !existsSync(builtMain(a.baseline)))
+    throw new Error(
+      `--baseline ${a.baseline}: ${builtMain(a.baseline)} is missing (bench/prepare-baseline.sh COMMIT DIR builds it)`,
+    );
+  if (a.title && !a.baseline) throw new Error('--title applies only with --baseline');
   return a;
+}
+
+function git(dir: string, ...args: string[]): string | undefined {
+  const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** "commit `abc1234` (its subject), built in DIR", or just the directory when it is no git checkout. */
+function describeBaseline(dir: string): string {
+  const c = git(dir, 'log', '-1', '--format=%h%x00%s');
+  if (!c) return `the build in \`${dir}\``;
+  const [hash, subject = ''] = c.split('\0');
+  const short = subject.length > 90 ? `${subject.slice(0, 87).replace(/\s+\S*$/, '')} …` : subject;
+  return `commit \`${hash}\` ("${short.replaceAll('|', '/')}"), built in \`${dir}\``;
+}
+
+function describeCurrent(): string {
+  const head = git(ROOT, 'rev-parse', '--short', 'HEAD');
+  if (!head) return 'this build';
+  const dirty = git(ROOT, 'status', '--porcelain', '--untracked-files=no');
+  return `the working tree at \`${head}\`${dirty ? ' with uncommitted changes' : ''}`;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -91,9 +149,13 @@ async function main(): Promise<void> {
     keep: args.keep,
     log,
     ...(args.profileDir ? { profileDir: args.profileDir } : {}),
+    ...(args.baseline ? { baseline: args.baseline } : {}),
+    ...(args.rounds ? { rounds: args.rounds } : {}),
   });
   log('');
   log(summaryTable(result.rows));
+  if (args.baseline)
+    log(`\nTessera against previous (${describeBaseline(args.baseline)}):\n${baselineTable(result.rows)}`);
   const aims = aimsTable(result.rows);
   if (aims)
     log(
@@ -101,12 +163,33 @@ async function main(): Promise<void> {
     );
   const errors = result.rows.reduce((n, r) => n + r.errors, 0);
   if (errors) log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors); see the rows above`);
-  if (args.profileDir) log(`\n${summarizeProfiles(args.profileDir)}`);
-  if (args.writeDocs) {
+  if (args.profileDir) {
+    log(`\n${summarizeProfiles(args.profileDir)}`);
+    if (args.baseline) log(`\nprevious:\n${summarizeProfiles(join(args.profileDir, 'previous'))}`);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  if (args.writeDocs && args.baseline && !args.quick) {
+    const title = args.title ?? `Against an earlier build (${date})`;
+    const command = [
+      'npm run build && node dist/bench/run.js',
+      `--baseline ${args.baseline}`,
+      ...(args.rounds ? [`--rounds ${args.rounds}`] : []),
+      `--write-docs --title '${title}'`,
+      ...serverNames,
+    ].join(' ');
+    writeBaselineSection(DOCS, result, {
+      title,
+      command: `bench/prepare-baseline.sh ${git(args.baseline, 'rev-parse', '--short', 'HEAD') ?? 'COMMIT'} ${args.baseline}\n${command}`,
+      date,
+      previous: describeBaseline(args.baseline),
+      current: describeCurrent(),
+    });
+    log(`\nwrote the "## ${title}" section of ${DOCS}`);
+  } else if (args.writeDocs) {
     if (args.quick) log('\n--write-docs ignored with --quick');
     else {
       const command = `npm run build && node dist/bench/run.js --write-docs${serverNames.length ? ` ${serverNames.join(' ')}` : ''}`;
-      writeServerSection(DOCS, result, command, new Date().toISOString().slice(0, 10));
+      writeServerSection(DOCS, result, command, date);
       log(`\nwrote the "## Server" section of ${DOCS}`);
     }
   }

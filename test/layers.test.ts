@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** DESIGN.md §3: imports point down the ranks, never up; other folders import only a folder's index. */
+/** docs/architecture.md: imports point down the ranks, never up; other folders import only a folder's index. */
 const RANK: Record<string, number> = {
   core: 0,
   policy: 1,

@@ -158,6 +158,8 @@ export function toRow(c: Case, p: Prepared): Row {
     min: Math.min(...values),
     max: Math.max(...values),
     rounds: values.length,
+    roundValues: values,
+    roundCpuMs: p.samples.map((x) => (x.serverCpu * 1000) / Math.max(1, x.requests)),
     requests: best.requests,
     seconds: best.seconds,
     p50Ms: best.p50Ms,

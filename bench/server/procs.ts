@@ -122,16 +122,27 @@ async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
   };
 }
 
+/** The server entry point of a built checkout (`DIR/dist/src/cli/main.js`). */
+export const builtMain = (checkout: string) => resolve(checkout, 'dist/src/cli/main.js');
+
 /**
  * Tessera as users run it, with one worker process (TESSERA_WORKERS=1: the primary only
- * supervises). `profileDir` adds --cpu-prof for the primary and the worker.
+ * supervises). `profileDir` adds --cpu-prof for the primary and the worker. `main` is another
+ * build's entry point (--baseline: an earlier commit, run as server `name`).
  */
 export async function startTessera(
   dataDir: string,
   cpuList: string | undefined,
   profileDir?: string,
+  main = TESSERA_MAIN,
+  name = 'tessera',
 ): Promise<ServerProcess> {
-  if (!existsSync(TESSERA_MAIN)) throw new Error(`${TESSERA_MAIN} is missing: run npm run build first`);
+  if (!existsSync(main))
+    throw new Error(
+      main === TESSERA_MAIN
+        ? `${main} is missing: run npm run build first`
+        : `${main} is missing: build the baseline first (bench/prepare-baseline.sh)`,
+    );
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -144,8 +155,8 @@ export async function startTessera(
   // too (cluster forks with the primary's execArgv).
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return spawnServer({
-    name: 'tessera',
-    args: [...profile, TESSERA_MAIN, 'server', dataDir, '--address', `127.0.0.1:${port}`],
+    name,
+    args: [...profile, main, 'server', dataDir, '--address', `127.0.0.1:${port}`],
     env,
     ready: 'Tessera S3 API:',
     cpuList,

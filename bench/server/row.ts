@@ -1,6 +1,9 @@
-/** Which server a measurement is of. */
-export type Target = 'bare' | 'verify' | 'tessera';
-export const TARGETS: Target[] = ['bare', 'verify', 'tessera'];
+/**
+ * Which server a measurement is of: the two references, Tessera (this build), and with
+ * --baseline an earlier build of Tessera ('previous').
+ */
+export type Target = 'bare' | 'verify' | 'tessera' | 'previous';
+export const TARGETS: Target[] = ['bare', 'verify', 'tessera', 'previous'];
 
 /** One measurement of one case on one server. */
 export interface Row {
@@ -26,6 +29,9 @@ export interface Row {
   min: number;
   max: number;
   rounds: number;
+  /** Every round's result and server CPU per request (ms), in round order. */
+  roundValues: number[];
+  roundCpuMs: number[];
   errors: number;
   tool: string;
 }

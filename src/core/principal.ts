@@ -10,7 +10,7 @@ export type PrincipalKind = Principal['kind'];
 
 /** What every identified (non-anonymous) principal has. */
 interface Identified {
-  /** The owning account (DESIGN.md §2.10); '' is the default account. */
+  /** The owning account (docs/architecture.md); '' is the default account. */
   readonly account: string;
   /** The access key the request was signed with. */
   readonly accessKey: string;

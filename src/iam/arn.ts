@@ -1,7 +1,7 @@
 import { TesseraError } from '../core/index.js';
 
 /**
- * ARNs of IAM entities. They carry the account id (DESIGN.md §2.10): the default account (stored
+ * ARNs of IAM entities. They carry the account id (docs/architecture.md): the default account (stored
  * as '') shows the configured default account id, which may be empty (MinIO-style
  * `arn:aws:iam:::user/alice`). Built-in policies are AWS-managed: `arn:aws:iam::aws:policy/readonly`.
  */

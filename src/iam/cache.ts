@@ -47,7 +47,7 @@ export function entityKey(account: string, name: string): string {
 }
 
 /**
- * The IAM service's bounded caches and their invalidation (DESIGN.md §2.7). Each change from the
+ * The IAM service's bounded caches and their invalidation (docs/architecture.md). Each change from the
  * feed (or made by this process) evicts exactly what depends on it, by scanning the bounded
  * caches: changes are rare, lookups are not. `version` counts applied changes: a loader records
  * it before reading the store and `fill` drops its result when a change arrived meanwhile, so a

@@ -8,7 +8,7 @@ const PRUNE_EVERY_MS = 60_000;
 const PAGE = 1000;
 
 /**
- * Follows the store's change feed and applies each change to the cache (DESIGN.md §2.7). Every
+ * Follows the store's change feed and applies each change to the cache (docs/architecture.md). Every
  * process polls; each also prunes old entries now and then (pruning is idempotent).
  */
 export class ChangeFeed {

@@ -1,5 +1,5 @@
 /**
- * The identity directory (DESIGN.md §2.4, §2.7, §2.10): users, groups, managed and inline
+ * The identity directory (docs/architecture.md): users, groups, managed and inline
  * policies, service accounts and bucket policies, persisted through the storage IamStore port.
  *
  * - `IamService.open({ store, masterKey, root, defaultAccountId })` → the service;

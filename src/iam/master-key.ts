@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-/** The key that encrypts stored secrets (DESIGN.md §2.4): 32 bytes and a name recorded in every ciphertext. */
+/** The key that encrypts stored secrets (docs/architecture.md): 32 bytes and a name recorded in every ciphertext. */
 export interface MasterKey {
   readonly id: string;
   readonly key: Buffer;

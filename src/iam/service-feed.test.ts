@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authorize } from '../policy/index.js';
 import { allow, openTestIam, type TestIam, testDataDir } from './testing.js';
 
-/** Two services on one database file, as two worker processes would have (DESIGN.md §2.7). */
+/** Two services on one database file, as two worker processes would have (docs/architecture.md). */
 let dir: string;
 let a: TestIam;
 let b: TestIam;

@@ -40,7 +40,7 @@ export interface IamServiceOptions {
 type MaybeAsync<T> = T | Promise<T>;
 
 /**
- * The identity directory (DESIGN.md §2.4, §2.7, §2.10): users, groups, policies, service accounts
+ * The identity directory (docs/architecture.md): users, groups, policies, service accounts
  * and bucket policies in the IAM store, credential lookup for auth, and policy sets for the policy
  * engine, served from bounded caches kept coherent across processes by the store's change feed.
  * @example

@@ -10,7 +10,7 @@ export interface S3Deps {
   blobs: BlobStore;
   /** The region the server answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
   region: string;
-  /** The owning account of buckets created through this server (DESIGN.md §2.10). */
+  /** The owning account of buckets created through this server (docs/architecture.md). */
   account: string;
   /** Bucket (resource) policies, validated and stored by the identity directory. */
   bucketPolicies: BucketPolicyPort;

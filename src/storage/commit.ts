@@ -7,7 +7,7 @@ export interface WriteStores {
 }
 
 /**
- * The write protocol, owned here so that no caller repeats it (DESIGN.md §2.6):
+ * The write protocol, owned here so that no caller repeats it (docs/architecture.md):
  *
  * 1. The caller has written and fsynced every new blob (BlobStore.write) before committing.
  * 2. The metadata commit is the moment the change becomes visible; it returns the blobs that

@@ -4,7 +4,7 @@ import type { BlobStore, MetadataStore } from './types.js';
 
 /**
  * Which storage backend to open. Only the embedded one exists today; shared mode (PostgreSQL +
- * a shared blob directory, DESIGN.md §2.6) will be another member:
+ * a shared blob directory, docs/architecture.md) will be another member:
  * `{ kind: 'postgres'; url: string; blobDir: string }`.
  */
 export type StorageConfig = {

@@ -23,7 +23,7 @@ export interface ObjectChecksum {
 
 export interface BucketRecord {
   name: string;
-  /** Owning account id (DESIGN.md §2.10); '' is the default account. */
+  /** Owning account id (docs/architecture.md); '' is the default account. */
   account: string;
   region: string;
   createdAt: number;

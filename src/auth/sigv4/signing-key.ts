@@ -11,7 +11,7 @@ export function deriveSigningKey(secret: string, date: string, region: string, s
   return hmacSha256(kService, 'aws4_request');
 }
 
-/** A bounded LRU cache of derived signing keys (DESIGN.md §2.7: every cache is bounded). */
+/** A bounded LRU cache of derived signing keys (every cache is bounded; docs/architecture.md). */
 export class SigningKeyCache {
   private readonly entries = new Map<string, Buffer>();
   /** The most recently used key, already at the end of the map. */

@@ -84,7 +84,7 @@ export function createS3Api(o: S3ApiOptions): Api {
       const { authorization: _, ...headers } = x.req.headers;
       const s3req: S3Request = {
         op,
-        // Handlers never see the Authorization header (DESIGN.md §3).
+        // Handlers never see the Authorization header (docs/architecture.md).
         headers,
         query: x.query,
         body: body.body,

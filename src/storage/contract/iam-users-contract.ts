@@ -4,7 +4,7 @@ import { expectCode } from './fixtures.js';
 import { group, type OpenStore, serviceAccount, user, useStore } from './iam-fixtures.js';
 
 /**
- * The UserStore contract (STYLE.md habit 11). Deleting a user looks at its groups, attachments,
+ * The UserStore contract. Deleting a user looks at its groups, attachments,
  * inline policies and service accounts, so the store under test holds those ports too.
  * @example runUserStoreContract('sqlite', async () => new SqliteIamStore(tempFile()));
  */

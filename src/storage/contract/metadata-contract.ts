@@ -7,7 +7,7 @@ import { runUploadsContract } from './metadata-uploads-contract.js';
 export type MetadataFactory = () => Promise<MetadataStore>;
 
 /**
- * The contract every MetadataStore implementation passes (STYLE.md habit 11). `open` returns a
+ * The contract every MetadataStore implementation passes. `open` returns a
  * fresh, empty store; the suite closes it.
  * @example runMetadataContract('sqlite', async () => new SqliteMetadataStore(tempFile()));
  */

@@ -5,7 +5,7 @@ import { groupsOf } from './sqlite-iam-groups.js';
 import { toUser, type UserRow } from './sqlite-iam-rows.js';
 import { type IamEntityKind, type IamInlinePolicyRecord, type IdentitySnapshot, iamLimits } from './types.js';
 
-/** A user change evicts one principal; a group change may affect many (DESIGN.md §2.7). */
+/** A user change evicts one principal; a group change may affect many (docs/architecture.md). */
 function touch(d: IamDb, account: string, kind: IamEntityKind, entity: string): void {
   d.change(kind, account, entity);
 }

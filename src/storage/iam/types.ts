@@ -152,7 +152,7 @@ export const iamLimits = {
 } as const;
 
 /*
- * The IAM store ports, one per entity (STYLE.md habit 11: one contract suite each). Every
+ * The IAM store ports, one per entity (one contract suite each). Every
  * mutation is atomic, durable when it resolves, and appends its change(s) to the feed in the
  * same transaction. Errors are TesseraError with IAM codes. A port may check what another
  * entity holds (deleteUser's DeleteConflict looks at groups, attachments and service accounts):

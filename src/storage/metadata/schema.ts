@@ -5,7 +5,7 @@ import { TesseraError } from '../../core/index.js';
  * The SQLite schema, as an ordered list of migrations. `PRAGMA user_version` records the last
  * one applied. To change the schema, append a migration (never edit a released one).
  *
- * Conventions: every entity carries its owning `account` (DESIGN.md §2.10; '' is the default
+ * Conventions: every entity carries its owning `account` (docs/architecture.md; '' is the default
  * account); keys are TEXT compared with BINARY collation, i.e. memcmp of UTF-8, which is S3's
  * order; times are integer epoch milliseconds; small maps and lists are JSON text.
  */
