@@ -10,7 +10,7 @@
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
- * section (--title, default "Against an earlier build (DATE)") instead of "## Server".
+ * section (--title, default "Against an earlier build: results (DATE)") instead of "## Server".
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -100,11 +100,12 @@ function describeBaseline(dir: string): string {
   return `commit \`${hash}\` ("${short.replaceAll('|', '/')}"), built in \`${dir}\``;
 }
 
+/** The working tree the server was built from (taken when the run starts: others may commit meanwhile). */
 function describeCurrent(): string {
   const head = git(ROOT, 'rev-parse', '--short', 'HEAD');
   if (!head) return 'this build';
-  const dirty = git(ROOT, 'status', '--porcelain', '--untracked-files=no');
-  return `the working tree at \`${head}\`${dirty ? ' with uncommitted changes' : ''}`;
+  const dirty = git(ROOT, 'status', '--porcelain', '--untracked-files=no', '--', 'src');
+  return `the working tree at \`${head}\` (${dirty ? 'with uncommitted changes in src/' : 'src/ as committed'})`;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   if (!all && serverNames.length === 0) return;
   log('== server ==');
   if (args.profileDir) mkdirSync(args.profileDir, { recursive: true });
+  const current = args.baseline ? describeCurrent() : '';
   const result = await runServerBenches({
     names: allServer ? [] : serverNames,
     quick: args.quick,
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
   }
   const date = new Date().toISOString().slice(0, 10);
   if (args.writeDocs && args.baseline && !args.quick) {
-    const title = args.title ?? `Against an earlier build (${date})`;
+    const title = args.title ?? `Against an earlier build: results (${date})`;
     const command = [
       'npm run build && node dist/bench/run.js',
       `--baseline ${args.baseline}`,
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
       command: `bench/prepare-baseline.sh ${git(args.baseline, 'rev-parse', '--short', 'HEAD') ?? 'COMMIT'} ${args.baseline}\n${command}`,
       date,
       previous: describeBaseline(args.baseline),
-      current: describeCurrent(),
+      current,
     });
     log(`\nwrote the "## ${title}" section of ${DOCS}`);
   } else if (args.writeDocs) {
