@@ -97,8 +97,39 @@ export function bucketCheck(action: S3Action, bucket: string, context: Context =
 }
 
 /** One action on the object. */
-export function objectCheck(action: S3Action, op: { bucket: string; key: string }): S3AccessCheck[] {
-  return [{ action, resource: objectArn(op.bucket, op.key), context: {} }];
+export function objectCheck(
+  action: S3Action,
+  op: { bucket: string; key: string },
+  context: Context = {},
+): S3AccessCheck[] {
+  return [{ action, resource: objectArn(op.bucket, op.key), context }];
+}
+
+/**
+ * s3:if-match and s3:if-none-match, the condition keys of a conditional write or delete (AWS's
+ * "Enforce conditional writes on Amazon S3 buckets"), when the request has the headers.
+ */
+export function conditionalWriteContext(input: AccessInput): Context {
+  const ctx: Context = {};
+  const ifMatch = header(input, 'if-match');
+  const ifNoneMatch = header(input, 'if-none-match');
+  if (ifMatch !== undefined) ctx['s3:if-match'] = ifMatch;
+  if (ifNoneMatch !== undefined) ctx['s3:if-none-match'] = ifNoneMatch;
+  return ctx;
+}
+
+/**
+ * A conditional write or delete with `If-Match: <etag>` reads the current object's ETag, so it
+ * also needs s3:GetObject ("you must have s3:PutObject and s3:GetObject permissions"; deletes:
+ * s3:DeleteObject and s3:GetObject). `If-Match: *` only asks whether the key exists.
+ */
+export function conditionalReadCheck(
+  input: AccessInput,
+  op: { bucket: string; key: string },
+): S3AccessCheck[] {
+  const ifMatch = header(input, 'if-match');
+  if (ifMatch === undefined || ifMatch.trim() === '*') return [];
+  return [{ action: 's3:GetObject', resource: objectArn(op.bucket, op.key), context: {} }];
 }
 
 /**
@@ -132,7 +163,7 @@ export function putChecks(
   tagging: string | undefined = header(input, 'x-amz-tagging'),
   extra: Context = {},
 ): S3AccessCheck[] {
-  const ctx: Context = { ...extra };
+  const ctx: Context = { ...extra, ...conditionalWriteContext(input) };
   headerContext(input, ctx);
   const tagged = requestTagContext(tagging, ctx);
   const resource = objectArn(op.bucket, op.key);
@@ -181,7 +212,8 @@ export async function hideMissingKey(
   e: unknown,
   req: Pick<S3Request<OperationBase & { bucket?: string }>, 'op' | 'access'>,
 ): Promise<never> {
-  const read = req.op.name === 'GetObject' || req.op.name === 'HeadObject';
+  const read =
+    req.op.name === 'GetObject' || req.op.name === 'HeadObject' || req.op.name === 'GetObjectAttributes';
   if (read && isTesseraError(e, 'NoSuchKey') && req.access && req.op.bucket !== undefined) {
     if (!(await req.access.bucketAllowed('s3:ListBucket', req.op.bucket)))
       throw new TesseraError('AccessDenied');

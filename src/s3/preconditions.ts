@@ -8,7 +8,8 @@ export interface Preconditions {
   ifUnmodifiedSince?: string | undefined;
 }
 
-function etagMatches(list: string, etag: string): boolean {
+/** True when an If-Match / If-None-Match list names `etag` (quoted or not, weak or not) or is `*`. */
+export function etagMatches(list: string, etag: string): boolean {
   return list.split(',').some((raw) => {
     const t = raw.trim().replace(/^W\//, '');
     return t === '*' || t.replace(/^"|"$/g, '') === etag;

@@ -253,6 +253,73 @@ const TABLE: Row[] = [
   ),
   row('POST', '/bkt/k', '/k', 'NotImplemented', []),
   row('GET', '/bkt/k?retention', '/k?retention', 'NotImplemented', []),
+  row('GET', '/bkt/k?attributes', '/k?attributes', 'GetObjectAttributes', [
+    { action: 's3:GetObjectAttributes', resource: K, tags: true },
+  ]),
+  row(
+    'GET',
+    '/bkt/k?attributes&versionId=null',
+    '/k?attributes&versionId=null',
+    'GetObjectAttributes',
+    [
+      {
+        action: 's3:GetObjectVersionAttributes',
+        resource: K,
+        context: { 's3:versionid': 'null' },
+        tags: true,
+      },
+    ],
+    { fields: { versionId: 'null' } },
+  ),
+  // Conditional writes and deletes: s3:if-match / s3:if-none-match, and s3:GetObject for an ETag.
+  row(
+    'PUT',
+    '/bkt/k',
+    '/k',
+    'PutObject',
+    [{ action: 's3:PutObject', resource: K, context: { 's3:if-none-match': '*' } }],
+    { headers: { 'if-none-match': '*' } },
+  ),
+  row(
+    'PUT',
+    '/bkt/k',
+    '/k',
+    'PutObject',
+    [
+      { action: 's3:PutObject', resource: K, context: { 's3:if-match': '"e"' } },
+      { action: 's3:GetObject', resource: K },
+    ],
+    { headers: { 'if-match': '"e"' } },
+  ),
+  row(
+    'POST',
+    '/bkt/k?uploadId=u',
+    '/k?uploadId=u',
+    'CompleteMultipartUpload',
+    [{ action: 's3:PutObject', resource: K, context: { 's3:if-none-match': '*' } }],
+    { fields: { uploadId: 'u' }, headers: { 'if-none-match': '*' } },
+  ),
+  row(
+    'DELETE',
+    '/bkt/k',
+    '/k',
+    'DeleteObject',
+    [
+      { action: 's3:DeleteObject', resource: K, context: { 's3:if-match': '"e"' } },
+      { action: 's3:GetObject', resource: K },
+    ],
+    { headers: { 'if-match': '"e"' } },
+  ),
+  row(
+    'DELETE',
+    '/bkt/k',
+    '/k',
+    'DeleteObject',
+    [{ action: 's3:DeleteObject', resource: K, context: { 's3:if-match': '*' } }],
+    {
+      headers: { 'if-match': '*' },
+    },
+  ),
   // Several sub-resources: the precedence S3 requests have always been routed by here.
   row('GET', '/bkt?policy&tagging', '/?policy&tagging', 'GetBucketPolicy', [
     { action: 's3:GetBucketPolicy', resource: B },

@@ -25,7 +25,7 @@ export interface RouteInput {
 const PRECEDENCE: Record<Target, readonly string[]> = {
   service: [],
   bucket: ['policy', 'policyStatus', 'location', 'tagging', 'uploads', 'versioning', 'delete'],
-  object: ['uploads', 'tagging', 'uploadId', 'partNumber'],
+  object: ['uploads', 'tagging', 'attributes', 'uploadId', 'partNumber'],
 };
 
 type AnySpec = AnyOperationSpec<S3Operation>;

@@ -6,11 +6,14 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobObject, bucket, expectCode, part, upload } from './contract/fixtures.js';
 import {
   commitObject,
+  commitObjectVersioned,
   commitPart,
   commitUpload,
+  commitUploadVersioned,
   openStorage,
   removeBucket,
   removeObject,
+  removeObjectVersioned,
   removeUpload,
   type Storage,
 } from './index.js';
@@ -90,6 +93,53 @@ describe('the write protocol', () => {
     expect(await exists(used.blobId)).toBe(true);
     expect(await exists(unused.blobId)).toBe(false);
     expect(await exists(previous.blobId)).toBe(false);
+  });
+
+  it('versioned writes: Enabled keeps older blobs, deleting a version frees its blobs, Suspended replaces null', async () => {
+    const unversioned = await newBlob();
+    expect(await commitObjectVersioned(storage, blobObject('b', 'k', [unversioned]))).toEqual({
+      versionId: 'null',
+    });
+    await storage.metadata.setBucketVersioning('b', 'Enabled');
+    const { versionId: _, ...record } = blobObject('b', 'k', [unversioned]);
+    const v1 = await newBlob();
+    const w1 = await commitObjectVersioned(storage, { ...record, data: { kind: 'blobs', segments: [v1] } });
+    expect(w1.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const v2 = await newBlob();
+    await commitObject(storage, { ...record, data: { kind: 'blobs', segments: [v2] } });
+    for (const blob of [unversioned, v1, v2]) expect(await exists(blob.blobId)).toBe(true);
+    const marker = await removeObjectVersioned(storage, 'b', 'k');
+    expect(marker).toEqual({ versionId: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), deleteMarker: true });
+    expect(await exists(v2.blobId)).toBe(true);
+    expect(await removeObjectVersioned(storage, 'b', 'k', w1.versionId)).toEqual({
+      versionId: w1.versionId,
+      deleteMarker: false,
+    });
+    expect(await exists(v1.blobId)).toBe(false);
+    // Suspended: the null version is replaced, its blob goes.
+    await storage.metadata.setBucketVersioning('b', 'Suspended');
+    const v3 = await newBlob();
+    expect(
+      await commitObjectVersioned(storage, { ...record, data: { kind: 'blobs', segments: [v3] } }),
+    ).toEqual({
+      versionId: 'null',
+    });
+    expect(await exists(unversioned.blobId)).toBe(false);
+    expect(await exists(v2.blobId)).toBe(true);
+    await removeObject(storage, 'b', 'k'); // a null delete marker replaces the null version
+    expect(await exists(v3.blobId)).toBe(false);
+    // A multipart completion in an Enabled bucket reports its new version.
+    await storage.metadata.setBucketVersioning('b', 'Enabled');
+    await storage.metadata.createUpload(upload('b', 'm', 'u1'));
+    const p1 = await newBlob();
+    await commitPart(storage, part('u1', 1, p1.blobId, p1.size));
+    const done = await commitUploadVersioned(storage, 'u1', {
+      ...record,
+      key: 'm',
+      data: { kind: 'blobs', segments: [p1] },
+    });
+    expect(done.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await exists(p1.blobId)).toBe(true);
   });
 
   it('deletes a bucket, then what hangs off it; a failing release does not fail the delete', async () => {

@@ -1,4 +1,17 @@
-import type { BlobStore, MetadataStore, ObjectRecord, PartRecord } from './types.js';
+import type {
+  BlobStore,
+  MetadataStore,
+  ObjectDelete,
+  ObjectRecord,
+  ObjectWrite,
+  PartRecord,
+  WriteExpectation,
+} from './types.js';
+
+/** What S3 answers about a committed object write: x-amz-version-id. */
+export type CommittedWrite = Pick<ObjectWrite, 'versionId'>;
+/** What S3 answers about a delete: x-amz-version-id (when defined) and x-amz-delete-marker. */
+export type CommittedDelete = Pick<ObjectDelete, 'versionId' | 'deleteMarker'>;
 
 /** The two stores a write touches. */
 export interface WriteStores {
@@ -17,36 +30,68 @@ export interface WriteStores {
  * 4. When the commit fails, blobs that only the failed record referenced were never visible:
  *    they are deleted before the error rises.
  *
- * Versioning will make step 2 decide what is released (nothing, while older versions are kept);
- * callers do not change.
+ * Step 2 decides by the bucket's versioning state what is released: nothing while older
+ * versions are kept (Enabled), a replaced 'null' version otherwise.
  */
 
 /**
- * Commits an object (PutObject, CopyObject), then deletes the blobs of the version it replaced.
- * @example await commitObject(deps, record); // deps: { metadata, blobs }
+ * Commits an object (PutObject, CopyObject) by its bucket's versioning state, then deletes the
+ * blobs of the version it replaced; returns the version id assigned.
+ * @example const { versionId } = await commitObjectVersioned(deps, record); // deps: { metadata, blobs }
  */
-export async function commitObject(stores: WriteStores, record: ObjectRecord): Promise<void> {
-  let released: string[];
+export async function commitObjectVersioned(
+  stores: WriteStores,
+  record: ObjectRecord,
+  expect?: WriteExpectation,
+): Promise<CommittedWrite> {
+  let write: ObjectWrite;
   try {
-    released = await stores.metadata.putObject(record);
+    write = await stores.metadata.putObjectVersioned(record, expect);
   } catch (e) {
     if (record.data.kind === 'blobs') await stores.blobs.delete(record.data.segments.map((s) => s.blobId));
     throw e;
   }
-  await release(stores, released);
+  await release(stores, write.released);
+  return { versionId: write.versionId };
+}
+
+/** commitObjectVersioned, for callers that do not answer with the version id. */
+export async function commitObject(
+  stores: WriteStores,
+  record: ObjectRecord,
+  expect?: WriteExpectation,
+): Promise<void> {
+  await commitObjectVersioned(stores, record, expect);
 }
 
 /**
- * Removes one version of an object (the current one when `versionId` is undefined), then its
- * blobs. Removing what does not exist succeeds, as in S3.
+ * DeleteObject: removes the named version for good, or without `versionId` acts by the bucket's
+ * versioning state (removes the current version, or puts a delete marker on top); then deletes
+ * the blobs released. Removing what does not exist succeeds, as in S3.
  */
+export async function removeObjectVersioned(
+  stores: WriteStores,
+  bucket: string,
+  key: string,
+  versionId?: string,
+  expect?: WriteExpectation,
+): Promise<CommittedDelete> {
+  const done = await stores.metadata.deleteObjectVersioned(bucket, key, versionId, undefined, expect);
+  await release(stores, done.released);
+  return done.versionId === undefined
+    ? { deleteMarker: done.deleteMarker }
+    : { versionId: done.versionId, deleteMarker: done.deleteMarker };
+}
+
+/** removeObjectVersioned, for callers that do not answer with the version id. */
 export async function removeObject(
   stores: WriteStores,
   bucket: string,
   key: string,
   versionId?: string,
+  expect?: WriteExpectation,
 ): Promise<void> {
-  await release(stores, await stores.metadata.deleteObject(bucket, key, versionId));
+  await removeObjectVersioned(stores, bucket, key, versionId, expect);
 }
 
 /** Records an uploaded part, then deletes the blob of the part it replaced; on failure, its own blob. */
@@ -63,15 +108,29 @@ export async function commitPart(stores: WriteStores, part: PartRecord): Promise
 
 /**
  * Completes a multipart upload into `record` (whose segments are part blobs, not copies), then
- * deletes the parts it did not use and the blobs of the version it replaced. On failure nothing
+ * deletes the parts it did not use and the blobs of the version it replaced (versioning as
+ * commitObject; returns the version id). On failure nothing
  * is deleted: the part blobs still belong to the upload.
  */
+export async function commitUploadVersioned(
+  stores: WriteStores,
+  uploadId: string,
+  record: ObjectRecord,
+  expect?: WriteExpectation,
+): Promise<CommittedWrite> {
+  const write = await stores.metadata.completeUploadVersioned(uploadId, record, expect);
+  await release(stores, write.released);
+  return { versionId: write.versionId };
+}
+
+/** commitUploadVersioned, for callers that do not answer with the version id. */
 export async function commitUpload(
   stores: WriteStores,
   uploadId: string,
   record: ObjectRecord,
+  expect?: WriteExpectation,
 ): Promise<void> {
-  await release(stores, await stores.metadata.completeUpload(uploadId, record));
+  await commitUploadVersioned(stores, uploadId, record, expect);
 }
 
 /** Aborts a multipart upload, then deletes its parts' blobs. NoSuchUpload if it is gone. */

@@ -7,11 +7,16 @@
 
 export { FsBlobStore } from './blob/fs-blob-store.js';
 export {
+  type CommittedDelete,
+  type CommittedWrite,
   commitObject,
+  commitObjectVersioned,
   commitPart,
   commitUpload,
+  commitUploadVersioned,
   removeBucket,
   removeObject,
+  removeObjectVersioned,
   removeUpload,
   type WriteStores,
 } from './commit.js';

@@ -27,7 +27,12 @@ export interface BucketRecord {
   account: string;
   region: string;
   createdAt: number;
+  /** S3 bucket versioning; absent while it was never configured (every object is the 'null' version). */
+  versioning?: BucketVersioning;
 }
+
+/** A bucket's versioning status once configured; S3 never lets a bucket go back to "never configured". */
+export type BucketVersioning = 'Enabled' | 'Suspended';
 
 /** Where an object's bytes are. Multipart objects reference their part blobs without copying. */
 export type DataLocation = { kind: 'inline'; bytes: Buffer } | { kind: 'blobs'; segments: BlobSegment[] };
@@ -76,6 +81,94 @@ export interface ObjectRecord {
 
 /** An object version as the store returns it: its version id is always known. */
 export type StoredObject = ObjectRecord & { versionId: string };
+
+/**
+ * A delete marker: a version that says "deleted" (versioning-enabled or suspended buckets). As the
+ * current version, S3 answers GET/HEAD of the key with 404 NoSuchKey and `x-amz-delete-marker:
+ * true`; named by its version id, with 405 MethodNotAllowed.
+ */
+export interface DeleteMarkerRecord {
+  bucket: string;
+  key: string;
+  versionId: string;
+  lastModified: number;
+  deleteMarker: true;
+}
+
+/** One version of a key: an object version or a delete marker (tell them apart with isDeleteMarker). */
+export type ObjectVersion = StoredObject | DeleteMarkerRecord;
+
+export function isDeleteMarker(v: ObjectVersion): v is DeleteMarkerRecord {
+  return 'deleteMarker' in v && v.deleteMarker === true;
+}
+
+/** What a versioning-aware write committed (PutObject, CopyObject, CompleteMultipartUpload). */
+/**
+ * A compare-and-set condition on a key's current object, checked inside the commit's own
+ * transaction (so two writers, in any processes, cannot both pass it): `ifNoneMatch` — no current
+ * object; `ifMatch` — a current object whose ETag is this one (quotes ignored), or any with `*`.
+ * A failed expectation is NoSuchKey (ifMatch, no current object) or ConditionalRequestConflict.
+ */
+export interface WriteExpectation {
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: true;
+}
+
+export interface ObjectWrite {
+  /** The version written: 'null' unless the bucket has versioning Enabled (then a fresh id). */
+  versionId: string;
+  /** Blob ids nothing references any more (a replaced 'null' version): delete after the commit. */
+  released: string[];
+}
+
+/** What a versioning-aware delete did, as S3 answers it. */
+export interface ObjectDelete {
+  /**
+   * x-amz-version-id: the delete marker created, or the version named. Undefined when the bucket
+   * was never versioned and no version was named (S3 then sends neither header).
+   */
+  versionId?: string;
+  /** x-amz-delete-marker: a delete marker was created, or the version removed was one. */
+  deleteMarker: boolean;
+  released: string[];
+}
+
+/** One row of ListObjectVersions: a version or a delete marker. */
+export interface VersionSummary {
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  /** 0 and '' for delete markers. */
+  size: number;
+  etag: string;
+  lastModified: number;
+}
+
+export interface ListVersionsQuery {
+  prefix: string;
+  delimiter: string;
+  /** '' = from the start; alone: versions of keys > keyMarker. */
+  keyMarker: string;
+  /**
+   * With keyMarker: resume after this version of keyMarker (the versions of keyMarker older
+   * than it come first). A version id that keyMarker does not have resumes at the next key.
+   */
+  versionIdMarker: string;
+  maxKeys: number;
+}
+
+export interface ListVersionsResult {
+  /** Key ascending (UTF-8 bytes), then newest version first. */
+  versions: VersionSummary[];
+  /** Sorted, distinct; each counts toward maxKeys like a version. */
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** When truncated: the last key or common prefix returned. */
+  nextKeyMarker?: string;
+  /** When truncated after a version (not after a common prefix): its version id. */
+  nextVersionIdMarker?: string;
+}
 
 /** An object as a listing returns it (no data, no tags). */
 export interface ObjectSummary {
@@ -159,31 +252,67 @@ export interface MetadataStore {
   deleteBucket(name: string): Promise<void>; // NoSuchBucket, BucketNotEmpty (objects or uploads)
   getBucketTags(name: string): Promise<Tag[] | undefined>; // undefined = no tag set
   setBucketTags(name: string, tags: Tag[] | undefined): Promise<void>;
+  /** undefined = never configured. NoSuchBucket. (Also on BucketRecord.versioning.) */
+  getBucketVersioning(name: string): Promise<BucketVersioning | undefined>;
+  /** NoSuchBucket. Existing versions are kept as they are (S3). */
+  setBucketVersioning(name: string, status: BucketVersioning): Promise<void>;
 
   /**
-   * One version of an object: `versionId`, or the current version when it is undefined. Today
-   * every object has exactly one version, 'null'; any other id finds nothing.
+   * One version of an object: `versionId`, or the current version when it is undefined.
+   * undefined when there is none, or when it is a delete marker (see lookupObject).
    */
   getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined>;
   /**
-   * Commits an object as the current version of its key (insert or replace: last writer wins;
-   * in an unversioned bucket it replaces the 'null' version). Returns the blob ids that the
-   * replaced version referenced and that no longer belong to anything: the caller deletes them
-   * after the commit (storage's commitObject does both). A record's versionId, when given, must
-   * be the one the store assigns ('null' today): InternalError otherwise.
+   * As getObject, but a delete marker is returned as one (isDeleteMarker): S3 answers 404 with
+   * x-amz-delete-marker for a current marker, 405 for a marker named by id.
+   */
+  lookupObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined>;
+  /**
+   * Commits an object as the current version of its key, by the bucket's versioning state
+   * (putObjectVersioned; in a never-configured bucket: insert or replace the 'null' version, last
+   * writer wins). Returns the blob ids that the replaced version referenced and that no longer
+   * belong to anything: the caller deletes them after the commit (storage's commitObject does
+   * both). A record's versionId, when given, must be the one the store assigns ('null' unless
+   * the bucket is Enabled): InternalError otherwise.
    */
   putObject(record: ObjectRecord): Promise<string[]>;
   /**
-   * Removes one version (`versionId`, or the current one when undefined); returns its
-   * now-unreferenced blob ids (empty if it did not exist).
+   * putObject by the bucket's versioning state, reporting the version id assigned:
+   * never configured → the 'null' version, replaced (as putObject always did);
+   * Enabled → a new version (fresh 32-character id) becomes current, nothing is released;
+   * Suspended → a new 'null' version becomes current, replacing any older 'null' version (whose
+   * blobs are released), other versions stay. In an Enabled bucket leave record.versionId out.
+   */
+  putObjectVersioned(record: ObjectRecord, expect?: WriteExpectation): Promise<ObjectWrite>;
+  /**
+   * deleteObjectVersioned, returning only the now-unreferenced blob ids (empty if nothing was
+   * removed). In a never-configured bucket: removes one version (`versionId`, or the current one).
    */
   deleteObject(bucket: string, key: string, versionId?: string): Promise<string[]>;
   /**
+   * DeleteObject as S3 does it. With `versionId`: that version (object or delete marker) is
+   * removed for good (if current, the next newest becomes current). Without: never configured →
+   * the current version is removed; Enabled → a delete marker (fresh id) becomes current;
+   * Suspended → a 'null' delete marker becomes current, replacing any 'null' version. A delete
+   * marker is written even when the key has no version (S3 does). `now` = marker LastModified.
+   */
+  deleteObjectVersioned(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    now?: number,
+    expect?: WriteExpectation,
+  ): Promise<ObjectDelete>;
+  /**
    * Replaces a version's tags (the current one when `versionId` is undefined). NoSuchBucket;
-   * NoSuchKey, or NoSuchVersion when a version was named.
+   * NoSuchKey, or NoSuchVersion when a version was named (also when it is a delete marker: S3
+   * answers 405 there, see lookupObject).
    */
   setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void>;
+  /** Keys whose current version is a delete marker are not listed. */
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
+  /** ListObjectVersions: every version and delete marker, S3's order and paging. */
+  listObjectVersions(bucket: string, query: ListVersionsQuery): Promise<ListVersionsResult>;
 
   createUpload(upload: MultipartUploadRecord): Promise<void>;
   getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUploadRecord | undefined>;
@@ -193,12 +322,19 @@ export interface MetadataStore {
   /** All parts of an upload, ascending by part number. */
   getParts(uploadId: string): Promise<PartRecord[]>;
   /**
-   * Atomically turns an upload into an object (the current version of its key, as putObject):
+   * Atomically turns an upload into an object (the current version of its key, as putObject,
+   * versioning included):
    * the record's segments reference part blobs.
    * Removes the upload and its parts; returns blob ids no longer referenced (unused parts, the
    * replaced object's blobs). NoSuchUpload if the upload is gone.
    */
   completeUpload(uploadId: string, record: ObjectRecord): Promise<string[]>;
+  /** completeUpload with putObjectVersioned's versioning rules, reporting the version id. */
+  completeUploadVersioned(
+    uploadId: string,
+    record: ObjectRecord,
+    expect?: WriteExpectation,
+  ): Promise<ObjectWrite>;
   /** Removes an upload; returns its parts' blob ids. NoSuchUpload if missing. */
   abortUpload(bucket: string, key: string, uploadId: string): Promise<string[]>;
   listUploads(query: ListUploadsQuery): Promise<ListUploadsResult>;

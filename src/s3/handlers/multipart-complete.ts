@@ -14,6 +14,7 @@ import {
   type PartRecord,
 } from '../../storage/index.js';
 import { checksumElement, checksumElements } from '../checksum-headers.js';
+import { checkOnArrival, commitIf, writeCondition } from '../conditional-write.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { objectRecord } from '../object-record.js';
@@ -74,7 +75,9 @@ function uploadChecksum(upload: MultipartUploadRecord, parts: PartRecord[]): Obj
 }
 
 export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = async (deps, req) => {
+  const condition = writeCondition(req);
   const upload = await requireUpload(deps, req.op);
+  await checkOnArrival(deps, upload.bucket, upload.key, condition);
   const field = upload.checksumAlgorithm ? checksumElement(upload.checksumAlgorithm) : undefined;
   const requested = parseCompleteBody(await readXmlDocument(req, 'CompleteMultipartUpload'), field);
   const stored = new Map((await deps.metadata.getParts(upload.uploadId)).map((p) => [p.partNumber, p]));
@@ -126,7 +129,8 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     },
     upload,
   );
-  await commitUpload(deps, upload.uploadId, record);
+  // On a conflict the upload stays: its parts are still the client's to complete again.
+  await commitIf(condition, (expect) => commitUpload(deps, upload.uploadId, record, expect));
   const result = {
     Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`,
     Bucket: upload.bucket,

@@ -1,6 +1,14 @@
 import { isTesseraError, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
-import { removeObject } from '../../storage/index.js';
-import { emptyResponse, type S3Deps, type S3Handler, type S3Request, xmlResponse } from '../context.js';
+import { removeObject, type WriteExpectation } from '../../storage/index.js';
+import { checkWriteCondition } from '../conditional-write.js';
+import {
+  emptyResponse,
+  header,
+  type S3Deps,
+  type S3Handler,
+  type S3Request,
+  xmlResponse,
+} from '../context.js';
 import { assertObjectKey } from '../names.js';
 import type { OperationNamed } from '../ops/index.js';
 import { readVerifiedBody, requireDigest } from '../verified-body.js';
@@ -13,14 +21,31 @@ import { requireBucket } from './buckets.js';
  * object itself. Any other version does not exist in an unversioned bucket, and S3 answers the
  * delete of a version that does not exist with success — so nothing is removed.
  */
-async function removeVersion(deps: S3Deps, bucket: string, key: string, versionId?: string): Promise<void> {
-  if (versionId === undefined || versionId === NULL_VERSION) await removeObject(deps, bucket, key);
+async function removeVersion(
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  versionId?: string,
+  expect?: WriteExpectation,
+): Promise<void> {
+  if (versionId === undefined || versionId === NULL_VERSION)
+    await removeObject(deps, bucket, key, undefined, expect);
 }
 
+/**
+ * DeleteObject. `If-Match: <etag>` or `*` deletes only when the current object exists (404
+ * NoSuchKey) and its ETag matches (412 PreconditionFailed); checked again by the store inside the
+ * delete's transaction (409 ConditionalRequestConflict when it changed meanwhile).
+ */
 export const deleteObject: S3Handler<'DeleteObject'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
+  const ifMatch = header(req, 'if-match');
   await requireBucket(deps, bucket);
-  await removeVersion(deps, bucket, key, versionId);
+  if (ifMatch !== undefined) {
+    checkWriteCondition({ ifMatch }, await deps.metadata.getObject(bucket, key), key);
+  }
+  // The store checks If-Match again inside the delete's transaction (compare-and-set).
+  await removeVersion(deps, bucket, key, versionId, ifMatch === undefined ? undefined : { ifMatch });
   return emptyResponse(204, versionHeader(versionId));
 };
 

@@ -1,5 +1,6 @@
 import { commitObject } from '../../storage/index.js';
 import { checksumResponseHeaders } from '../checksum-headers.js';
+import { checkOnArrival, commitIf, writeCondition } from '../conditional-write.js';
 import { header, type S3Handler } from '../context.js';
 import { ingestBody } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
@@ -9,7 +10,9 @@ import { requireBucket } from './buckets.js';
 export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
   const meta = metadataFromRequest(req);
   const tags = tagsFromHeader(header(req, 'x-amz-tagging'));
+  const condition = writeCondition(req);
   await requireBucket(deps, req.op.bucket);
+  await checkOnArrival(deps, req.op.bucket, req.op.key, condition);
   const body = await ingestBody(deps, req, { allowInline: true });
   const record = objectRecord(
     req.op,
@@ -17,7 +20,8 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
     { size: body.size, etag: body.md5.toString('hex'), data: body.data, checksum: body.checksum },
     { ...meta, tags },
   );
-  await commitObject(deps, record);
+  // commitObject discards the record's own blobs when the commit (or its condition) fails.
+  await commitIf(condition, (expect) => commitObject(deps, record, expect));
   const headers = { etag: quoteEtag(record.etag), ...checksumResponseHeaders(body.checksum) };
   return { status: 200, headers };
 };

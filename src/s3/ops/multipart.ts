@@ -1,4 +1,11 @@
-import { bucketCheck, copyChecks, objectCheck, putChecks } from '../access.js';
+import {
+  bucketCheck,
+  conditionalReadCheck,
+  conditionalWriteContext,
+  copyChecks,
+  objectCheck,
+  putChecks,
+} from '../access.js';
 import {
   abortMultipartUpload,
   createMultipartUpload,
@@ -88,9 +95,12 @@ export const uploadPartCopySpec: Spec<UploadPartCopy> = {
 export const completeMultipartUploadSpec: Spec<CompleteMultipartUpload> = {
   name: 'CompleteMultipartUpload',
   routes: [{ method: 'POST', target: 'object', query: ['uploadId'] }],
-  actions: ['s3:PutObject'],
+  actions: ['s3:PutObject', 's3:GetObject'],
   parse: uploadIdParam,
-  checks: (op) => objectCheck('s3:PutObject', op),
+  checks: (op, input) => [
+    ...objectCheck('s3:PutObject', op, conditionalWriteContext(input)),
+    ...conditionalReadCheck(input, op),
+  ],
   handle: completeMultipartUpload,
 };
 

@@ -1,4 +1,13 @@
-import { copyChecks, hideMissingKey, putChecks, replacesTags, versionCheck } from '../access.js';
+import {
+  conditionalReadCheck,
+  conditionalWriteContext,
+  copyChecks,
+  hideMissingKey,
+  putChecks,
+  replacesTags,
+  versionCheck,
+} from '../access.js';
+import { getObjectAttributes } from '../handlers/object-attributes.js';
 import { copyObject } from '../handlers/object-copy.js';
 import { deleteObject, deleteObjects } from '../handlers/object-delete.js';
 import { getObject, headObject } from '../handlers/object-read.js';
@@ -30,6 +39,11 @@ export interface PutObject extends ObjectOperation<'PutObject'> {}
 export interface CopyObject extends ObjectOperation<'CopyObject'> {}
 /** DELETE /bucket/key[?versionId=…] */
 export interface DeleteObject extends ObjectOperation<'DeleteObject'>, Versioned {}
+/**
+ * GET /bucket/key?attributes[&versionId=…] — the attributes, x-amz-max-parts and
+ * x-amz-part-number-marker are headers, read by the handler.
+ */
+export interface GetObjectAttributes extends ObjectOperation<'GetObjectAttributes'>, Versioned {}
 /** POST /bucket?delete — each key is authorized by the handler (s3:DeleteObject[Version]). */
 export interface DeleteObjects extends BucketOperation<'DeleteObjects'> {}
 
@@ -65,11 +79,22 @@ export const headObjectSpec: Spec<HeadObject> = {
   handle: (deps, req) => headObject(deps, req).catch((e: unknown) => hideMissingKey(e, req)),
 };
 
+export const getObjectAttributesSpec: Spec<GetObjectAttributes> = {
+  name: 'GetObjectAttributes',
+  routes: [{ method: 'GET', target: 'object', query: ['attributes'] }],
+  actions: ['s3:GetObjectAttributes', 's3:GetObjectVersionAttributes'],
+  parse: versionIdParam,
+  checks: (op) =>
+    versionCheck(op, 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 'existing-tags'),
+  handle: (deps, req) => getObjectAttributes(deps, req).catch((e: unknown) => hideMissingKey(e, req)),
+};
+
 export const putObjectSpec: Spec<PutObject> = {
   name: 'PutObject',
   routes: [{ method: 'PUT', target: 'object', copySource: false }],
-  actions: ['s3:PutObject', 's3:PutObjectTagging'],
-  checks: (op, input) => putChecks(input, op),
+  // If-Match (an ETag) reads the current object: "you must have s3:PutObject and s3:GetObject".
+  actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject'],
+  checks: (op, input) => [...putChecks(input, op), ...conditionalReadCheck(input, op)],
   handle: putObject,
 };
 
@@ -84,9 +109,16 @@ export const copyObjectSpec: Spec<CopyObject> = {
 export const deleteObjectSpec: Spec<DeleteObject> = {
   name: 'DeleteObject',
   routes: [{ method: 'DELETE', target: 'object' }],
-  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+  // If-Match with an ETag also needs s3:GetObject, as in AWS.
+  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject'],
   parse: versionIdParam,
-  checks: (op) => versionCheck(op, 's3:DeleteObject', 's3:DeleteObjectVersion', 'no-tags'),
+  checks: (op, input) => [
+    ...versionCheck(op, 's3:DeleteObject', 's3:DeleteObjectVersion', 'no-tags').map((c) => ({
+      ...c,
+      context: { ...c.context, ...conditionalWriteContext(input) },
+    })),
+    ...conditionalReadCheck(input, op),
+  ],
   handle: deleteObject,
 };
 
@@ -101,6 +133,7 @@ export const deleteObjectsSpec: Spec<DeleteObjects> = {
 export const objectOperations = [
   getObjectSpec,
   headObjectSpec,
+  getObjectAttributesSpec,
   putObjectSpec,
   copyObjectSpec,
   deleteObjectSpec,

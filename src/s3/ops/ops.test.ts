@@ -27,7 +27,12 @@ const SAMPLES: [method: string, url: string, headers?: Record<string, string>][]
   ['GET', '/bkt/k'],
   ['GET', '/bkt/k?versionId=null'],
   ['HEAD', '/bkt/k?versionId=null'],
+  ['GET', '/bkt/k?attributes'],
+  ['GET', '/bkt/k?attributes&versionId=null'],
   ['PUT', '/bkt/k', { 'x-amz-tagging': 'a=1' }],
+  ['PUT', '/bkt/k', { 'if-match': '"e"' }],
+  ['DELETE', '/bkt/k', { 'if-match': '"e"' }],
+  ['POST', '/bkt/k?uploadId=u', { 'if-match': '"e"' }],
   [
     'PUT',
     '/bkt/k',

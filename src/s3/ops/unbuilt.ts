@@ -30,7 +30,6 @@ export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = [
   'legal-hold',
   'torrent',
   'restore',
-  'attributes',
   'select',
 ];
 

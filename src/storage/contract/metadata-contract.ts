@@ -3,6 +3,7 @@ import type { MetadataStore, ObjectRecord } from '../types.js';
 import { blobObject, bucket, collect, expectCode, inlineObject } from './fixtures.js';
 import { runListingContract } from './metadata-listing-contract.js';
 import { runUploadsContract } from './metadata-uploads-contract.js';
+import { runVersioningContract } from './metadata-versioning-contract.js';
 
 export type MetadataFactory = () => Promise<MetadataStore>;
 
@@ -85,6 +86,30 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
     describe('objects', () => {
       beforeEach(async () => {
         await store.createBucket(bucket('b'));
+      });
+
+      it('checks a write expectation inside the commit (compare-and-set), never committing on failure', async () => {
+        const first = inlineObject('b', 'cas', 'one');
+        await expectCode(store.putObjectVersioned(first, { ifMatch: '*' }), 'NoSuchKey');
+        await store.putObjectVersioned(first, { ifNoneMatch: true });
+        const second = { ...inlineObject('b', 'cas', 'two'), etag: 'b8a9f715dbb64fd5c56e7783c6820a61' };
+        await expectCode(
+          store.putObjectVersioned(second, { ifNoneMatch: true }),
+          'ConditionalRequestConflict',
+        );
+        await expectCode(
+          store.putObjectVersioned(second, { ifMatch: '"0000"' }),
+          'ConditionalRequestConflict',
+        );
+        expect((await store.getObject('b', 'cas'))?.etag).toBe(first.etag);
+        await store.putObjectVersioned(second, { ifMatch: `"${first.etag}"` });
+        expect((await store.getObject('b', 'cas'))?.etag).toBe(second.etag);
+        await expectCode(
+          store.deleteObjectVersioned('b', 'cas', undefined, undefined, { ifMatch: first.etag }),
+          'ConditionalRequestConflict',
+        );
+        await store.deleteObjectVersioned('b', 'cas', undefined, undefined, { ifMatch: second.etag });
+        expect(await store.getObject('b', 'cas')).toBeUndefined();
       });
 
       it('round-trips an inline object with every field', async () => {
@@ -237,5 +262,6 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
 
     runListingContract(() => store);
     runUploadsContract(() => store);
+    runVersioningContract(() => store);
   });
 }

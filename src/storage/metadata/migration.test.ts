@@ -135,3 +135,26 @@ describe('schema migration 3 (object versions)', () => {
     await storage.close();
   });
 });
+
+describe('schema migration 4 (bucket versioning, delete markers off the listing index)', () => {
+  it('leaves existing buckets never configured and keeps one current version per key, markers included', async () => {
+    const dataDir = versionTwoDataDir();
+    const storage = await openStorage({ kind: 'embedded', dataDir });
+    expect(await storage.metadata.getBucketVersioning('b')).toBeUndefined();
+    expect((await storage.metadata.getBucket('b'))?.versioning).toBeUndefined();
+    await storage.close();
+    const db = new Database(storagePaths(dataDir).database);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['objects_by_version', 'objects_current', 'objects_latest', 'objects_versions']);
+    const insert = db.prepare(
+      `INSERT INTO objects (bucket, key, version_id, is_latest, delete_marker, size, etag, last_modified, headers,
+         user_metadata, tags) VALUES ('b', 'dir/small', ?, ?, ?, 0, '', 0, '{}', '{}', '[]')`,
+    );
+    // A current delete marker is still "the" current version: a second current version is refused.
+    expect(() => insert.run('m1', 1, 1)).toThrow(/UNIQUE/);
+    db.close();
+  });
+});

@@ -247,6 +247,25 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX objects_latest ON objects (bucket, key) WHERE is_latest = 1;
     `,
   },
+  {
+    version: 4,
+    description:
+      'versioning: bucket versioning state, listings skip delete markers, versions ordered newest first',
+    //  - buckets.versioning: NULL (never configured: every write is the 'null' version, as
+    //    before), 'Enabled' or 'Suspended' (S3: a bucket never returns to NULL);
+    //  - objects_current takes over "one current version per key" (delete markers included);
+    //  - objects_latest becomes the index listings scan: current versions that are not delete
+    //    markers, so a key whose current version is a delete marker costs a listing nothing;
+    //  - objects_versions: a key's versions newest first (a later commit gets a larger id), the
+    //    order of ListObjectVersions and of "which version becomes current" after a delete.
+    sql: `
+      ALTER TABLE buckets ADD COLUMN versioning TEXT;
+      DROP INDEX objects_latest;
+      CREATE UNIQUE INDEX objects_current ON objects (bucket, key) WHERE is_latest = 1;
+      CREATE UNIQUE INDEX objects_latest ON objects (bucket, key) WHERE is_latest = 1 AND delete_marker = 0;
+      CREATE INDEX objects_versions ON objects (bucket, key, id DESC);
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -1,19 +1,33 @@
 import { TesseraError } from '../../core/index.js';
 import type {
   BucketRecord,
+  BucketVersioning,
   ListObjectsQuery,
   ListObjectsResult,
   ListPartsQuery,
   ListPartsResult,
   ListUploadsQuery,
   ListUploadsResult,
+  ListVersionsQuery,
+  ListVersionsResult,
   MetadataStore,
   MultipartUploadRecord,
+  ObjectDelete,
   ObjectRecord,
+  ObjectVersion,
+  ObjectWrite,
   PartRecord,
   StoredObject,
   Tag,
+  WriteExpectation,
 } from '../types.js';
+
+/** An ETag without its quotes (and a weak validator's W/ prefix). */
+function unquote(etag: string): string {
+  const e = etag.startsWith('W/') ? etag.slice(2) : etag;
+  return e.length >= 2 && e.startsWith('"') && e.endsWith('"') ? e.slice(1, -1) : e;
+}
+
 import { commonPrefixOf } from './keys.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
 import { listUploads, type UploadSource } from './list-uploads.js';
@@ -28,7 +42,10 @@ import {
   toPart,
   toSummary,
   toUpload,
+  toVersion,
+  toVersionSummary,
   uploadParams,
+  type VersionRow,
 } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
 import { SqliteBase } from './sqlite-store-base.js';
@@ -50,6 +67,7 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
         bucket.account,
         bucket.region,
         bucket.createdAt,
+        bucket.versioning ?? null,
       );
       if (changes === 1) return;
       const existing = this.s.getBucket.get(bucket.name);
@@ -94,6 +112,26 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
     if (changes === 0) throw noSuchBucket(name);
   }
 
+  async getBucketVersioning(name: string): Promise<BucketVersioning | undefined> {
+    const state = this.guard(() => this.s.bucketVersioning.get(name));
+    if (state === undefined) throw noSuchBucket(name);
+    return state === null ? undefined : (state as BucketVersioning);
+  }
+
+  async setBucketVersioning(name: string, status: BucketVersioning): Promise<void> {
+    const { changes } = this.guard(() => this.s.setBucketVersioning.run(status, name));
+    if (changes === 0) throw noSuchBucket(name);
+  }
+
+  async lookupObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined> {
+    const row = this.guard(() =>
+      versionId === undefined
+        ? this.s.getCurrent.get(bucket, key)
+        : this.s.getVersionOrMarker.get(bucket, key, versionId),
+    );
+    return row === undefined ? undefined : toVersion(row);
+  }
+
   async getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined> {
     const row = this.guard(() =>
       versionId === undefined
@@ -104,11 +142,48 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
   }
 
   async putObject(record: ObjectRecord): Promise<string[]> {
-    return this.write(() => this.commitObject(record));
+    return this.write(() => this.commitObject(record).released);
+  }
+
+  async putObjectVersioned(record: ObjectRecord, expect?: WriteExpectation): Promise<ObjectWrite> {
+    return this.write(() => {
+      this.#expect(record.bucket, record.key, expect);
+      return this.commitObject(record);
+    });
+  }
+
+  /** Checks a compare-and-set expectation on the current object; call inside the write transaction. */
+  #expect(bucket: string, key: string, expect: WriteExpectation | undefined): void {
+    if (expect === undefined) return;
+    const row = this.s.getObject.get(bucket, key);
+    const current = row === undefined ? undefined : toObject(row);
+    if (expect.ifMatch !== undefined) {
+      if (current === undefined) throw new TesseraError('NoSuchKey', undefined, { Key: key });
+      const want = expect.ifMatch.trim();
+      if (want !== '*' && unquote(want) !== unquote(current.etag)) {
+        throw new TesseraError('ConditionalRequestConflict', undefined, { Key: key });
+      }
+    }
+    if (expect.ifNoneMatch && current !== undefined) {
+      throw new TesseraError('ConditionalRequestConflict', undefined, { Key: key });
+    }
   }
 
   async deleteObject(bucket: string, key: string, versionId?: string): Promise<string[]> {
-    return this.write(() => this.removeObject(bucket, key, versionId));
+    return this.write(() => this.removeObject(bucket, key, versionId).released);
+  }
+
+  async deleteObjectVersioned(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    now?: number,
+    expect?: WriteExpectation,
+  ): Promise<ObjectDelete> {
+    return this.write(() => {
+      this.#expect(bucket, key, expect);
+      return this.removeObject(bucket, key, versionId, now);
+    });
   }
 
   async setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void> {
@@ -165,6 +240,65 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
     return result;
   }
 
+  async listObjectVersions(bucket: string, q: ListVersionsQuery): Promise<ListVersionsResult> {
+    const s = this.s;
+    const rows = (lower: string, upper: string | undefined, limit: number) =>
+      upper === undefined
+        ? s.versionsFrom.iterate(bucket, lower, limit)
+        : s.versionsBetween.iterate(bucket, lower, upper, limit);
+    // As listObjects: with a delimiter, probe the next key first so a roll-up reads one entry.
+    const range: RangeScan<VersionRow> =
+      q.delimiter === ''
+        ? rows
+        : function* (lower, upper, limit) {
+            const key =
+              upper === undefined
+                ? s.firstVersionKeyFrom.get(bucket, lower)
+                : s.firstVersionKeyBetween.get(bucket, lower, upper);
+            if (key === undefined) return;
+            if (commonPrefixOf(key, q.prefix, q.delimiter) !== undefined) {
+              yield { key } as VersionRow;
+              return;
+            }
+            yield* rows(lower, upper, limit);
+          };
+    return this.read(() => {
+      // Resuming inside a key (key-marker + version-id-marker): its older versions come first,
+      // then the keys after it. Only a key that does not roll up can have been the last entry.
+      const resumeId =
+        q.keyMarker !== '' &&
+        q.versionIdMarker !== '' &&
+        q.keyMarker.startsWith(q.prefix) &&
+        commonPrefixOf(q.keyMarker, q.prefix, q.delimiter) === undefined
+          ? s.versionRowId.get(bucket, q.keyMarker, q.versionIdMarker)
+          : undefined;
+      let first = resumeId !== undefined;
+      const scan: RangeScan<VersionRow> = function* (lower, upper, limit) {
+        if (first) {
+          first = false;
+          yield* s.versionsOfKeyBefore.iterate(bucket, q.keyMarker, resumeId!, limit);
+        }
+        yield* range(lower, upper, limit);
+      };
+      const walk = walkListing(scan, {
+        prefix: q.prefix,
+        delimiter: q.delimiter,
+        after: q.keyMarker,
+        max: q.maxKeys,
+      });
+      const result: ListVersionsResult = {
+        versions: walk.rows.map(toVersionSummary),
+        commonPrefixes: walk.prefixes,
+        isTruncated: walk.truncated,
+      };
+      if (walk.truncated && walk.last !== undefined) {
+        result.nextKeyMarker = entryKey(walk.last);
+        if (walk.last.kind === 'row') result.nextVersionIdMarker = walk.last.row.version_id;
+      }
+      return result;
+    });
+  }
+
   async createUpload(upload: MultipartUploadRecord): Promise<void> {
     const { changes } = this.guard(() => this.s.insertUpload.run(uploadParams(upload)));
     if (changes === 0) throw noSuchBucket(upload.bucket);
@@ -201,7 +335,16 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
   }
 
   async completeUpload(uploadId: string, record: ObjectRecord): Promise<string[]> {
+    return (await this.completeUploadVersioned(uploadId, record)).released;
+  }
+
+  async completeUploadVersioned(
+    uploadId: string,
+    record: ObjectRecord,
+    expect?: WriteExpectation,
+  ): Promise<ObjectWrite> {
     return this.write(() => {
+      this.#expect(record.bucket, record.key, expect);
       const upload = this.s.getUpload.get(uploadId);
       if (upload === undefined || upload.bucket !== record.bucket || upload.key !== record.key) {
         throw noSuchUpload(uploadId);
@@ -209,9 +352,9 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
       const partBlobs = this.s.partBlobs.all(uploadId);
       this.s.deleteParts.run(uploadId);
       this.s.deleteUpload.run(uploadId);
-      const replaced = this.commitObject(record);
+      const { versionId, released } = this.commitObject(record);
       // Part blobs the new object's segments do not reference are garbage now.
-      return [...new Set([...replaced, ...this.unreferenced(partBlobs)])];
+      return { versionId, released: [...new Set([...released, ...this.unreferenced(partBlobs)])] };
     });
   }
 

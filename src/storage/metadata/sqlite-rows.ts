@@ -1,15 +1,18 @@
 import type {
   BucketRecord,
+  BucketVersioning,
   ChecksumAlgorithm,
   ChecksumType,
   MultipartUploadRecord,
   ObjectChecksum,
   ObjectRecord,
   ObjectSummary,
+  ObjectVersion,
   PartInfo,
   PartRecord,
   StoredObject,
   Tag,
+  VersionSummary,
 } from '../types.js';
 
 /** Rows as SQLite returns them (column names as in schema.ts). */
@@ -19,6 +22,7 @@ export interface BucketRow {
   region: string;
   created_at: number;
   tags: string | null;
+  versioning: string | null;
 }
 
 export interface SummaryRow {
@@ -26,6 +30,12 @@ export interface SummaryRow {
   size: number;
   etag: string;
   last_modified: number;
+}
+
+export interface VersionRow extends SummaryRow {
+  version_id: string;
+  is_latest: number;
+  delete_marker: number;
 }
 
 export interface ObjectRow extends SummaryRow {
@@ -81,7 +91,64 @@ export function toJson(value: unknown): string {
 }
 
 export function toBucket(row: BucketRow): BucketRecord {
-  return { name: row.name, account: row.account, region: row.region, createdAt: row.created_at };
+  const record: BucketRecord = {
+    name: row.name,
+    account: row.account,
+    region: row.region,
+    createdAt: row.created_at,
+  };
+  if (row.versioning !== null) record.versioning = row.versioning as BucketVersioning;
+  return record;
+}
+
+export function toVersionSummary(row: VersionRow): VersionSummary {
+  return {
+    key: row.key,
+    versionId: row.version_id,
+    isLatest: row.is_latest === 1,
+    deleteMarker: row.delete_marker === 1,
+    size: row.size,
+    etag: row.etag,
+    lastModified: row.last_modified,
+  };
+}
+
+/** A version row read with its delete_marker flag: the object, or the marker it is. */
+export function toVersion(row: ObjectRow & { delete_marker: number }): ObjectVersion {
+  if (row.delete_marker === 0) return toObject(row);
+  return {
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    lastModified: row.last_modified,
+    deleteMarker: true,
+  };
+}
+
+/** Named parameters of a delete marker row (insertVersion). */
+export function markerParams(
+  bucket: string,
+  key: string,
+  versionId: string,
+  now: number,
+): Record<string, unknown> {
+  return {
+    bucket,
+    key,
+    version_id: versionId,
+    delete_marker: 1,
+    size: 0,
+    etag: '',
+    last_modified: now,
+    content_type: null,
+    headers: EMPTY_MAP,
+    user_metadata: EMPTY_MAP,
+    tags: EMPTY_LIST,
+    checksum: null,
+    parts: null,
+    segments: null,
+    inline_data: null,
+  };
 }
 
 export function bucketTags(row: BucketRow): Tag[] | undefined {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { BucketRow, ObjectRow, PartRow, SummaryRow, UploadRow } from './sqlite-rows.js';
+import type { BucketRow, ObjectRow, PartRow, SummaryRow, UploadRow, VersionRow } from './sqlite-rows.js';
 
 type Params = Record<string, unknown>;
-type ObjectRefRow = { id: number; segments: string | null };
+export type ObjectRefRow = { id: number; segments: string | null; is_latest: number; delete_marker: number };
 
 const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
   checksum, parts, segments, inline_data`;
@@ -11,16 +11,28 @@ const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified,
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
 /**
  * Listings read the current version of each key from the objects_latest index (one entry per
- * key, in key order). INDEXED BY makes a plan that stops using it an error, not a slow listing.
+ * key that is not a delete marker, in key order). INDEXED BY makes a plan that stops using it an
+ * error, not a slow listing.
  */
 const LATEST = 'objects INDEXED BY objects_latest';
+/** The current version of a key, delete markers included (one per key). */
+const CURRENT = 'objects INDEXED BY objects_current';
+/** Every version, key ascending then newest first (ListObjectVersions). */
+const VERSIONS = 'objects INDEXED BY objects_versions';
+const VERSION_COLUMNS = 'key, version_id, is_latest, delete_marker, size, etag, last_modified';
 
 /** Every statement the SQLite store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertBucket: db.prepare<[string, string, string, number]>(
-      'INSERT INTO buckets (name, account, region, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    insertBucket: db.prepare<[string, string, string, number, string | null]>(
+      `INSERT INTO buckets (name, account, region, created_at, versioning) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
     ),
+    setBucketVersioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
+    // undefined: no such bucket; null: never configured.
+    bucketVersioning: db
+      .prepare<[string], string | null>('SELECT versioning FROM buckets WHERE name = ?')
+      .pluck(),
     getBucket: db.prepare<[string], BucketRow>('SELECT * FROM buckets WHERE name = ?'),
     listBuckets: db.prepare<[], BucketRow>('SELECT * FROM buckets ORDER BY name'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
@@ -30,16 +42,37 @@ export function prepareStatements(db: Database.Database) {
 
     // One version: the current one (objects_latest), or a named one (objects_by_version).
     getObject: db.prepare<[string, string], ObjectRow>(
-      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND is_latest = 1`,
+      `SELECT ${OBJECT_COLUMNS} FROM ${LATEST} WHERE bucket = ? AND key = ? AND is_latest = 1 AND delete_marker = 0`,
+    ),
+    // The current version, delete marker or not (lookupObject).
+    getCurrent: db.prepare<[string, string], ObjectRow & { delete_marker: number }>(
+      `SELECT ${OBJECT_COLUMNS}, delete_marker FROM ${CURRENT} WHERE bucket = ? AND key = ? AND is_latest = 1`,
+    ),
+    getVersionOrMarker: db.prepare<[string, string, string], ObjectRow & { delete_marker: number }>(
+      `SELECT ${OBJECT_COLUMNS}, delete_marker FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
     ),
     getObjectVersion: db.prepare<[string, string, string], ObjectRow>(
-      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND version_id = ?`,
+      `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0`,
     ),
     objectRefs: db.prepare<[string, string], ObjectRefRow>(
-      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ? AND is_latest = 1',
+      `SELECT id, segments, is_latest, delete_marker FROM ${CURRENT} WHERE bucket = ? AND key = ? AND is_latest = 1`,
     ),
     objectVersionRefs: db.prepare<[string, string, string], ObjectRefRow>(
-      'SELECT id, segments FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
+      'SELECT id, segments, is_latest, delete_marker FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
+    ),
+    // Versioned writes: the current version steps down, the new one is inserted as current.
+    demoteCurrent: db.prepare<[string, string]>(
+      `UPDATE ${CURRENT} SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1`,
+    ),
+    insertVersion: db.prepare<[Params], { id: number; account: string }>(
+      `INSERT INTO objects (account, is_latest, delete_marker, ${OBJECT_COLUMNS})
+       SELECT account, 1, @delete_marker, ${OBJECT_VALUES} FROM buckets WHERE name = @bucket
+       RETURNING id, account`,
+    ),
+    // After the current version is removed, the newest remaining one becomes current.
+    promoteNewest: db.prepare<[string, string]>(
+      `UPDATE objects SET is_latest = 1 WHERE id =
+         (SELECT id FROM ${VERSIONS} WHERE bucket = ? AND key = ? ORDER BY id DESC LIMIT 1)`,
     ),
     // The bucket's row supplies the account and proves the bucket exists (no row: NoSuchBucket).
     // The version written becomes the current one; today it is always the 'null' version,
@@ -57,10 +90,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
     setObjectTags: db.prepare<[string, string, string]>(
-      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND is_latest = 1',
+      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND is_latest = 1 AND delete_marker = 0',
     ),
     setObjectVersionTags: db.prepare<[string, string, string, string]>(
-      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?',
+      'UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0',
     ),
     insertObjectBlob: db.prepare<[string, number, string]>(
       'INSERT OR IGNORE INTO object_blobs (blob_id, object_id, account) VALUES (?, ?, ?)',
@@ -75,22 +108,52 @@ export function prepareStatements(db: Database.Database) {
     // Range scans on the (bucket, key) index of current versions: key >= lower [AND key < upper].
     objectsFrom: db.prepare<[string, string, number], SummaryRow>(
       `SELECT key, size, etag, last_modified FROM ${LATEST}
-       WHERE bucket = ? AND key >= ? AND is_latest = 1 ORDER BY key LIMIT ?`,
+       WHERE bucket = ? AND key >= ? AND is_latest = 1 AND delete_marker = 0 ORDER BY key LIMIT ?`,
     ),
     objectsBetween: db.prepare<[string, string, string, number], SummaryRow>(
       `SELECT key, size, etag, last_modified FROM ${LATEST}
-       WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 ORDER BY key LIMIT ?`,
+       WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 AND delete_marker = 0 ORDER BY key LIMIT ?`,
     ),
     // Key-only probes answered from the index alone (a roll-up needs one key per common prefix).
     firstKeyFrom: db
       .prepare<[string, string], string>(
-        `SELECT key FROM ${LATEST} WHERE bucket = ? AND key >= ? AND is_latest = 1 ORDER BY key LIMIT 1`,
+        `SELECT key FROM ${LATEST} WHERE bucket = ? AND key >= ? AND is_latest = 1 AND delete_marker = 0 ORDER BY key LIMIT 1`,
       )
       .pluck(),
     firstKeyBetween: db
       .prepare<[string, string, string], string>(
         `SELECT key FROM ${LATEST}
-         WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 ORDER BY key LIMIT 1`,
+         WHERE bucket = ? AND key >= ? AND key < ? AND is_latest = 1 AND delete_marker = 0 ORDER BY key LIMIT 1`,
+      )
+      .pluck(),
+
+    // ListObjectVersions: range scans of objects_versions (key ascending, newest first).
+    versionsFrom: db.prepare<[string, string, number], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM ${VERSIONS}
+       WHERE bucket = ? AND key >= ? ORDER BY key, id DESC LIMIT ?`,
+    ),
+    versionsBetween: db.prepare<[string, string, string, number], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM ${VERSIONS}
+       WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, id DESC LIMIT ?`,
+    ),
+    // The versions of one key older than the row `id` (resuming after a version-id-marker).
+    versionsOfKeyBefore: db.prepare<[string, string, number, number], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM ${VERSIONS}
+       WHERE bucket = ? AND key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+    ),
+    versionRowId: db
+      .prepare<[string, string, string], number>(
+        'SELECT id FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
+      )
+      .pluck(),
+    firstVersionKeyFrom: db
+      .prepare<[string, string], string>(
+        `SELECT key FROM ${VERSIONS} WHERE bucket = ? AND key >= ? ORDER BY key LIMIT 1`,
+      )
+      .pluck(),
+    firstVersionKeyBetween: db
+      .prepare<[string, string, string], string>(
+        `SELECT key FROM ${VERSIONS} WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1`,
       )
       .pluck(),
 

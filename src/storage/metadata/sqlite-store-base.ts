@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { isTesseraError, TesseraError } from '../../core/index.js';
-import { NULL_VERSION_ID, type ObjectRecord } from '../types.js';
+import { isTesseraError, newOpaqueId, TesseraError } from '../../core/index.js';
+import { NULL_VERSION_ID, type ObjectDelete, type ObjectRecord, type ObjectWrite } from '../types.js';
 import { type OpenOptions, openDatabase } from './schema.js';
-import { blobIdsOf, objectParams } from './sqlite-rows.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { blobIdsOf, markerParams, objectParams } from './sqlite-rows.js';
+import { type ObjectRefRow, prepareStatements, type Statements } from './sqlite-statements.js';
 
 /** SQLite result codes meaning "another connection holds the lock" (after busy_timeout). */
 function isBusy(e: unknown): boolean {
@@ -58,40 +58,98 @@ export class SqliteBase {
   }
 
   /**
-   * Commits `record` as the current version of its key (inside a write transaction); returns the
-   * freed blob ids. Buckets are unversioned: the version written is 'null', replacing the
-   * previous 'null' version.
+   * Commits `record` as the current version of its key (inside a write transaction), by the
+   * bucket's versioning state (MetadataStore.putObjectVersioned); returns the version id and the
+   * freed blob ids.
    */
-  protected commitObject(record: ObjectRecord): string[] {
-    const versionId = NULL_VERSION_ID;
+  protected commitObject(record: ObjectRecord): ObjectWrite {
+    const state = this.s.bucketVersioning.get(record.bucket);
+    if (state === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
+    const versionId = state === 'Enabled' ? newOpaqueId() : NULL_VERSION_ID;
     if (record.versionId !== undefined && record.versionId !== versionId) {
       throw new TesseraError(
         'InternalError',
-        `cannot write version ${record.versionId} of an unversioned object`,
+        state === 'Enabled'
+          ? `version ${record.versionId} given for a new version of a versioning-enabled bucket`
+          : `cannot write version ${record.versionId} of an unversioned object`,
       );
     }
-    const old = this.s.objectVersionRefs.get(record.bucket, record.key, versionId);
+    if (state === null) return { versionId, released: this.#replaceNull(record) };
+    // Enabled: nothing is replaced. Suspended: the 'null' version (wherever it is) goes, and the
+    // new one is inserted as the newest version (a larger id: S3 orders it first).
+    const released = state === 'Suspended' ? this.#removeRow(record.bucket, record.key, versionId) : [];
+    this.s.demoteCurrent.run(record.bucket, record.key);
+    const row = this.s.insertVersion.get({ ...objectParams(record, versionId), delete_marker: 0 });
+    if (row === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
+    this.#referenceBlobs(record, row);
+    return { versionId, released };
+  }
+
+  /** A bucket that never had versioning: the 'null' version replaces itself in place (as before versioning). */
+  #replaceNull(record: ObjectRecord): string[] {
+    const old = this.s.objectVersionRefs.get(record.bucket, record.key, NULL_VERSION_ID);
     const oldBlobs = old === undefined ? [] : blobIdsOf(old.segments);
     if (old !== undefined && oldBlobs.length > 0) this.s.deleteObjectBlobs.run(old.id);
-    const row = this.s.upsertObject.get(objectParams(record, versionId));
+    const row = this.s.upsertObject.get(objectParams(record, NULL_VERSION_ID));
     if (row === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
+    this.#referenceBlobs(record, row);
+    return this.unreferenced(oldBlobs);
+  }
+
+  #referenceBlobs(record: ObjectRecord, row: { id: number; account: string }): void {
     if (record.data.kind === 'blobs') {
       for (const segment of record.data.segments)
         this.s.insertObjectBlob.run(segment.blobId, row.id, row.account);
     }
-    return this.unreferenced(oldBlobs);
   }
 
-  /** Removes one version (the current one when `versionId` is undefined) inside a write transaction; returns freed blob ids. */
-  protected removeObject(bucket: string, key: string, versionId: string | undefined): string[] {
-    const old =
+  /**
+   * Removes one version row for good (if it was current, the newest remaining version becomes
+   * current); returns its freed blob ids. Nothing when it does not exist.
+   */
+  #removeRow(bucket: string, key: string, versionId: string | undefined): string[] {
+    return this.#remove(
+      bucket,
+      key,
       versionId === undefined
         ? this.s.objectRefs.get(bucket, key)
-        : this.s.objectVersionRefs.get(bucket, key, versionId);
+        : this.s.objectVersionRefs.get(bucket, key, versionId),
+    );
+  }
+
+  #remove(bucket: string, key: string, old: ObjectRefRow | undefined): string[] {
     if (old === undefined) return [];
     this.s.deleteObjectBlobs.run(old.id);
     this.s.deleteObject.run(old.id);
+    if (old.is_latest === 1) this.s.promoteNewest.run(bucket, key);
     return this.unreferenced(blobIdsOf(old.segments));
+  }
+
+  /**
+   * DeleteObject inside a write transaction (MetadataStore.deleteObjectVersioned): removes the
+   * named version, or by the bucket's versioning state the current version (never configured)
+   * or puts a delete marker on top (Enabled: fresh id; Suspended: 'null', replacing the 'null'
+   * version).
+   */
+  protected removeObject(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    now: number = Date.now(),
+  ): ObjectDelete {
+    if (versionId !== undefined) {
+      const old = this.s.objectVersionRefs.get(bucket, key, versionId);
+      return { versionId, deleteMarker: old?.delete_marker === 1, released: this.#remove(bucket, key, old) };
+    }
+    const state = this.s.bucketVersioning.get(bucket);
+    if (state === undefined || state === null) {
+      return { deleteMarker: false, released: this.#removeRow(bucket, key, undefined) };
+    }
+    const markerId = state === 'Enabled' ? newOpaqueId() : NULL_VERSION_ID;
+    const released = state === 'Suspended' ? this.#removeRow(bucket, key, NULL_VERSION_ID) : [];
+    this.s.demoteCurrent.run(bucket, key);
+    this.s.insertVersion.run(markerParams(bucket, key, markerId, now));
+    return { versionId: markerId, deleteMarker: true, released };
   }
 
   /** Every blob id an object or part references (may repeat); paged so no statement stays open. */
