@@ -15,7 +15,7 @@ function checks(method: string, url: string, headers: Record<string, string> = {
     },
     [],
   );
-  return accessChecks(op, { headers, query }).map((c) => ({
+  return accessChecks(op, { headers }).map((c) => ({
     action: c.action,
     resource: c.resource,
     context: c.context,

@@ -23,9 +23,9 @@ export interface S3AccessCheck extends AccessCheck {
 }
 
 /** What the access checks read from a request besides its operation (never the Authorization header). */
+/** What access checks read besides the operation (its query values are parsed into it). */
 export interface AccessInput {
   headers: Record<string, string | string[] | undefined>;
-  query: URLSearchParams;
 }
 
 type Context = Record<string, string | string[]>;

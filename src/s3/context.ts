@@ -45,7 +45,6 @@ export interface S3Request<O extends OperationBase = Operation> {
   op: O;
   /** Lower-case header names. */
   headers: Record<string, string | string[] | undefined>;
-  query: URLSearchParams;
   /** The decoded payload (aws-chunked framing removed, payload hash checked while read). */
   body: Readable;
   /** Length of the decoded payload when known in advance. */

@@ -10,7 +10,6 @@ function request(body: string | Buffer, headers: Record<string, string> = {}, le
   return {
     op: { name: 'DeleteObjects', virtualHost: false, bucket: 'b' },
     headers,
-    query: new URLSearchParams(),
     body: Readable.from([bytes]),
     contentLength: length ?? bytes.length,
     trailers: () => undefined,

@@ -66,11 +66,7 @@ export function createS3Api(o: S3ApiOptions): Api {
           throw new TesseraError('AccessDenied');
         const base = o.authorizer.context(principal, o.context(x, verified));
         const headers = x.req.headers;
-        const decisions = await o.authorizer.requireAll(
-          principal,
-          accessChecks(op, { headers, query: x.query }),
-          base,
-        );
+        const decisions = await o.authorizer.requireAll(principal, accessChecks(op, { headers }), base);
         const last = decisions[decisions.length - 1];
         trace.authz = {
           decision: 'allow',
@@ -86,7 +82,6 @@ export function createS3Api(o: S3ApiOptions): Api {
         op,
         // Handlers never see the Authorization header (docs/architecture.md).
         headers,
-        query: x.query,
         body: body.body,
         contentLength: body.contentLength,
         trailers: body.trailers,

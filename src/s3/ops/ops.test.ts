@@ -71,7 +71,7 @@ function checks(method: string, url: string, headers: Record<string, string> = {
     },
     [],
   );
-  return { op, checks: accessChecks(op, { headers, query }) };
+  return { op, checks: accessChecks(op, { headers }) };
 }
 
 describe('the operations table', () => {
