@@ -5,7 +5,7 @@
 export { authenticate, needsBody } from './authenticate.js';
 export { classify } from './classify.js';
 export { createPayloadHashCheck } from './payload-hash.js';
-export { MAX_PRESIGNED_EXPIRES } from './presign/verify.js';
+export { MAX_PRESIGNED_EXPIRES, PRESIGN_PARAMS } from './presign/verify.js';
 export { checkScope, GLOBAL_REGION, type ScopeRule } from './scope.js';
 export { signedServiceHint } from './scope-hint.js';
 export { signV2 } from './sigv2/verify.js';

@@ -22,6 +22,9 @@ export interface Exchange {
 /** A request that authenticated, with the principal it acts as (undefined: anonymous). */
 export type Verified = VerifiedRequest<Principal>;
 
+/** The request's global condition keys (aws:SourceIp, aws:CurrentTime, s3:signatureAge, …). */
+export type RequestContextSource = (x: Exchange, verified: Verified) => Record<string, string | string[]>;
+
 /** How the request proved who sent it, or why it failed to. */
 export interface AuthResult {
   readonly verified?: Verified;

@@ -1,22 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import type { VerifiedRequest } from '../auth/index.js';
+import { PRESIGN_PARAMS, type VerifiedRequest } from '../auth/index.js';
 import { TesseraError } from '../core/index.js';
 import { decodeBody, readSmallBody } from './request-body.js';
 
 /** Form bodies of IAM/STS calls are small; refuse more. */
 export const MAX_FORM_BODY = 1024 * 1024;
-
-/** The parameters that authenticate a presigned URL, not parameters of the call. */
-const PRESIGN_PARAMS: readonly string[] = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Signature',
-  'X-Amz-Security-Token',
-  'X-Amz-Content-Sha256',
-];
 
 export interface QueryApiInput {
   /** The body, when authentication already had to read it (the SDK's signed body hash). */

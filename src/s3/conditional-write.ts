@@ -10,14 +10,11 @@ import { etagMatches } from './preconditions.js';
  * without a current object is 404 NoSuchKey.
  *
  * The condition is evaluated twice: when the request arrives (before its body is read: 412/404),
- * and again by the metadata store inside the commit's transaction (a compare-and-set, see
- * commitIf): a condition that held at first and no longer holds at the commit means a conflicting
+ * and again by the metadata store inside the commit's transaction (the condition is the commit's
+ * WriteExpectation, a compare-and-set; the store discards the writer's own blobs on failure): a condition that held at first and no longer holds at the commit means a conflicting
  * write happened during the request: 409 ConditionalRequestConflict, as S3 answers.
  */
-export interface WriteCondition {
-  readonly ifMatch?: string;
-  readonly ifNoneMatch?: true;
-}
+export type WriteCondition = WriteExpectation;
 
 /** The write condition a request carries, if any. `If-None-Match` takes only `*`. */
 export function writeCondition(req: S3Request): WriteCondition | undefined {
@@ -57,18 +54,4 @@ export async function checkOnArrival(
   condition: WriteCondition | undefined,
 ): Promise<void> {
   if (condition) checkWriteCondition(condition, await deps.metadata.getObject(bucket, key), key);
-}
-
-/**
- * Commits with `condition` as the storage's compare-and-set expectation: the store checks it again
- * inside the commit's own transaction, so of two writers racing on a key (in any worker) at most
- * one passes. A condition that held on arrival but not at the commit means a conflicting write
- * happened meanwhile: 409 ConditionalRequestConflict (404 NoSuchKey when an If-Match object was
- * removed). The store discards the writer's own blobs on failure.
- */
-export async function commitIf(
-  condition: WriteCondition | undefined,
-  commit: (expect?: WriteExpectation) => Promise<void>,
-): Promise<void> {
-  await commit(condition);
 }

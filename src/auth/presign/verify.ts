@@ -11,7 +11,8 @@ import { matchSignature } from '../sigv4/string-to-sign.js';
 import { DEFAULT_MAX_SKEW_MS } from '../time.js';
 import type { AuthRequest, VerifiedRequest, VerifyOptions } from '../types.js';
 
-const PARAMS = [
+/** The query parameters that authenticate a presigned SigV4 URL (not parameters of the call). */
+export const PRESIGN_PARAMS = [
   'X-Amz-Algorithm',
   'X-Amz-Credential',
   'X-Amz-Date',
@@ -52,7 +53,7 @@ export async function verifyPresignedV4<P>(
   opts: VerifyOptions<P>,
 ): Promise<VerifiedRequest<P>> {
   const params = splitQuery(req.rawQuery);
-  const q = pickParams(params, PARAMS);
+  const q = pickParams(params, PRESIGN_PARAMS);
   if (q['X-Amz-Algorithm'] !== V4_ALGORITHM)
     throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   const credentialValue = q['X-Amz-Credential'];

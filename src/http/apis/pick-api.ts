@@ -2,10 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { signedServiceHint } from '../../auth/index.js';
 import { bucketFromHost } from '../../s3/index.js';
 import type { Api } from './api.js';
+import { QUERY_SERVICES } from './query-api.js';
 import { healthApi, metricsApi, minioAdminApi } from './reserved-apis.js';
-
-/** The Query APIs served on this endpoint, by the service their requests are signed for. */
-const QUERY_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
 
 export interface ApiTable {
   s3: Api;

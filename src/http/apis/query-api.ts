@@ -1,14 +1,14 @@
 import type { IamApi } from '../../admin/index.js';
 import { GLOBAL_REGION } from '../../auth/index.js';
 import { ANONYMOUS, TesseraError } from '../../core/index.js';
+import type { RequestContextSource } from '../exchange.js';
 import { queryApiParams } from '../query-api-params.js';
 import { renderIamError } from '../render-iam-error.js';
 import type { Api, Authenticated } from './api.js';
-import type { RequestContextSource } from './s3-api.js';
 import { scopeStep } from './scope-step.js';
 
 /** The Query APIs served on this endpoint, by the service their requests are signed for. */
-const SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
+export const QUERY_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
 
 export interface QueryApiOptions {
   /** The AWS IAM Query API (requests signed for service iam). */
@@ -32,11 +32,10 @@ export function createQueryApi(o: QueryApiOptions): Api {
       const v = (auth as Authenticated).verified;
       if (v.kind === 'anonymous') throw new TesseraError('AccessDenied');
       const service = v.service;
-      if (service !== undefined && SERVICES.has(service)) {
+      if (service !== undefined && QUERY_SERVICES.has(service)) {
         scopeStep(trace, v, { service, regions: [GLOBAL_REGION, o.region], api: 'query' });
       }
       if (service !== 'iam' || o.iamApi === undefined) throw new TesseraError('NotImplemented');
-      trace.operation = 'IamQuery';
       const body = (auth as Authenticated).body;
       const input = {
         query: x.query,

@@ -10,16 +10,13 @@ import {
   type S3Request,
   s3Handlers,
 } from '../../s3/index.js';
-import type { Exchange, Verified } from '../exchange.js';
+import type { Exchange, RequestContextSource } from '../exchange.js';
 import { renderS3Error } from '../render-error.js';
 import { decodeBody } from '../request-body.js';
 import type { Api, Authenticated } from './api.js';
 import { safeDecode } from './reserved-apis.js';
 import { s3ScopeRule } from './s3-scope.js';
 import { scopeStep } from './scope-step.js';
-
-/** The request's global condition keys (aws:SourceIp, aws:CurrentTime, s3:signatureAge, …). */
-export type RequestContextSource = (x: Exchange, verified: Verified) => Record<string, string | string[]>;
 
 export interface S3ApiOptions {
   deps: S3Deps;

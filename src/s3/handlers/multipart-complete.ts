@@ -14,7 +14,7 @@ import {
   type PartRecord,
 } from '../../storage/index.js';
 import { checksumElement, checksumElements } from '../checksum-headers.js';
-import { checkOnArrival, commitIf, writeCondition } from '../conditional-write.js';
+import { checkOnArrival, writeCondition } from '../conditional-write.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { objectRecord } from '../object-record.js';
@@ -130,7 +130,7 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     upload,
   );
   // On a conflict the upload stays: its parts are still the client's to complete again.
-  await commitIf(condition, (expect) => commitUpload(deps, upload.uploadId, record, expect));
+  await commitUpload(deps, upload.uploadId, record, condition);
   const result = {
     Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`,
     Bucket: upload.bucket,

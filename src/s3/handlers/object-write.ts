@@ -1,6 +1,6 @@
 import { commitObject } from '../../storage/index.js';
 import { checksumResponseHeaders } from '../checksum-headers.js';
-import { checkOnArrival, commitIf, writeCondition } from '../conditional-write.js';
+import { checkOnArrival, writeCondition } from '../conditional-write.js';
 import { header, type S3Handler } from '../context.js';
 import { ingestBody } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
@@ -21,7 +21,7 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
     { ...meta, tags },
   );
   // commitObject discards the record's own blobs when the commit (or its condition) fails.
-  await commitIf(condition, (expect) => commitObject(deps, record, expect));
+  await commitObject(deps, record, condition);
   const headers = { etag: quoteEtag(record.etag), ...checksumResponseHeaders(body.checksum) };
   return { status: 200, headers };
 };
