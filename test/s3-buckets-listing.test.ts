@@ -52,16 +52,28 @@ describe('buckets', () => {
     await s3.send(new HeadBucketCommand({ Bucket: 'alpha' }));
     const loc = await s3.send(new GetBucketLocationCommand({ Bucket: 'alpha' }));
     expect(loc.LocationConstraint ?? '').toBe('');
-    await expectS3Error(
-      s3.send(new CreateBucketCommand({ Bucket: 'alpha' })),
-      'BucketAlreadyOwnedByYou',
-      409,
-    );
+    // us-east-1 (this server's region): re-creating a bucket you own is 200 OK, as in AWS.
+    await s3.send(new CreateBucketCommand({ Bucket: 'alpha' }));
     await s3.send(new PutObjectCommand({ Bucket: 'beta', Key: 'k', Body: 'v' }));
     await expectS3Error(s3.send(new DeleteBucketCommand({ Bucket: 'beta' })), 'BucketNotEmpty', 409);
     await s3.send(new DeleteBucketCommand({ Bucket: 'alpha' }));
     await expectS3Error(s3.send(new HeadBucketCommand({ Bucket: 'alpha' })), 'NotFound', 404);
     await expectS3Error(s3.send(new DeleteBucketCommand({ Bucket: 'alpha' })), 'NoSuchBucket', 404);
+  });
+
+  it('outside us-east-1, re-creating a bucket you own is 409 BucketAlreadyOwnedByYou', async () => {
+    const eu = await startServer({ env: { TESSERA_REGION: 'eu-west-1' }, workers: 1 });
+    try {
+      const client = s3Client(eu, { region: 'eu-west-1' });
+      await client.send(new CreateBucketCommand({ Bucket: 'owned' }));
+      await expectS3Error(
+        client.send(new CreateBucketCommand({ Bucket: 'owned' })),
+        'BucketAlreadyOwnedByYou',
+        409,
+      );
+    } finally {
+      await eu.stop();
+    }
   });
 
   it('rejects invalid bucket names and foreign location constraints', async () => {

@@ -371,7 +371,7 @@ describe('the credential scope must name this server region and the right servic
     }
   });
 
-  it('refuses IAM calls signed for another region; STS still answers NotImplemented', async () => {
+  it('refuses IAM and STS calls signed for another region; STS answers in ours', async () => {
     const res = await iamPost('Action=ListUsers&Version=2010-05-08', undefined, {
       ...root,
       service: 'iam',
@@ -385,7 +385,14 @@ describe('the credential scope must name this server region and the right servic
       ...root,
       service: 'sts',
     });
-    expect(code(sts)).toBe('NotImplemented');
+    expect(sts.status).toBe(200);
+    expect(sts.body).toContain('<GetCallerIdentityResult>');
+    const stsElsewhere = await iamPost('Action=GetCallerIdentity&Version=2011-06-15', undefined, {
+      ...root,
+      service: 'sts',
+      region: 'eu-west-1',
+    });
+    expect(code(stsElsewhere)).toBe('SignatureDoesNotMatch');
   });
 
   it('a server in eu-west-1 wants eu-west-1, but accepts us-east-1 for ListBuckets, GetBucketLocation and IAM', async () => {

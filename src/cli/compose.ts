@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
 import { createS3Server, TrustedProxies } from '../http/index.js';
 import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
-import type { S3Deps } from '../s3/index.js';
+import { type LifecycleAction, LifecycleScanner, type S3Deps } from '../s3/index.js';
 import { openStorage, type StorageConfig } from '../storage/index.js';
+import { createStsApi, StsKeyring, sessionOpener } from '../sts/index.js';
 import { envValue, type ServerConfig } from './config.js';
 import { createLog } from './log.js';
 import type { RootCredentials } from './root-credentials.js';
@@ -11,6 +12,37 @@ import type { RootCredentials } from './root-credentials.js';
 /** The storage backend a server configuration names (today always the embedded one in its data directory). */
 export function storageConfig(config: ServerConfig): StorageConfig {
   return { kind: 'embedded', dataDir: config.dataDir };
+}
+
+/** A lifecycle action as a request-log line (TESSERA_LOG_REQUESTS), as AWS's access log names it. */
+function lifecycleEvent(a: LifecycleAction): string {
+  const { operation, action, ruleId, time, ...target } = a;
+  const line = { version: 1, time: new Date(time).toISOString(), api: operation, ...target };
+  return `${JSON.stringify({ ...line, lifecycle: { action, ruleId } })}\n`;
+}
+
+/**
+ * The lifecycle scanner (docs/lifecycle.md), with its own storage handle. Run by one process
+ * only (the primary); TESSERA_LIFECYCLE_INTERVAL=0 turns it off. Returns its stop.
+ */
+export async function startLifecycle(config: ServerConfig): Promise<() => Promise<void>> {
+  if (config.lifecycleIntervalMs === 0) return async () => {};
+  const log = createLog(config.logLevel);
+  const storage = await openStorage(storageConfig(config));
+  const scanner = new LifecycleScanner({
+    stores: storage,
+    intervalMs: config.lifecycleIntervalMs,
+    dayMs: config.lifecycleDayMs,
+    onError: (e, bucket) => log(`lifecycle pass failed${bucket === '' ? '' : ` for bucket ${bucket}`}`, e),
+    ...(config.logRequests
+      ? { onAction: (a: LifecycleAction) => void process.stdout.write(lifecycleEvent(a)) }
+      : {}),
+  });
+  scanner.start();
+  return async () => {
+    await scanner.stop();
+    await storage.close();
+  };
 }
 
 /**
@@ -27,9 +59,12 @@ export async function composeServer(
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
   ]);
   const storage = await openStorage(storageConfig(config));
+  const masterKey = loadMasterKey(config.dataDir);
+  const stsKeys = StsKeyring.derive(masterKey.key, config.sts.keyId, config.sts.acceptedKeyIds);
   const iam = await IamService.open({
     store: storage.iam,
-    masterKey: loadMasterKey(config.dataDir),
+    masterKey,
+    sessions: sessionOpener(stsKeys),
     root: { accessKey: root.accessKey, secretKey: root.secretKey },
     defaultAccountId: config.accountId,
     log: logError,
@@ -46,7 +81,8 @@ export async function composeServer(
   const authorizer = new Authorizer({
     iam,
     accountId: config.accountId,
-    objectTags: async (bucket, key) => (await storage.metadata.getObject(bucket, key))?.tags,
+    objectTags: async (bucket, key, versionId) =>
+      (await storage.metadata.getObject(bucket, key, versionId))?.tags,
   });
   const server = createS3Server(
     {
@@ -54,6 +90,7 @@ export async function composeServer(
       lookup: iam.lookupCredential,
       authorizer,
       iamApi: createIamApi(iam, { accountId: config.accountId, authorizer }),
+      stsApi: createStsApi({ iam, authorizer, keys: stsKeys, limits: config.sts.limits }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,

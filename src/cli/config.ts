@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { type StsSettings, stsSettings } from './sts-config.js';
 
 /** Server settings from flags and environment (docs/configuration.md lists every one). */
 export interface ServerConfig {
@@ -20,6 +21,12 @@ export interface ServerConfig {
   accountId: string;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed for aws:SourceIp. */
   trustedProxies: string[];
+  /** Temporary credentials: durations and session-token key ids (sts-config.ts). */
+  sts: StsSettings;
+  /** TESSERA_LIFECYCLE_INTERVAL: time between lifecycle passes, in milliseconds; 0 turns them off. */
+  lifecycleIntervalMs: number;
+  /** TESSERA_LIFECYCLE_DAY: how long one day of a lifecycle rule is, in milliseconds (tests shorten it). */
+  lifecycleDayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +102,19 @@ function logLevel(value: string | undefined): LogLevel {
   return level as LogLevel;
 }
 
+/** The lifecycle scanner's period and day length (docs/lifecycle.md). */
+function lifecycleSettings(env: Env): Pick<ServerConfig, 'lifecycleIntervalMs' | 'lifecycleDayMs'> {
+  const interval = envValue(env, 'TESSERA_LIFECYCLE_INTERVAL');
+  const day = envValue(env, 'TESSERA_LIFECYCLE_DAY');
+  const lifecycleDayMs = day === undefined ? 86_400_000 : parseDuration('TESSERA_LIFECYCLE_DAY', day);
+  if (lifecycleDayMs <= 0) throw new Error('TESSERA_LIFECYCLE_DAY must be longer than 0');
+  return {
+    lifecycleIntervalMs:
+      interval === undefined ? 3_600_000 : parseDuration('TESSERA_LIFECYCLE_INTERVAL', interval),
+    lifecycleDayMs,
+  };
+}
+
 export function loadServerConfig(opts: ServerFlags, env: Env = process.env): ServerConfig {
   const { host, port } = parseAddress(opts.address ?? envValue(env, 'TESSERA_ADDRESS') ?? ':9000');
   const workersRaw = envValue(env, 'TESSERA_WORKERS');
@@ -127,5 +147,7 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     },
     accountId: envValue(env, 'TESSERA_ACCOUNT_ID') ?? '',
     trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
+    sts: stsSettings(env),
+    ...lifecycleSettings(env),
   };
 }

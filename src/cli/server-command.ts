@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { loadMasterKey } from '../iam/index.js';
 import { openStorage } from '../storage/index.js';
-import { composeServer, storageConfig } from './compose.js';
+import { composeServer, startLifecycle, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
 
@@ -66,6 +66,8 @@ export async function serverCommand(dataDir: string | undefined, options: Server
   }
   const root = loadRootCredentials(config.dataDir);
   await recover(config);
+  // One process runs the lifecycle scanner: the primary (with TESSERA_WORKERS=0, the only one).
+  const stopLifecycle = await startLifecycle(config);
   if (config.workers === 0) {
     announce(config, root, await runWorker(config, root));
     return;
@@ -91,6 +93,7 @@ export async function serverCommand(dataDir: string | undefined, options: Server
   });
   const stop = () => {
     stopping = true;
+    void stopLifecycle();
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     setTimeout(() => process.exit(0), 2000).unref();
     cluster.on('exit', () => {

@@ -78,6 +78,29 @@ export const errorCatalog = {
   MissingContentLength: { status: 411, message: 'You must provide the Content-Length HTTP header.' },
   MissingSecurityHeader: { status: 400, message: 'Your request is missing a required header.' },
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
+  NoSuchLifecycleConfiguration: { status: 404, message: 'The lifecycle configuration does not exist.' },
+  NoSuchObjectLockConfiguration: {
+    status: 404,
+    message: 'The specified object does not have a ObjectLock configuration.',
+  },
+  ObjectLockConfigurationNotFoundError: {
+    status: 404,
+    message: 'Object Lock configuration does not exist for this bucket.',
+  },
+  InvalidStorageClass: { status: 400, message: 'The storage class you specified is not valid.' },
+  MissingParameter: {
+    status: 400,
+    message: 'A required parameter for the specified action is not supplied.',
+  },
+  InvalidParameterValue: {
+    status: 400,
+    message: 'An invalid or out-of-range value was supplied for the input parameter.',
+  },
+  PackedPolicyTooLarge: {
+    status: 400,
+    message:
+      'The request was rejected because the total packed size of the session policies and session tags combined was too large.',
+  },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },
@@ -161,14 +184,22 @@ export class TesseraError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: ErrorDetail;
+  /** Response headers the error answer carries (x-amz-delete-marker on a 404 for a deleted key). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message?: string, detail: ErrorDetail = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    detail: ErrorDetail = {},
+    headers: Readonly<Record<string, string>> = {},
+  ) {
     const spec = errorCatalog[code];
     super(message ?? spec.message);
     this.name = 'TesseraError';
     this.code = code;
     this.status = spec.status;
     this.detail = detail;
+    this.headers = headers;
   }
 }
 

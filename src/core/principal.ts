@@ -3,7 +3,12 @@
  * fields. Every kind-dependent branch is a `switch (p.kind)` with a `never` default, so adding a
  * kind (STS sessions, account roots) makes the compiler list every place that must decide.
  */
-export type Principal = RootPrincipal | UserPrincipal | ServiceAccountPrincipal | AnonymousPrincipal;
+export type Principal =
+  | RootPrincipal
+  | UserPrincipal
+  | ServiceAccountPrincipal
+  | SessionPrincipal
+  | AnonymousPrincipal;
 
 /** The kinds, for tables keyed by kind. */
 export type PrincipalKind = Principal['kind'];
@@ -56,6 +61,30 @@ export interface ServiceAccountPrincipal extends Identified, UserFields {
   readonly expiresAt?: number;
 }
 
+/** Who can hold temporary credentials: the long-term identities. */
+export type SessionParent = RootPrincipal | UserPrincipal | ServiceAccountPrincipal;
+
+/**
+ * Temporary credentials (STS): act as their parent — resolved afresh on every request, so a
+ * disabled or deleted parent stops its sessions at once — narrowed by the session policy. The
+ * identity fields (arn, userId, name, groups, tags) are the parent's.
+ */
+export interface SessionPrincipal extends Identified, UserFields {
+  readonly kind: 'session';
+  readonly parent: SessionParent;
+  /** The session's id (part of its token): names it in revocations and the audit trail. */
+  readonly sessionId: string;
+  /** When the credentials stop working (epoch ms). */
+  readonly expiresAt: number;
+  /**
+   * The session policies passed at issuance (the Policy document, then those PolicyArns named),
+   * as JSON; absent when none was passed (the session has its parent's permissions).
+   */
+  readonly sessionPolicies?: readonly string[];
+  /** RoleSessionName of AssumeRole. */
+  readonly sessionName?: string;
+}
+
 /** A request that carried no credentials. */
 export interface AnonymousPrincipal {
   readonly kind: 'anonymous';
@@ -71,6 +100,8 @@ export function identityUser(p: Principal): string | undefined {
       return p.name;
     case 'serviceAccount':
       return p.parent.kind === 'user' ? p.parent.name : undefined;
+    case 'session':
+      return identityUser(p.parent);
     case 'root':
     case 'anonymous':
       return undefined;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from './errors.js';
-import { escapeXml, isXmlText, parseXml, xmlList, xmlText } from './xml.js';
+import { escapeXml, isXmlText, parseXml, renderXml, xmlList, xmlText } from './xml.js';
 
 function code(f: () => unknown): string | undefined {
   try {
@@ -187,5 +187,18 @@ describe('escapeXml / isXmlText', () => {
     expect(isXmlText('\u0000')).toBe(false);
     expect(isXmlText('\uFFFE')).toBe(false);
     expect(isXmlText('\uDC00')).toBe(false);
+  });
+});
+
+describe('renderXml sequences', () => {
+  it("renders the children of '' nodes in order, without an element of their own", () => {
+    const xml = renderXml(
+      'R',
+      { A: 1, '': [{ V: { K: 'a' } }, { D: { K: 'b' } }, { V: { K: 'c' } }], C: 2 },
+      '',
+    );
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<R><A>1</A><V><K>a</K></V><D><K>b</K></D><V><K>c</K></V><C>2</C></R>',
+    );
   });
 });

@@ -18,7 +18,11 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!);
 }
 
-/** A node for `renderXml`: element children are objects, arrays repeat the element, scalars are text. */
+/**
+ * A node for `renderXml`: element children are objects, arrays repeat the element, scalars are
+ * text. Under the name '' an array of nodes renders each node's children in order, without an
+ * element of its own: siblings of different names interleaved (ListObjectVersions).
+ */
 export type XmlValue = string | number | boolean | undefined | null | XmlNode | XmlValue[];
 export interface XmlNode {
   [name: string]: XmlValue;
@@ -28,6 +32,11 @@ function renderValue(name: string, value: XmlValue, out: string[]): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
     for (const v of value) renderValue(name, v, out);
+    return;
+  }
+  if (typeof value === 'object' && name === '') {
+    // A sequence: children in the order given, no element of its own (interleaved siblings).
+    for (const [k, v] of Object.entries(value)) renderValue(k, v, out);
     return;
   }
   if (typeof value === 'object') {

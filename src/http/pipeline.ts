@@ -4,6 +4,7 @@ import type { CredentialLookup } from '../auth/index.js';
 import { newRequestId, type Principal, type TesseraError } from '../core/index.js';
 import { AccessDeniedError, type Authorizer } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
+import type { StsApi } from '../sts/index.js';
 import type { Api } from './apis/api.js';
 import { pickApi } from './apis/pick-api.js';
 import { createQueryApi } from './apis/query-api.js';
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   authorizer: Authorizer;
   /** The AWS IAM Query API (POST / signed for service iam). */
   iamApi?: IamApi;
+  /** The STS Query API (requests signed for service sts). */
+  stsApi?: StsApi;
   trustedProxies: TrustedProxies;
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
@@ -56,6 +59,7 @@ export function createPipeline(opts: PipelineOptions) {
     s3: createS3Api({ deps: opts.deps, authorizer: opts.authorizer, domains: opts.domains, context }),
     query: createQueryApi({
       ...(opts.iamApi ? { iamApi: opts.iamApi } : {}),
+      ...(opts.stsApi ? { stsApi: opts.stsApi } : {}),
       region: opts.deps.region,
       context,
     }),
@@ -119,6 +123,7 @@ function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace,
     return;
   }
   res.statusCode = err.status;
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   // The unread rest of a rejected upload is not worth reading: close the connection after the answer.
   if (!req.complete) res.setHeader('connection', 'close');
   if (req.method === 'HEAD' || err.status === 304) {

@@ -13,8 +13,11 @@ export interface AccessCheck {
   readonly resource: string;
   /** Condition keys of this check (s3:prefix, s3:versionid, iam:PolicyARN, …). */
   readonly context?: Readonly<Context>;
-  /** S3: the object whose current tags are the s3:ExistingObjectTag/<key> condition keys. */
-  readonly existingTagsOf?: { readonly bucket: string; readonly key: string };
+  /**
+   * S3: the object whose tags are the s3:ExistingObjectTag/<key> condition keys (its current
+   * version, or the version named).
+   */
+  readonly existingTagsOf?: { readonly bucket: string; readonly key: string; readonly versionId?: string };
 }
 
 /**
@@ -37,10 +40,14 @@ export interface AuthorizerOptions {
   iam: IamService;
   /** The default account's id as ARNs and aws:PrincipalAccount show it ('' for MinIO-style ARNs). */
   accountId: string;
-  /** An object's current tags (undefined when it does not exist), for s3:ExistingObjectTag/<key>. */
+  /**
+   * An object's tags (its current version, or `versionId`; undefined when it does not exist), for
+   * s3:ExistingObjectTag/<key>.
+   */
   objectTags?: (
     bucket: string,
     key: string,
+    versionId?: string,
   ) => Promise<readonly { key: string; value: string }[] | undefined>;
 }
 
@@ -72,7 +79,8 @@ export class Authorizer {
   async decide(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<Decision> {
     const context: Context = { ...base, ...check.context };
     if (check.existingTagsOf !== undefined && this.o.objectTags !== undefined) {
-      const tags = await this.o.objectTags(check.existingTagsOf.bucket, check.existingTagsOf.key);
+      const { bucket, key, versionId } = check.existingTagsOf;
+      const tags = await this.o.objectTags(bucket, key, versionId);
       for (const t of tags ?? []) context[`s3:ExistingObjectTag/${t.key}`] = t.value;
     }
     const sets = await this.o.iam.policySetsFor(principal, bucketOf(check.resource));
@@ -115,6 +123,7 @@ export class Authorizer {
       case 'root':
       case 'user':
       case 'serviceAccount':
+      case 'session':
         return p.account === '' ? this.o.accountId : this.o.iam.arns.accountId(p.account);
       default:
         return unhandled(p);

@@ -46,5 +46,12 @@ export {
   type ServiceAccountParent,
   type ServiceAccountUpdate,
 } from './service-accounts.js';
+export {
+  type OpenedSession,
+  type SessionClaims,
+  type SessionOpener,
+  sessionCredential,
+  sessionParentOf,
+} from './sessions.js';
 export { type IamTarget, type ResolvedTarget, resolveTarget } from './targets.js';
 export { type CreateUserInput, type IamUser, UserDirectory } from './users.js';

@@ -6,6 +6,8 @@ const principalType: Record<PrincipalKind, string> = {
   root: 'Account',
   user: 'User',
   serviceAccount: 'User',
+  // GetSessionToken / AssumeRole without a role: the parent's type (set below).
+  session: 'User',
   anonymous: 'Anonymous',
 };
 
@@ -24,6 +26,17 @@ export function principalContext(p: Principal, accountId: string): Record<string
       out['aws:PrincipalAccount'] = accountId;
       out['aws:PrincipalArn'] = p.arn;
       out['aws:userid'] = p.userId;
+      return out;
+    case 'session':
+      out['aws:PrincipalType'] = principalType[p.parent.kind];
+      out['aws:PrincipalAccount'] = accountId;
+      out['aws:PrincipalArn'] = p.arn;
+      out['aws:userid'] = p.userId;
+      if (p.parent.kind !== 'root') {
+        out['aws:username'] = p.name;
+        out['aws:groups'] = [...p.groups];
+        for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
+      }
       return out;
     case 'user':
     case 'serviceAccount':
@@ -50,6 +63,7 @@ export function authzPrincipal(p: Principal, accountId: string): AuthzPrincipal 
     case 'root':
     case 'user':
     case 'serviceAccount':
+    case 'session':
       return { type: p.kind, arn: p.arn, account: accountId };
     default:
       return unhandled(p);

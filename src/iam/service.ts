@@ -5,6 +5,7 @@ import {
   type Principal,
   type RootPrincipal,
   systemClock,
+  TesseraError,
   unhandled,
 } from '../core/index.js';
 import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
@@ -22,6 +23,7 @@ import { ALLOW_ALL, buildIdentity, compileStored } from './policy-sets.js';
 import { authzPrincipal } from './principal-context.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
+import { type SessionOpener, sessionCredential } from './sessions.js';
 import { UserDirectory } from './users.js';
 
 export interface IamServiceOptions {
@@ -35,6 +37,8 @@ export interface IamServiceOptions {
   cache?: CacheLimits;
   /** Where feed errors go (never given a secret). */
   log?: (message: string, err?: unknown) => void;
+  /** Opens STS session tokens (temporary credentials); without it, no session key resolves. */
+  sessions?: SessionOpener;
 }
 
 type MaybeAsync<T> = T | Promise<T>;
@@ -61,6 +65,7 @@ export class IamService {
   readonly #cache: IamCache;
   readonly #root: IamCredential;
   readonly #feed: ChangeFeed;
+  readonly #sessions: SessionOpener | undefined;
 
   /** Opens the service at the feed's current position (changes before it are already in the store). */
   static async open(options: IamServiceOptions): Promise<IamService> {
@@ -72,6 +77,7 @@ export class IamService {
     this.#store = options.store;
     this.#box = new SecretBox(options.masterKey);
     this.#clock = options.clock ?? systemClock;
+    this.#sessions = options.sessions;
     this.#cache = new IamCache(options.cache);
     this.arns = new IamArns(options.defaultAccountId ?? '');
     const { accessKey, secretKey } = options.root;
@@ -102,11 +108,32 @@ export class IamService {
   }
 
   /**
-   * auth's CredentialLookup: root, a user (access key = user name) or a service account.
+   * auth's CredentialLookup: root, a user (access key = user name), a service account, or — with
+   * the session token the request carried — temporary credentials (their parent resolved afresh).
    * Undefined when unknown, disabled, expired, or its parent user is disabled or deleted.
    * Synchronous on a cache hit.
    */
-  readonly lookupCredential = (accessKey: string): MaybeAsync<IamCredential | undefined> => {
+  readonly lookupCredential = (
+    accessKey: string,
+    sessionToken?: string,
+  ): MaybeAsync<IamCredential | undefined> => {
+    if (sessionToken !== undefined && this.#sessions !== undefined) {
+      const session = this.#sessions.open(accessKey, sessionToken, this.#clock.now());
+      if (session !== undefined) {
+        const parent = this.lookupCredential(session.claims.parentAccessKey);
+        return parent instanceof Promise
+          ? parent.then((c) => sessionCredential(session, c, sessionToken))
+          : sessionCredential(session, parent, sessionToken);
+      }
+      // Not a session token of this deployment: a long-term key refuses any token (auth's
+      // checkCredential); an unknown key with a token is a bad token, as AWS answers.
+      const longTerm = this.lookupCredential(accessKey);
+      const unknownToken = (c: IamCredential | undefined) => {
+        if (c === undefined) throw new TesseraError('InvalidToken');
+        return c;
+      };
+      return longTerm instanceof Promise ? longTerm.then(unknownToken) : unknownToken(longTerm);
+    }
     if (accessKey === this.#root.accessKey) return this.#root;
     const hit = this.#cache.credentials.get(accessKey);
     if (hit !== undefined) return this.#live(hit);
@@ -195,6 +222,9 @@ export class IamService {
         return this.#cache.identities.get(entityKey(p.account, p.parent.name))?.policies;
       case 'user':
         return this.#cache.identities.get(entityKey(p.account, p.name))?.policies;
+      case 'session':
+        // A root session is evaluated (its session policy narrows root's "everything").
+        return p.parent.kind === 'root' ? [ALLOW_ALL] : this.#cachedIdentity(p.parent);
       default:
         return unhandled(p);
     }
@@ -202,6 +232,7 @@ export class IamService {
 
   /** [] when none; undefined when not cached. */
   #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
+    if (p.kind === 'session') return this.#cachedEmbedded(p.parent);
     if (p.kind !== 'serviceAccount') return null;
     const entry = this.#cache.credentials.get(p.accessKey);
     if (entry === undefined) return undefined;
@@ -225,18 +256,18 @@ export class IamService {
       identity = built.policies;
     }
     let embedded = this.#cachedEmbedded(p);
-    if (embedded === undefined && p.kind === 'serviceAccount') {
-      await this.#loadCredential(p.accessKey);
-      embedded = this.#cachedEmbedded(p);
+    const sa = p.kind === 'session' ? p.parent : p;
+    if (embedded === undefined && sa.kind === 'serviceAccount') {
+      await this.#loadCredential(sa.accessKey);
+      embedded = this.#cachedEmbedded(sa);
       // Evicted again at once (a concurrent change): read it straight from the store.
       if (embedded === undefined) {
-        const sa = await this.#store.getServiceAccount(p.accessKey);
-        const text = sa?.policy;
+        const text = (await this.#store.getServiceAccount(sa.accessKey))?.policy;
         embedded =
           text === undefined
             ? null
             : [
-                compileStored(this.#cache, `service-account/${p.accessKey}`, text, {
+                compileStored(this.#cache, `service-account/${sa.accessKey}`, text, {
                   kind: 'serviceAccount',
                 }),
               ];
@@ -277,6 +308,13 @@ export class IamService {
         return sets;
       case 'user':
       case 'serviceAccount':
+        break;
+      case 'session':
+        if (p.sessionPolicies !== undefined) {
+          sets.session = p.sessionPolicies.map((text) =>
+            compileStored(this.#cache, 'session-policy', text, { kind: 'session' }),
+          );
+        }
         break;
       default:
         return unhandled(p);

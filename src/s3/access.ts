@@ -3,6 +3,7 @@ import type { S3ActionName } from '../policy/index.js';
 import type { Tag } from '../storage/index.js';
 import type { S3Request } from './context.js';
 import { parseCopySource } from './copy-source.js';
+import { lockHeaderContext, setsLegalHold, setsRetention } from './object-lock/lock.js';
 import type { OperationBase } from './operation.js';
 
 /** An `s3:` action of the policy catalog, in its canonical spelling (checked by the compiler). */
@@ -14,7 +15,7 @@ export interface AccessCheck {
   resource: string;
   context: Record<string, string | string[]>;
   /** The check's context needs s3:ExistingObjectTag/<key> of the object at `resource`. */
-  existingTagsOf?: { bucket: string; key: string };
+  existingTagsOf?: { bucket: string; key: string; versionId?: string };
 }
 
 /** A question an S3 operation asks: its action is one of the catalog's `s3:` actions. */
@@ -52,9 +53,6 @@ const HEADER_KEYS = [
   'x-amz-grant-read',
   'x-amz-grant-write',
   'x-amz-grant-full-control',
-  'x-amz-object-lock-mode',
-  'x-amz-object-lock-retain-until-date',
-  'x-amz-object-lock-legal-hold',
 ];
 
 function headerContext(input: AccessInput, ctx: Context): void {
@@ -149,13 +147,20 @@ export function versionCheck(
     resource: objectArn(op.bucket, op.key),
     context: versionContext(op.versionId),
   };
-  if (tags === 'existing-tags') check.existingTagsOf = { bucket: op.bucket, key: op.key };
+  if (tags === 'existing-tags') {
+    check.existingTagsOf =
+      op.versionId === undefined
+        ? { bucket: op.bucket, key: op.key }
+        : { bucket: op.bucket, key: op.key, versionId: op.versionId };
+  }
   return [check];
 }
 
 /**
  * A write of an object: s3:PutObject with the request's header condition keys; a tag set
  * (x-amz-tagging) also needs s3:PutObjectTagging and supplies s3:RequestObjectTag/<key>.
+ * Object Lock headers supply s3:object-lock-* and also need s3:PutObjectRetention (mode and
+ * retain-until date) and s3:PutObjectLegalHold (legal hold), as AWS requires.
  */
 export function putChecks(
   input: AccessInput,
@@ -165,10 +170,13 @@ export function putChecks(
 ): S3AccessCheck[] {
   const ctx: Context = { ...extra, ...conditionalWriteContext(input) };
   headerContext(input, ctx);
+  Object.assign(ctx, lockHeaderContext(input.headers, Date.now()));
   const tagged = requestTagContext(tagging, ctx);
   const resource = objectArn(op.bucket, op.key);
   const checks: S3AccessCheck[] = [{ action: 's3:PutObject', resource, context: ctx }];
   if (tagged) checks.push({ action: 's3:PutObjectTagging', resource, context: ctx });
+  if (setsRetention(input.headers)) checks.push({ action: 's3:PutObjectRetention', resource, context: ctx });
+  if (setsLegalHold(input.headers)) checks.push({ action: 's3:PutObjectLegalHold', resource, context: ctx });
   return checks;
 }
 
@@ -192,7 +200,10 @@ export function copyChecks(
     action: source.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',
     resource: objectArn(source.bucket, source.key),
     context: versionContext(source.versionId),
-    existingTagsOf: { bucket: source.bucket, key: source.key },
+    existingTagsOf:
+      source.versionId === undefined
+        ? { bucket: source.bucket, key: source.key }
+        : { bucket: source.bucket, key: source.key, versionId: source.versionId },
   };
   return [read, ...target];
 }

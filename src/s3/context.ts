@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BlobStore, MetadataStore } from '../storage/index.js';
-import type { S3Action } from './access.js';
+import type { S3AccessCheck, S3Action } from './access.js';
 import type { OperationBase } from './operation.js';
 import type { Operation, OperationName, OperationNamed } from './ops/index.js';
 
@@ -26,6 +26,13 @@ export interface S3Access {
   objectAllowed(action: S3Action, bucket: string, key: string): Promise<boolean>;
   bucketAllowed(action: S3Action, bucket: string): Promise<boolean>;
   bucketVisible(bucket: string): Promise<boolean>;
+  /** Whether one check (with its own condition keys) is allowed. */
+  allowedCheck(check: S3AccessCheck): Promise<boolean>;
+  /**
+   * Every check must be allowed, else AccessDeniedError (with the decision): for operations whose
+   * condition keys come from their body (PutObjectRetention, PutObjectLegalHold).
+   */
+  requireChecks(checks: readonly S3AccessCheck[]): Promise<void>;
 }
 
 /** Where bucket policies live (the IAM directory implements it). */

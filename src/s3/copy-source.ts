@@ -1,12 +1,17 @@
 import { Readable } from 'node:stream';
 import { createChecksum, TesseraError } from '../core/index.js';
-import type { ChecksumAlgorithm, ObjectRecord } from '../storage/index.js';
+import {
+  type ChecksumAlgorithm,
+  isDeleteMarker,
+  type ObjectRecord,
+  type StoredObject,
+} from '../storage/index.js';
 import { header, type S3Deps, type S3Request } from './context.js';
 import { type Stored, storeStream } from './ingest.js';
 import { assertBucketName, assertObjectKey } from './names.js';
 import { openObject } from './object-reader.js';
 import { checkPreconditions } from './preconditions.js';
-import { assertNullVersion, NULL_VERSION, parseVersionId } from './version-id.js';
+import { NULL_VERSION, parseVersionId } from './version-id.js';
 
 export interface CopySource {
   bucket: string;
@@ -49,25 +54,29 @@ export function parseCopySource(value: string): CopySource {
 }
 
 /**
- * Looks the copy source up and applies x-amz-copy-source-if-* (failures are PreconditionFailed).
- * A source version other than `null` does not exist in an unversioned bucket: NoSuchVersion.
+ * Looks the copy source up (its current version, or the one named) and applies
+ * x-amz-copy-source-if-* (failures are PreconditionFailed). A current delete marker is NoSuchKey;
+ * a delete marker named by version id is InvalidRequest, as in AWS.
  */
 export async function resolveCopySource(
   deps: S3Deps,
   req: S3Request,
-): Promise<{ source: CopySource; obj: ObjectRecord }> {
+): Promise<{ source: CopySource; obj: StoredObject }> {
   const source = parseCopySource(header(req, 'x-amz-copy-source')!);
-  if (source.versionId !== undefined && source.versionId !== NULL_VERSION) {
-    if (!(await deps.metadata.getBucket(source.bucket)))
-      throw new TesseraError('NoSuchBucket', undefined, { BucketName: source.bucket });
-    assertNullVersion(source.key, source.versionId);
-  }
-  const obj = await deps.metadata.getObject(source.bucket, source.key);
-  if (!obj) {
+  const found = await deps.metadata.lookupObject(source.bucket, source.key, source.versionId);
+  if (found === undefined || (isDeleteMarker(found) && source.versionId === undefined)) {
     if (!(await deps.metadata.getBucket(source.bucket))) {
       throw new TesseraError('NoSuchBucket', undefined, { BucketName: source.bucket });
     }
+    if (found === undefined && source.versionId !== undefined)
+      throw new TesseraError('NoSuchVersion', undefined, { Key: source.key, VersionId: source.versionId });
     throw new TesseraError('NoSuchKey', undefined, { Key: source.key });
+  }
+  if (isDeleteMarker(found)) {
+    throw new TesseraError(
+      'InvalidRequest',
+      'The source of a copy request may not specifically refer to a delete marker by version id.',
+    );
   }
   checkPreconditions(
     {
@@ -76,15 +85,20 @@ export async function resolveCopySource(
       ifModifiedSince: header(req, 'x-amz-copy-source-if-modified-since'),
       ifUnmodifiedSince: header(req, 'x-amz-copy-source-if-unmodified-since'),
     },
-    obj,
+    found,
     true,
   );
-  return { source, obj };
+  return { source, obj: found };
 }
 
-/** "x-amz-copy-source-version-id: Version ID of the source object that was copied", when one was named. */
-export function copySourceVersionHeader(source: CopySource): Record<string, string> {
-  return source.versionId === undefined ? {} : { 'x-amz-copy-source-version-id': source.versionId };
+/**
+ * "x-amz-copy-source-version-id: Version ID of the source object that was copied": when one was
+ * named, or the source has an id of its own.
+ */
+export function copySourceVersionHeader(source: CopySource, obj: StoredObject): Record<string, string> {
+  return source.versionId !== undefined || obj.versionId !== NULL_VERSION
+    ? { 'x-amz-copy-source-version-id': obj.versionId }
+    : {};
 }
 
 /**

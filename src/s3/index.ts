@@ -1,6 +1,12 @@
 export * from './access.js';
 export * from './checksum-headers.js';
 export * from './context.js';
+export {
+  type LifecycleAction,
+  LifecycleScanner,
+  type ScannerOptions,
+  type ScanResult,
+} from './lifecycle/scanner.js';
 export * from './names.js';
 export type * from './operation.js';
 export * from './ops/index.js';

@@ -46,6 +46,9 @@ const K = 'arn:aws:s3:::bkt/k';
 const COPY = { 'x-amz-copy-source': 'src/a' };
 const copyTarget = { action: 's3:PutObject', resource: K, context: { 's3:x-amz-copy-source': 'src/a' } };
 const copyRead = { action: 's3:GetObject', resource: 'arn:aws:s3:::src/a', tags: true as const };
+/** Object Lock headers (the date left out: its remaining-days key moves with the clock). */
+const LOCK_HEADERS = { 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-legal-hold': 'ON' };
+const LOCK_CONTEXT = { 's3:object-lock-mode': 'GOVERNANCE', 's3:object-lock-legal-hold': 'ON' };
 
 /**
  * One row per route: the request in path style and virtual-host style, the operation it becomes
@@ -130,7 +133,23 @@ const TABLE: Row[] = [
   row('PUT', '/bkt?tagging', '/?tagging', 'PutBucketTagging', [
     { action: 's3:PutBucketTagging', resource: B },
   ]),
-  row('PUT', '/bkt?versioning', '/?versioning', 'NotImplemented', []),
+  row('PUT', '/bkt?versioning', '/?versioning', 'PutBucketVersioning', [
+    { action: 's3:PutBucketVersioning', resource: B },
+  ]),
+  row(
+    'GET',
+    '/bkt?versions&prefix=a&max-keys=5',
+    '/?versions&prefix=a&max-keys=5',
+    'ListObjectVersions',
+    [
+      {
+        action: 's3:ListBucketVersions',
+        resource: 'arn:aws:s3:::bkt',
+        context: { 's3:prefix': 'a', 's3:max-keys': '5' },
+      },
+    ],
+    { fields: { prefix: 'a', maxKeys: 5 } },
+  ),
   row('DELETE', '/bkt', '/', 'DeleteBucket', [{ action: 's3:DeleteBucket', resource: B }]),
   row('DELETE', '/bkt?tagging', '/?tagging', 'DeleteBucketTagging', [
     { action: 's3:PutBucketTagging', resource: B },
@@ -251,7 +270,51 @@ const TABLE: Row[] = [
     { fields: { uploadId: 'u' } },
   ),
   row('POST', '/bkt/k', '/k', 'NotImplemented', []),
-  row('GET', '/bkt/k?retention', '/k?retention', 'NotImplemented', []),
+  row('GET', '/bkt/k?torrent', '/k?torrent', 'NotImplemented', []),
+  row('GET', '/bkt?object-lock', '/?object-lock', 'GetObjectLockConfiguration', [
+    { action: 's3:GetBucketObjectLockConfiguration', resource: B },
+  ]),
+  row('PUT', '/bkt?object-lock', '/?object-lock', 'PutObjectLockConfiguration', [
+    { action: 's3:PutBucketObjectLockConfiguration', resource: B },
+  ]),
+  row(
+    'GET',
+    '/bkt/k?retention&versionId=null',
+    '/k?retention&versionId=null',
+    'GetObjectRetention',
+    [{ action: 's3:GetObjectRetention', resource: K, context: { 's3:versionid': 'null' } }],
+    { fields: { versionId: 'null' } },
+  ),
+  // Their condition keys are in the body: the handler asks s3:PutObjectRetention / s3:PutObjectLegalHold.
+  row('PUT', '/bkt/k?retention', '/k?retention', 'PutObjectRetention', []),
+  row('GET', '/bkt/k?legal-hold', '/k?legal-hold', 'GetObjectLegalHold', [
+    { action: 's3:GetObjectLegalHold', resource: K },
+  ]),
+  row('PUT', '/bkt/k?legal-hold', '/k?legal-hold', 'PutObjectLegalHold', []),
+  row(
+    'PUT',
+    '/bkt/k',
+    '/k',
+    'PutObject',
+    [
+      { action: 's3:PutObject', resource: K, context: LOCK_CONTEXT },
+      { action: 's3:PutObjectRetention', resource: K, context: LOCK_CONTEXT },
+      { action: 's3:PutObjectLegalHold', resource: K, context: LOCK_CONTEXT },
+    ],
+    { headers: LOCK_HEADERS },
+  ),
+  row(
+    'PUT',
+    '/bkt',
+    '/',
+    'CreateBucket',
+    [
+      { action: 's3:CreateBucket', resource: B },
+      { action: 's3:PutBucketObjectLockConfiguration', resource: B },
+      { action: 's3:PutBucketVersioning', resource: B },
+    ],
+    { headers: { 'x-amz-bucket-object-lock-enabled': 'true' } },
+  ),
   row('GET', '/bkt/k?attributes', '/k?attributes', 'GetObjectAttributes', [
     { action: 's3:GetObjectAttributes', resource: K, tags: true },
   ]),

@@ -28,5 +28,9 @@ export function createS3Access(
       }
       return false;
     },
+    allowedCheck: (check) => authorizer.allowed(principal, check, base),
+    requireChecks: async (checks) => {
+      await authorizer.requireAll(principal, checks, base);
+    },
   };
 }

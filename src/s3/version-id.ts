@@ -1,6 +1,6 @@
 import { isXmlText, TesseraError } from '../core/index.js';
 
-/** The version id of the object in an unversioned bucket (and of objects written while suspended). */
+/** The version id of an object written while its bucket was never versioned, or while suspended. */
 export const NULL_VERSION = 'null';
 
 /** MinIO's version ids (mc, minio-go, minio-js show them). */
@@ -8,8 +8,8 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /** AWS's version ids, and Tessera's (newOpaqueId: 24 random bytes, base64url): 32 URL-safe characters. */
 const OPAQUE = /^[A-Za-z0-9._-]{32}$/;
 
-function invalid(message: string, value: string): TesseraError {
-  const detail: Record<string, string> = { ArgumentName: 'versionId' };
+function invalid(message: string, value: string, name: string): TesseraError {
+  const detail: Record<string, string> = { ArgumentName: name };
   // Echoed as AWS does, unless the value could not even be written into the XML error document.
   if (isXmlText(value)) detail['ArgumentValue'] = value;
   return new TesseraError('InvalidArgument', message, detail);
@@ -21,22 +21,26 @@ function invalid(message: string, value: string): TesseraError {
  * ("Invalid version id specified", 400 InvalidArgument). Well-formed ids are `null`, AWS-style
  * 32-character ids and MinIO's UUIDs; whether such a version exists is the handler's question.
  */
-export function parseVersionId(value: string): string {
-  if (value === '') throw invalid('Version id cannot be the empty string', value);
+export function parseVersionId(value: string, name = 'versionId'): string {
+  if (value === '') throw invalid('Version id cannot be the empty string', value, name);
   if (value === NULL_VERSION || OPAQUE.test(value) || UUID.test(value)) return value;
-  throw invalid('Invalid version id specified', value);
-}
-
-/**
- * Buckets are unversioned (versioning comes later): each object has exactly one version, `null`.
- * Any other well-formed id names a version that does not exist: 404 NoSuchVersion.
- */
-export function assertNullVersion(key: string, versionId: string | undefined): void {
-  if (versionId !== undefined && versionId !== NULL_VERSION)
-    throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+  throw invalid('Invalid version id specified', value, name);
 }
 
 /** The x-amz-version-id response header when the request named a version. */
 export function versionHeader(versionId: string | undefined): Record<string, string> {
   return versionId === undefined ? {} : { 'x-amz-version-id': versionId };
+}
+
+/**
+ * x-amz-version-id of a write (PUT, COPY, POST, CompleteMultipartUpload): the new version's id
+ * when the bucket has versioning Enabled. A Suspended bucket writes the 'null' version and, as
+ * AWS's PutObject sample for a versioning-suspended bucket shows, answers without the header;
+ * a never-versioned bucket has no version ids to show.
+ */
+export function writtenVersionHeader(
+  versioning: string | undefined,
+  versionId: string,
+): Record<string, string> {
+  return versioning === 'Enabled' ? { 'x-amz-version-id': versionId } : {};
 }

@@ -29,7 +29,38 @@ export interface BucketRecord {
   createdAt: number;
   /** S3 bucket versioning; absent while it was never configured (every object is the 'null' version). */
   versioning?: BucketVersioning;
+  /** Object Lock is enabled (at creation or later); S3 never lets it be turned off. */
+  objectLock?: true;
 }
+
+/**
+ * Bucket configuration documents the store keeps as the S3 layer hands them over (serialized by
+ * it): each kind is one document per bucket, removed with the bucket.
+ */
+export type BucketConfigKind = 'lifecycle' | 'object-lock';
+
+/** S3 Object Lock retention modes. */
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+/** A version's Object Lock state: retention (mode and until when), legal hold. */
+export interface ObjectLock {
+  mode?: RetentionMode;
+  /** Epoch milliseconds. */
+  retainUntil?: number;
+  legalHold?: boolean;
+}
+
+/**
+ * Runs inside the store's transaction on the version a delete is about to remove for good (its
+ * Object Lock state, undefined when it has none); throws to refuse the delete. Must be synchronous.
+ */
+export type RemovalGuard = (lock: ObjectLock | undefined) => void;
+
+/**
+ * Runs inside the store's transaction on a version's Object Lock state and returns the new state
+ * (PutObjectRetention, PutObjectLegalHold); throws to refuse. Must be synchronous.
+ */
+export type LockUpdate = (current: ObjectLock) => ObjectLock;
 
 /** A bucket's versioning status once configured; S3 never lets a bucket go back to "never configured". */
 export type BucketVersioning = 'Enabled' | 'Suspended';
@@ -76,6 +107,8 @@ export interface ObjectRecord {
   checksum?: ObjectChecksum;
   /** Present for objects made by CompleteMultipartUpload, in part order. */
   parts?: PartInfo[];
+  /** Object Lock retention and legal hold, when the version has any. */
+  lock?: ObjectLock;
   data: DataLocation;
 }
 
@@ -102,7 +135,6 @@ export function isDeleteMarker(v: ObjectVersion): v is DeleteMarkerRecord {
   return 'deleteMarker' in v && v.deleteMarker === true;
 }
 
-/** What a versioning-aware write committed (PutObject, CopyObject, CompleteMultipartUpload). */
 /**
  * A compare-and-set condition on a key's current object, checked inside the commit's own
  * transaction (so two writers, in any processes, cannot both pass it): `ifNoneMatch` — no current
@@ -112,8 +144,11 @@ export function isDeleteMarker(v: ObjectVersion): v is DeleteMarkerRecord {
 export interface WriteExpectation {
   readonly ifMatch?: string;
   readonly ifNoneMatch?: true;
+  /** Deletes: asked before a version is removed for good (Object Lock). */
+  readonly removable?: RemovalGuard;
 }
 
+/** What a versioning-aware write committed (PutObject, CopyObject, CompleteMultipartUpload). */
 export interface ObjectWrite {
   /** The version written: 'null' unless the bucket has versioning Enabled (then a fresh id). */
   versionId: string;
@@ -207,6 +242,8 @@ export interface MultipartUploadRecord {
   tags: Tag[];
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  /** Object Lock asked for at CreateMultipartUpload, given to the object at completion. */
+  lock?: ObjectLock;
 }
 
 export interface PartRecord extends PartInfo {
@@ -256,6 +293,12 @@ export interface MetadataStore {
   getBucketVersioning(name: string): Promise<BucketVersioning | undefined>;
   /** NoSuchBucket. Existing versions are kept as they are (S3). */
   setBucketVersioning(name: string, status: BucketVersioning): Promise<void>;
+  /** Turns Object Lock on for a bucket (for good). NoSuchBucket. */
+  enableObjectLock(name: string): Promise<void>;
+  /** A bucket's configuration document of a kind; undefined when it has none. NoSuchBucket. */
+  getBucketConfig(name: string, kind: BucketConfigKind): Promise<string | undefined>;
+  /** Sets (or with undefined removes) a configuration document. NoSuchBucket. */
+  setBucketConfig(name: string, kind: BucketConfigKind, document: string | undefined): Promise<void>;
 
   /**
    * One version of an object: `versionId`, or the current version when it is undefined.
@@ -309,6 +352,17 @@ export interface MetadataStore {
    * answers 405 there, see lookupObject).
    */
   setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void>;
+  /**
+   * Changes a version's Object Lock state (the current version when `versionId` is undefined)
+   * with `update`, inside one transaction, and returns the version. NoSuchBucket; NoSuchKey, or
+   * NoSuchVersion when a version was named; a delete marker is MethodNotAllowed.
+   */
+  updateObjectLock(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    update: LockUpdate,
+  ): Promise<StoredObject>;
   /** Keys whose current version is a delete marker are not listed. */
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
   /** ListObjectVersions: every version and delete marker, S3's order and paging. */

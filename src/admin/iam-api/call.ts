@@ -36,6 +36,8 @@ export function callerSubject(p: Principal): Subject {
       return { type: 'user', name: p.name };
     case 'serviceAccount':
       return p.parent.kind === 'user' ? { type: 'user', name: p.parent.name } : { type: 'root' };
+    case 'session':
+      return callerSubject(p.parent);
     case 'root':
       return { type: 'root' };
     case 'anonymous':

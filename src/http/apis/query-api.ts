@@ -1,6 +1,7 @@
 import type { IamApi } from '../../admin/index.js';
 import { GLOBAL_REGION } from '../../auth/index.js';
 import { ANONYMOUS, TesseraError } from '../../core/index.js';
+import type { StsApi } from '../../sts/index.js';
 import type { RequestContextSource } from '../exchange.js';
 import { queryApiParams } from '../query-api-params.js';
 import { renderIamError } from '../render-iam-error.js';
@@ -13,6 +14,8 @@ export const QUERY_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
 export interface QueryApiOptions {
   /** The AWS IAM Query API (requests signed for service iam). */
   iamApi?: IamApi;
+  /** The AWS STS Query API (requests signed for service sts). */
+  stsApi?: StsApi;
   /** The region the server answers for (IAM and STS are global: us-east-1 is accepted too). */
   region: string;
   context: RequestContextSource;
@@ -20,7 +23,7 @@ export interface QueryApiOptions {
 
 /**
  * The AWS Query APIs on `POST /` (and `GET /` signed for iam or sts), dispatched on the service
- * the request was signed for: IAM today, STS with its issue (NotImplemented until then). The
+ * the request was signed for: IAM or STS. The
  * parameters come only from a signed part of the request (query-api-params.ts); errors are IAM's
  * XML `ErrorResponse`.
  */
@@ -35,7 +38,8 @@ export function createQueryApi(o: QueryApiOptions): Api {
       if (service !== undefined && QUERY_SERVICES.has(service)) {
         scopeStep(trace, v, { service, regions: [GLOBAL_REGION, o.region], api: 'query' });
       }
-      if (service !== 'iam' || o.iamApi === undefined) throw new TesseraError('NotImplemented');
+      const target = service === 'iam' ? o.iamApi : service === 'sts' ? o.stsApi : undefined;
+      if (target === undefined) throw new TesseraError('NotImplemented');
       const body = (auth as Authenticated).body;
       const input = {
         query: x.query,
@@ -43,8 +47,8 @@ export function createQueryApi(o: QueryApiOptions): Api {
         ...(body === undefined ? {} : { body }),
       };
       const params = await queryApiParams(x.req, input, v);
-      trace.operation = params.get('Action') ?? 'IamQuery';
-      const answer = await o.iamApi({
+      trace.operation = params.get('Action') ?? (service === 'sts' ? 'StsQuery' : 'IamQuery');
+      const answer = await target({
         principal: v.principal ?? ANONYMOUS,
         params,
         requestId: x.requestId,

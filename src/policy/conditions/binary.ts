@@ -1,6 +1,6 @@
 import { constant, type Fail, type OperatorSpec } from './types.js';
 
-/** BinaryEquals: base64-encoded bytes, compared as bytes. */
+/** Base64 as a policy writes it (padded, standard alphabet). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Canonical base64 of a base64 string, or undefined when it is not base64. */
@@ -8,6 +8,10 @@ export function canonicalBase64(s: string): string | undefined {
   return BASE64.test(s) ? Buffer.from(s, 'base64').toString('base64') : undefined;
 }
 
+/**
+ * BinaryEquals: a policy value is the base64 of some bytes; it matches a request value whose
+ * bytes (UTF-8) are those bytes — `bXlidWNrZXQvbXlvYmplY3Q=` matches `mybucket/myobject`.
+ */
 export const binaryOperators: readonly OperatorSpec[] = [
   {
     name: 'BinaryEquals',
@@ -16,10 +20,7 @@ export const binaryOperators: readonly OperatorSpec[] = [
       const set = new Set(
         values.map((v) => canonicalBase64(v) ?? fail(`operator needs base64 values, got "${v}"`)),
       );
-      return constant((v) => {
-        const c = canonicalBase64(v);
-        return c !== undefined && set.has(c);
-      });
+      return constant((v) => set.has(Buffer.from(v, 'utf8').toString('base64')));
     },
   },
 ];

@@ -1,6 +1,7 @@
-import { parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
+import { isTesseraError, parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
 import { type BucketRecord, removeBucket } from '../../storage/index.js';
 import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
+import { asksObjectLock } from '../object-lock/lock.js';
 import { readXmlBody } from '../xml-body.js';
 
 /** Looks a bucket up, failing with NoSuchBucket. */
@@ -43,7 +44,24 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
     }
     if (constraint) region = constraint;
   }
-  await deps.metadata.createBucket({ name, account: deps.account, region, createdAt: req.now });
+  // x-amz-bucket-object-lock-enabled: true — Object Lock on, and versioning Enabled with it.
+  const objectLock = asksObjectLock(req.headers);
+  const record: BucketRecord = { name, account: deps.account, region, createdAt: req.now };
+  if (objectLock) {
+    record.versioning = 'Enabled';
+    record.objectLock = true;
+  }
+  let created = true;
+  try {
+    await deps.metadata.createBucket(record);
+  } catch (e) {
+    // "For legacy compatibility, if you re-create an existing bucket that you already own in the
+    // North Virginia Region, Amazon S3 returns 200 OK"; every other region answers 409.
+    if (!isTesseraError(e, 'BucketAlreadyOwnedByYou') || deps.region !== 'us-east-1') throw e;
+    created = false;
+  }
+  // Only the bucket this request created (never an existing one re-created) gets Object Lock.
+  if (objectLock && created) await deps.metadata.enableObjectLock(name);
   return emptyResponse(200, { location: `/${name}` });
 };
 
@@ -62,10 +80,4 @@ export const getBucketLocation: S3Handler<'GetBucketLocation'> = async (deps, re
   const bucket = await requireBucket(deps, req.op.bucket);
   // S3 reports us-east-1 as an empty LocationConstraint.
   return xmlResponse(renderXml('LocationConstraint', bucket.region === 'us-east-1' ? '' : bucket.region));
-};
-
-export const getBucketVersioning: S3Handler<'GetBucketVersioning'> = async (deps, req) => {
-  await requireBucket(deps, req.op.bucket);
-  // Versioning has never been enabled: S3 answers with an empty configuration.
-  return xmlResponse(renderXml('VersioningConfiguration', {}));
 };

@@ -7,7 +7,7 @@ import {
   xmlText,
 } from '../../core/index.js';
 import {
-  commitUpload,
+  commitUploadVersioned,
   type MultipartUploadRecord,
   type ObjectChecksum,
   type PartInfo,
@@ -17,7 +17,9 @@ import { checksumElement, checksumElements } from '../checksum-headers.js';
 import { checkOnArrival, writeCondition } from '../conditional-write.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
+import { completedUploadLock } from '../object-lock/requests.js';
 import { objectRecord } from '../object-record.js';
+import { writtenVersionHeader } from '../version-id.js';
 import { readXmlDocument } from '../xml-body.js';
 import { MIN_PART_SIZE, multipartEtag, requireUpload } from './multipart.js';
 
@@ -129,8 +131,13 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     },
     upload,
   );
+  // Object Lock: the upload's, or the bucket's default retention from now.
+  const bucket = await deps.metadata.getBucket(upload.bucket);
+  const lock = bucket === undefined ? upload.lock : await completedUploadLock(deps, bucket, upload, req.now);
+  if (lock !== undefined) record.lock = lock;
   // On a conflict the upload stays: its parts are still the client's to complete again.
-  await commitUpload(deps, upload.uploadId, record, condition);
+  const { versionId } = await commitUploadVersioned(deps, upload.uploadId, record, condition);
+  const versioning = await deps.metadata.getBucketVersioning(upload.bucket).catch(() => undefined);
   const result = {
     Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`,
     Bucket: upload.bucket,
@@ -138,5 +145,9 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     ETag: quoteEtag(record.etag),
     ...checksumElements(record.checksum, 'type-last'),
   };
-  return xmlResponse(renderXml('CompleteMultipartUploadResult', result));
+  return xmlResponse(
+    renderXml('CompleteMultipartUploadResult', result),
+    200,
+    writtenVersionHeader(versioning, versionId),
+  );
 };

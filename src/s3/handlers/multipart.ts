@@ -19,6 +19,7 @@ import {
 import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { ingestBody, type Stored } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
+import { requireLockedWriteDigest, uploadLock } from '../object-lock/requests.js';
 import type { OfUpload } from '../ops/multipart.js';
 import { parseRange } from '../range.js';
 import { requireBucket } from './buckets.js';
@@ -50,7 +51,9 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
   const { bucket, key } = req.op;
   const meta = metadataFromRequest(req);
   const tags = tagsFromHeader(header(req, 'x-amz-tagging'));
-  await requireBucket(deps, bucket);
+  const target = await requireBucket(deps, bucket);
+  // Object Lock asked for now is given to the object at completion.
+  const lock = uploadLock(req, target);
   const upload: MultipartUploadRecord = {
     uploadId: newOpaqueId(),
     bucket,
@@ -61,6 +64,7 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
     tags,
   };
   if (meta.contentType !== undefined) upload.contentType = meta.contentType;
+  if (lock !== undefined) upload.lock = lock;
   const algorithm = parseAlgorithm(header(req, 'x-amz-checksum-algorithm'));
   const responseHeaders: Record<string, string> = {};
   if (algorithm) {
@@ -101,6 +105,7 @@ function partRecord(uploadId: string, partNumber: number, stored: Stored, lastMo
 
 export const uploadPart: S3Handler<'UploadPart'> = async (deps, req) => {
   const upload = await requireUpload(deps, req.op);
+  if (upload.lock !== undefined) requireLockedWriteDigest(req, 'Put Part');
   const body = await ingestBody(deps, req, {
     allowInline: false,
     maxSize: MAX_PART_SIZE,
@@ -147,7 +152,7 @@ export const uploadPartCopy: S3Handler<'UploadPartCopy'> = async (deps, req) => 
     ETag: quoteEtag(part.etag),
     ...checksumElements(part.checksum, 'no-type'),
   };
-  return xmlResponse(renderXml('CopyPartResult', result), 200, copySourceVersionHeader(source));
+  return xmlResponse(renderXml('CopyPartResult', result), 200, copySourceVersionHeader(source, obj));
 };
 
 export const abortMultipartUpload: S3Handler<'AbortMultipartUpload'> = async (deps, req) => {

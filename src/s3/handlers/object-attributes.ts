@@ -4,8 +4,7 @@ import { checksumElement } from '../checksum-headers.js';
 import { header, type S3Handler, type S3Request, xmlResponse } from '../context.js';
 import type { GetObjectAttributes } from '../ops/objects.js';
 import { MAX_LIST, parseCount, parsePartNumberMarker } from '../query-params.js';
-import { versionHeader } from '../version-id.js';
-import { requireObject } from './object-read.js';
+import { requireObject, versionHeaderOf } from './object-read.js';
 
 /** The attributes x-amz-object-attributes may name, in the order the response lists them. */
 const ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
@@ -83,6 +82,6 @@ export const getObjectAttributes: S3Handler<'GetObjectAttributes'> = async (deps
   if (wanted.has('ObjectSize')) body['ObjectSize'] = obj.size;
   return xmlResponse(renderXml('GetObjectAttributesResponse', body), 200, {
     'last-modified': new Date(obj.lastModified).toUTCString(),
-    ...versionHeader(op.versionId),
+    ...(await versionHeaderOf(deps, obj, op.versionId !== undefined)),
   });
 };

@@ -1,10 +1,12 @@
 import { renderXml, TesseraError } from '../../core/index.js';
-import { commitObject } from '../../storage/index.js';
+import { commitObjectVersioned } from '../../storage/index.js';
 import { checksumElements, parseAlgorithm } from '../checksum-headers.js';
 import { header, type S3Handler, xmlResponse } from '../context.js';
 import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
+import { newObjectLock } from '../object-lock/requests.js';
 import { type ObjectDescription, objectRecord } from '../object-record.js';
+import { writtenVersionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
 function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' {
@@ -18,9 +20,14 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
   const { bucket, key } = req.op;
   const metadataDirective = directive(header(req, 'x-amz-metadata-directive'), 'metadata');
   const taggingDirective = directive(header(req, 'x-amz-tagging-directive'), 'tagging');
-  await requireBucket(deps, bucket);
+  const target = await requireBucket(deps, bucket);
+  // The target's own Object Lock (never the source's): its headers, else the default retention.
+  const lock = await newObjectLock(deps, req, target, { requireDigest: false });
   const { source, obj } = await resolveCopySource(deps, req);
-  if (source.bucket === bucket && source.key === key && metadataDirective === 'COPY') {
+  // Copying a version onto its key (no versionId on the source) is refused; naming an older
+  // version restores it, as S3 documents.
+  const itself = source.bucket === bucket && source.key === key && source.versionId === undefined;
+  if (itself && metadataDirective === 'COPY') {
     throw new TesseraError(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -44,11 +51,15 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
         : undefined,
   };
   const record = objectRecord(req.op, req.now, content, description);
-  await commitObject(deps, record);
+  if (lock !== undefined) record.lock = lock;
+  const { versionId } = await commitObjectVersioned(deps, record);
   const result = {
     LastModified: new Date(record.lastModified).toISOString(),
     ETag: quoteEtag(record.etag),
     ...checksumElements(record.checksum, 'type-first'),
   };
-  return xmlResponse(renderXml('CopyObjectResult', result), 200, copySourceVersionHeader(source));
+  return xmlResponse(renderXml('CopyObjectResult', result), 200, {
+    ...copySourceVersionHeader(source, obj),
+    ...writtenVersionHeader(target.versioning, versionId),
+  });
 };

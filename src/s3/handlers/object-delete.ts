@@ -1,5 +1,10 @@
 import { isTesseraError, renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
-import { removeObject, type WriteExpectation } from '../../storage/index.js';
+import {
+  type BucketRecord,
+  type CommittedDelete,
+  removeObjectVersioned,
+  type WriteExpectation,
+} from '../../storage/index.js';
 import { checkWriteCondition } from '../conditional-write.js';
 import {
   emptyResponse,
@@ -10,43 +15,44 @@ import {
   xmlResponse,
 } from '../context.js';
 import { assertObjectKey } from '../names.js';
+import { deleteExpectation } from '../object-lock/requests.js';
 import type { OperationNamed } from '../ops/index.js';
 import { readVerifiedBody, requireDigest } from '../verified-body.js';
-import { NULL_VERSION, parseVersionId, versionHeader } from '../version-id.js';
+import { parseVersionId } from '../version-id.js';
 import { MAX_XML_BODY, parseXmlBody } from '../xml-body.js';
 import { requireBucket } from './buckets.js';
 
 /**
- * Deletes the object a (key, versionId) names. Without a versionId, or with `null`, that is the
- * object itself. Any other version does not exist in an unversioned bucket, and S3 answers the
- * delete of a version that does not exist with success — so nothing is removed.
+ * DeleteObject's answer headers: x-amz-version-id of the version removed or of the delete marker
+ * created, x-amz-delete-marker when a marker was created or removed.
  */
-async function removeVersion(
-  deps: S3Deps,
-  bucket: string,
-  key: string,
-  versionId?: string,
-  expect?: WriteExpectation,
-): Promise<void> {
-  if (versionId === undefined || versionId === NULL_VERSION)
-    await removeObject(deps, bucket, key, undefined, expect);
+function deleteHeaders(done: CommittedDelete): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (done.versionId !== undefined) headers['x-amz-version-id'] = done.versionId;
+  if (done.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  return headers;
 }
 
 /**
- * DeleteObject. `If-Match: <etag>` or `*` deletes only when the current object exists (404
- * NoSuchKey) and its ETag matches (412 PreconditionFailed); checked again by the store inside the
- * delete's transaction (409 ConditionalRequestConflict when it changed meanwhile).
+ * DeleteObject. With a versionId that version is removed for good (a version the key does not
+ * have: success, nothing removed, as in S3); without, the bucket's versioning state decides
+ * (never versioned: the object goes; Enabled or Suspended: a delete marker becomes current).
+ * `If-Match: <etag>` or `*` deletes only when the current object exists (404 NoSuchKey) and its
+ * ETag matches (412 PreconditionFailed); checked again by the store inside the delete's
+ * transaction (409 ConditionalRequestConflict when it changed meanwhile).
  */
 export const deleteObject: S3Handler<'DeleteObject'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
   const ifMatch = header(req, 'if-match');
-  await requireBucket(deps, bucket);
+  const target = await requireBucket(deps, bucket);
   if (ifMatch !== undefined) {
     checkWriteCondition({ ifMatch }, await deps.metadata.getObject(bucket, key), key);
   }
-  // The store checks If-Match again inside the delete's transaction (compare-and-set).
-  await removeVersion(deps, bucket, key, versionId, ifMatch === undefined ? undefined : { ifMatch });
-  return emptyResponse(204, versionHeader(versionId));
+  const condition: WriteExpectation = ifMatch === undefined ? {} : { ifMatch };
+  // Object Lock: removing a version for good asks the removal guard inside the store's delete.
+  const expect = (await deleteExpectation(deps, req, target, key, versionId, condition)) ?? condition;
+  const done = await removeObjectVersioned(deps, bucket, key, versionId, expect);
+  return emptyResponse(204, deleteHeaders(done));
 };
 
 /** "The request can contain a list of up to 1,000 keys that you want to delete." */
@@ -75,8 +81,9 @@ function parseDelete(doc: Record<string, unknown>): { quiet: boolean; entries: D
 async function deleteEntry(
   deps: S3Deps,
   req: S3Request<OperationNamed<'DeleteObjects'>>,
+  target: BucketRecord,
   entry: DeleteEntry,
-): Promise<void> {
+): Promise<CommittedDelete> {
   const { bucket } = req.op;
   assertObjectKey(entry.key);
   const versionId = entry.versionId === undefined ? undefined : parseVersionId(entry.versionId);
@@ -84,7 +91,18 @@ async function deleteEntry(
   if (req.access && !(await req.access.objectAllowed(action, bucket, entry.key))) {
     throw new TesseraError('AccessDenied');
   }
-  await removeVersion(deps, bucket, entry.key, versionId);
+  const expect = (await deleteExpectation(deps, req, target, entry.key, versionId, {})) ?? {};
+  return removeObjectVersioned(deps, bucket, entry.key, versionId, expect);
+}
+
+/** A <Deleted> entry as S3 writes it: the version named, and the delete marker made or removed. */
+function deletedEntry(entry: DeleteEntry, done: CommittedDelete) {
+  return {
+    Key: entry.key,
+    VersionId: entry.versionId,
+    DeleteMarker: done.deleteMarker ? true : undefined,
+    DeleteMarkerVersionId: done.deleteMarker ? done.versionId : undefined,
+  };
 }
 
 /**
@@ -97,14 +115,13 @@ export const deleteObjects: S3Handler<'DeleteObjects'> = async (deps, req) => {
   const body = await readVerifiedBody(req, MAX_XML_BODY);
   const { quiet, entries } = parseDelete(parseXmlBody(body, 'Delete'));
   requireDigest(body);
-  await requireBucket(deps, bucket);
-  const deleted: { Key: string; VersionId?: string }[] = [];
+  const target = await requireBucket(deps, bucket);
+  const deleted: ReturnType<typeof deletedEntry>[] = [];
   const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
   for (const entry of entries) {
     const named = entry.versionId === undefined ? {} : { VersionId: entry.versionId };
     try {
-      await deleteEntry(deps, req, entry);
-      deleted.push({ Key: entry.key, ...named });
+      deleted.push(deletedEntry(entry, await deleteEntry(deps, req, target, entry)));
     } catch (e) {
       if (!isTesseraError(e)) throw e;
       errors.push({ Key: entry.key, ...named, Code: e.code, Message: e.message });

@@ -1,33 +1,63 @@
 import { isTesseraError, TesseraError } from '../../core/index.js';
-import type { ObjectRecord } from '../../storage/index.js';
+import { isDeleteMarker, type ObjectRecord, type StoredObject } from '../../storage/index.js';
 import { checksumResponseHeaders } from '../checksum-headers.js';
 import { header, type S3Deps, type S3Handler, type S3Request, type S3Response } from '../context.js';
 import { applyResponseOverrides, objectResponseHeaders } from '../object-headers.js';
+import { visibleLockHeaders } from '../object-lock/requests.js';
 import { type OpenedObject, openObject } from '../object-reader.js';
 import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
-import { assertNullVersion, NULL_VERSION, versionHeader } from '../version-id.js';
+import { NULL_VERSION } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
 /**
- * Looks an object up, failing with NoSuchKey (after NoSuchBucket) as S3 does. With a versionId,
- * only `null` names the (one, unversioned) object; any other id is NoSuchVersion.
+ * Looks a version up (the current one without `versionId`), failing as S3 does: NoSuchBucket,
+ * then NoSuchKey, or NoSuchVersion for a version id the key does not have. A delete marker as
+ * the current version is 404 NoSuchKey, named by its id 405 MethodNotAllowed; both answers carry
+ * x-amz-delete-marker: true and the marker's x-amz-version-id. `method`: the request's, for the
+ * 405 document.
  */
 export async function requireObject(
   deps: S3Deps,
   bucket: string,
   key: string,
   versionId?: string,
-): Promise<ObjectRecord> {
-  if (versionId !== undefined && versionId !== NULL_VERSION) {
+  method = 'GET',
+): Promise<StoredObject> {
+  const found = await deps.metadata.lookupObject(bucket, key, versionId);
+  if (found !== undefined && !isDeleteMarker(found)) return found;
+  if (found === undefined) {
     await requireBucket(deps, bucket);
-    assertNullVersion(key, versionId);
+    if (versionId !== undefined)
+      throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+    throw new TesseraError('NoSuchKey', undefined, { Key: key });
   }
-  const obj = await deps.metadata.getObject(bucket, key);
-  if (obj) return obj;
-  await requireBucket(deps, bucket);
-  throw new TesseraError('NoSuchKey', undefined, { Key: key });
+  const headers = { 'x-amz-delete-marker': 'true', 'x-amz-version-id': found.versionId };
+  if (versionId === undefined) throw new TesseraError('NoSuchKey', undefined, { Key: key }, headers);
+  throw new TesseraError(
+    'MethodNotAllowed',
+    undefined,
+    { Method: method, ResourceType: 'DeleteMarker' },
+    { ...headers, 'last-modified': new Date(found.lastModified).toUTCString(), allow: 'DELETE' },
+  );
+}
+
+/**
+ * x-amz-version-id of a version a request read or changed: sent when the request named it, when
+ * the version has an id of its own, and for the 'null' version once its bucket has a versioning
+ * state (AWS: objects of a never-versioned bucket have no version id to show).
+ */
+export async function versionHeaderOf(
+  deps: S3Deps,
+  obj: StoredObject,
+  named: boolean,
+): Promise<Record<string, string>> {
+  const shown =
+    named ||
+    obj.versionId !== NULL_VERSION ||
+    (await deps.metadata.getBucket(obj.bucket))?.versioning !== undefined;
+  return shown ? { 'x-amz-version-id': obj.versionId } : {};
 }
 
 /** The byte range a partNumber query selects, and how many parts the object has. */
@@ -46,7 +76,7 @@ async function readObject(
   attempt = 0,
 ): Promise<S3Response> {
   const { bucket, key, versionId, partNumber } = req.op;
-  const obj = await requireObject(deps, bucket, key, versionId);
+  const obj = await requireObject(deps, bucket, key, versionId, withBody ? 'GET' : 'HEAD');
   try {
     checkPreconditions(
       {
@@ -61,10 +91,18 @@ async function readObject(
     if (!isTesseraError(e, 'NotModified')) throw e;
     return {
       status: 304,
-      headers: { etag: `"${obj.etag}"`, 'last-modified': new Date(obj.lastModified).toUTCString() },
+      headers: {
+        etag: `"${obj.etag}"`,
+        'last-modified': new Date(obj.lastModified).toUTCString(),
+        ...(await versionHeaderOf(deps, obj, versionId !== undefined)),
+      },
     };
   }
-  const headers = { ...objectResponseHeaders(obj), ...versionHeader(versionId) };
+  const headers = {
+    ...objectResponseHeaders(obj),
+    ...(await versionHeaderOf(deps, obj, versionId !== undefined)),
+    ...(await visibleLockHeaders(req, bucket, key, obj.lock)),
+  };
   applyResponseOverrides(req, headers);
 
   let range: ByteRange | undefined;

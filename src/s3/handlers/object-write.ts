@@ -1,17 +1,21 @@
-import { commitObject } from '../../storage/index.js';
+import { commitObjectVersioned } from '../../storage/index.js';
 import { checksumResponseHeaders } from '../checksum-headers.js';
 import { checkOnArrival, writeCondition } from '../conditional-write.js';
 import { header, type S3Handler } from '../context.js';
 import { ingestBody } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
+import { newObjectLock } from '../object-lock/requests.js';
 import { objectRecord } from '../object-record.js';
+import { writtenVersionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
 export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
   const meta = metadataFromRequest(req);
   const tags = tagsFromHeader(header(req, 'x-amz-tagging'));
   const condition = writeCondition(req);
-  await requireBucket(deps, req.op.bucket);
+  const bucket = await requireBucket(deps, req.op.bucket);
+  // Object Lock: the headers' retention and legal hold, else the bucket's default retention.
+  const lock = await newObjectLock(deps, req, bucket, { requireDigest: true });
   await checkOnArrival(deps, req.op.bucket, req.op.key, condition);
   const body = await ingestBody(deps, req, { allowInline: true });
   const record = objectRecord(
@@ -20,8 +24,13 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
     { size: body.size, etag: body.md5.toString('hex'), data: body.data, checksum: body.checksum },
     { ...meta, tags },
   );
+  if (lock !== undefined) record.lock = lock;
   // commitObject discards the record's own blobs when the commit (or its condition) fails.
-  await commitObject(deps, record, condition);
-  const headers = { etag: quoteEtag(record.etag), ...checksumResponseHeaders(body.checksum) };
+  const { versionId } = await commitObjectVersioned(deps, record, condition);
+  const headers = {
+    etag: quoteEtag(record.etag),
+    ...checksumResponseHeaders(body.checksum),
+    ...writtenVersionHeader(bucket.versioning, versionId),
+  };
   return { status: 200, headers };
 };

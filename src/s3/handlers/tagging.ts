@@ -2,10 +2,9 @@ import { renderXml, TesseraError, xmlList, xmlText } from '../../core/index.js';
 import type { Tag } from '../../storage/index.js';
 import { emptyResponse, type S3Handler, xmlResponse } from '../context.js';
 import { validateTags } from '../object-headers.js';
-import { versionHeader } from '../version-id.js';
 import { readXmlDocument } from '../xml-body.js';
 import { requireBucket } from './buckets.js';
-import { requireObject } from './object-read.js';
+import { requireObject, versionHeaderOf } from './object-read.js';
 
 /** Reads a <Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging> document. */
 export function parseTagging(doc: Record<string, unknown>, max: number): Tag[] {
@@ -29,22 +28,22 @@ function renderTagging(tags: Tag[]): string {
 export const getObjectTagging: S3Handler<'GetObjectTagging'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
   const obj = await requireObject(deps, bucket, key, versionId);
-  return xmlResponse(renderTagging(obj.tags), 200, versionHeader(versionId));
+  return xmlResponse(renderTagging(obj.tags), 200, await versionHeaderOf(deps, obj, versionId !== undefined));
 };
 
 export const putObjectTagging: S3Handler<'PutObjectTagging'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
   const tags = parseTagging(await readXmlDocument(req, 'Tagging'), 10);
-  await requireObject(deps, bucket, key, versionId);
-  await deps.metadata.setObjectTags(bucket, key, tags);
-  return emptyResponse(200, versionHeader(versionId));
+  const obj = await requireObject(deps, bucket, key, versionId, 'PUT');
+  await deps.metadata.setObjectTags(bucket, key, tags, obj.versionId);
+  return emptyResponse(200, await versionHeaderOf(deps, obj, versionId !== undefined));
 };
 
 export const deleteObjectTagging: S3Handler<'DeleteObjectTagging'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
-  await requireObject(deps, bucket, key, versionId);
-  await deps.metadata.setObjectTags(bucket, key, []);
-  return emptyResponse(204, versionHeader(versionId));
+  const obj = await requireObject(deps, bucket, key, versionId, 'DELETE');
+  await deps.metadata.setObjectTags(bucket, key, [], obj.versionId);
+  return emptyResponse(204, await versionHeaderOf(deps, obj, versionId !== undefined));
 };
 
 export const getBucketTagging: S3Handler<'GetBucketTagging'> = async (deps, req) => {

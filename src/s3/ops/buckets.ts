@@ -1,11 +1,6 @@
 import { bucketCheck } from '../access.js';
-import {
-  createBucket,
-  deleteBucket,
-  getBucketLocation,
-  getBucketVersioning,
-  headBucket,
-} from '../handlers/buckets.js';
+import { createBucket, deleteBucket, getBucketLocation, headBucket } from '../handlers/buckets.js';
+import { asksObjectLock } from '../object-lock/lock.js';
 import type { BucketOperation, Spec } from '../operation.js';
 
 /** PUT /bucket */
@@ -16,14 +11,22 @@ export interface HeadBucket extends BucketOperation<'HeadBucket'> {}
 export interface DeleteBucket extends BucketOperation<'DeleteBucket'> {}
 /** GET /bucket?location */
 export interface GetBucketLocation extends BucketOperation<'GetBucketLocation'> {}
-/** GET /bucket?versioning */
-export interface GetBucketVersioning extends BucketOperation<'GetBucketVersioning'> {}
 
 export const createBucketSpec: Spec<CreateBucket> = {
   name: 'CreateBucket',
   routes: [{ method: 'PUT', target: 'bucket' }],
-  actions: ['s3:CreateBucket'],
-  checks: (op) => bucketCheck('s3:CreateBucket', op.bucket),
+  // "If ObjectLockEnabledForBucket is set to true … s3:PutBucketObjectLockConfiguration and
+  // s3:PutBucketVersioning permissions are required."
+  actions: ['s3:CreateBucket', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning'],
+  checks: (op, input) => [
+    ...bucketCheck('s3:CreateBucket', op.bucket),
+    ...(asksObjectLock(input.headers)
+      ? [
+          ...bucketCheck('s3:PutBucketObjectLockConfiguration', op.bucket),
+          ...bucketCheck('s3:PutBucketVersioning', op.bucket),
+        ]
+      : []),
+  ],
   handle: createBucket,
 };
 
@@ -51,18 +54,9 @@ export const getBucketLocationSpec: Spec<GetBucketLocation> = {
   handle: getBucketLocation,
 };
 
-export const getBucketVersioningSpec: Spec<GetBucketVersioning> = {
-  name: 'GetBucketVersioning',
-  routes: [{ method: 'GET', target: 'bucket', query: ['versioning'] }],
-  actions: ['s3:GetBucketVersioning'],
-  checks: (op) => bucketCheck('s3:GetBucketVersioning', op.bucket),
-  handle: getBucketVersioning,
-};
-
 export const bucketOperations = [
   createBucketSpec,
   headBucketSpec,
   deleteBucketSpec,
   getBucketLocationSpec,
-  getBucketVersioningSpec,
 ] as const;

@@ -2,13 +2,16 @@ import type { AccessInput, S3AccessCheck } from '../access.js';
 import type { S3Handler } from '../context.js';
 import type { AnyOperationSpec } from '../operation.js';
 import { bucketOperations } from './buckets.js';
+import { lifecycleOperations } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
+import { objectLockOperations } from './object-lock.js';
 import { objectOperations } from './objects.js';
 import { policyOperations } from './policy.js';
 import { serviceOperations } from './service.js';
 import { taggingOperations } from './tagging.js';
 import { notImplementedSpec } from './unbuilt.js';
+import { versioningOperations } from './versioning.js';
 
 /** Every operation Tessera routes, each defined once in its area's file. */
 const OPERATIONS = [
@@ -17,6 +20,9 @@ const OPERATIONS = [
   ...listingOperations,
   ...policyOperations,
   ...taggingOperations,
+  ...lifecycleOperations,
+  ...versioningOperations,
+  ...objectLockOperations,
   ...objectOperations,
   ...multipartOperations,
   notImplementedSpec,

@@ -69,7 +69,7 @@ function partParams(q: URLSearchParams): OfUpload & { partNumber: number } {
 export const createMultipartUploadSpec: Spec<CreateMultipartUpload> = {
   name: 'CreateMultipartUpload',
   routes: [{ method: 'POST', target: 'object', query: ['uploads'] }],
-  actions: ['s3:PutObject', 's3:PutObjectTagging'],
+  actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
   checks: (op, input) => putChecks(input, op),
   handle: createMultipartUpload,
 };
@@ -86,7 +86,14 @@ export const uploadPartSpec: Spec<UploadPart> = {
 export const uploadPartCopySpec: Spec<UploadPartCopy> = {
   name: 'UploadPartCopy',
   routes: [{ method: 'PUT', target: 'object', query: ['uploadId', 'partNumber'], copySource: true }],
-  actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging'],
+  actions: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:PutObjectTagging',
+    's3:PutObjectRetention',
+    's3:PutObjectLegalHold',
+  ],
   parse: partParams,
   checks: (op, input) => copyChecks(input, op, false),
   handle: uploadPartCopy,

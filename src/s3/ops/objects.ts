@@ -63,7 +63,7 @@ function readParams(q: URLSearchParams): ReadParameters {
 export const getObjectSpec: Spec<GetObject> = {
   name: 'GetObject',
   routes: [{ method: 'GET', target: 'object' }],
-  actions: ['s3:GetObject', 's3:GetObjectVersion'],
+  actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
   parse: readParams,
   checks: (op) => versionCheck(op, 's3:GetObject', 's3:GetObjectVersion', 'existing-tags'),
   handle: (deps, req) => getObject(deps, req).catch((e: unknown) => hideMissingKey(e, req)),
@@ -73,7 +73,7 @@ export const headObjectSpec: Spec<HeadObject> = {
   name: 'HeadObject',
   routes: [{ method: 'HEAD', target: 'object' }],
   // HeadObject is authorized as GetObject, as in AWS.
-  actions: ['s3:GetObject', 's3:GetObjectVersion'],
+  actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
   parse: readParams,
   checks: (op) => versionCheck(op, 's3:GetObject', 's3:GetObjectVersion', 'existing-tags'),
   handle: (deps, req) => headObject(deps, req).catch((e: unknown) => hideMissingKey(e, req)),
@@ -93,7 +93,13 @@ export const putObjectSpec: Spec<PutObject> = {
   name: 'PutObject',
   routes: [{ method: 'PUT', target: 'object', copySource: false }],
   // If-Match (an ETag) reads the current object: "you must have s3:PutObject and s3:GetObject".
-  actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject'],
+  actions: [
+    's3:PutObject',
+    's3:PutObjectTagging',
+    's3:GetObject',
+    's3:PutObjectRetention',
+    's3:PutObjectLegalHold',
+  ],
   checks: (op, input) => [...putChecks(input, op), ...conditionalReadCheck(input, op)],
   handle: putObject,
 };
@@ -101,7 +107,14 @@ export const putObjectSpec: Spec<PutObject> = {
 export const copyObjectSpec: Spec<CopyObject> = {
   name: 'CopyObject',
   routes: [{ method: 'PUT', target: 'object', copySource: true }],
-  actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging'],
+  actions: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:PutObjectTagging',
+    's3:PutObjectRetention',
+    's3:PutObjectLegalHold',
+  ],
   checks: (op, input) => copyChecks(input, op, replacesTags(input)),
   handle: copyObject,
 };
@@ -110,7 +123,7 @@ export const deleteObjectSpec: Spec<DeleteObject> = {
   name: 'DeleteObject',
   routes: [{ method: 'DELETE', target: 'object' }],
   // If-Match with an ETag also needs s3:GetObject, as in AWS.
-  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject'],
+  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:BypassGovernanceRetention'],
   parse: versionIdParam,
   checks: (op, input) => [
     ...versionCheck(op, 's3:DeleteObject', 's3:DeleteObjectVersion', 'no-tags').map((c) => ({
@@ -125,7 +138,7 @@ export const deleteObjectSpec: Spec<DeleteObject> = {
 export const deleteObjectsSpec: Spec<DeleteObjects> = {
   name: 'DeleteObjects',
   routes: [{ method: 'POST', target: 'bucket', query: ['delete'] }],
-  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
   checks: () => [],
   handle: deleteObjects,
 };

@@ -12,6 +12,11 @@ const SAMPLES: [method: string, url: string, headers?: Record<string, string>][]
   ['DELETE', '/bkt'],
   ['GET', '/bkt?location'],
   ['GET', '/bkt?versioning'],
+  ['PUT', '/bkt?versioning'],
+  ['GET', '/bkt?lifecycle'],
+  ['PUT', '/bkt?lifecycle'],
+  ['DELETE', '/bkt?lifecycle'],
+  ['GET', '/bkt?versions&prefix=p&key-marker=a&version-id-marker=null'],
   ['GET', '/bkt?prefix=p&delimiter=%2F&max-keys=3'],
   ['GET', '/bkt?list-type=2'],
   ['GET', '/bkt?policy'],
@@ -56,6 +61,15 @@ const SAMPLES: [method: string, url: string, headers?: Record<string, string>][]
   ['POST', '/bkt/k?uploadId=u'],
   ['DELETE', '/bkt/k?uploadId=u'],
   ['GET', '/bkt/k?uploadId=u'],
+  ['GET', '/bkt?object-lock'],
+  ['PUT', '/bkt?object-lock'],
+  ['PUT', '/bkt', { 'x-amz-bucket-object-lock-enabled': 'true' }],
+  ['GET', '/bkt/k?retention&versionId=null'],
+  ['PUT', '/bkt/k?retention'],
+  ['GET', '/bkt/k?legal-hold'],
+  ['PUT', '/bkt/k?legal-hold'],
+  ['PUT', '/bkt/k', { 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-legal-hold': 'ON' }],
+  ['POST', '/bkt/k?uploads', { 'x-amz-object-lock-legal-hold': 'ON' }],
 ];
 
 function checks(method: string, url: string, headers: Record<string, string> = {}) {

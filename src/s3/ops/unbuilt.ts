@@ -4,10 +4,8 @@ import type { OperationBase, Spec } from '../operation.js';
 /** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
 export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
   'acl',
-  'lifecycle',
   'cors',
   'encryption',
-  'object-lock',
   'notification',
   'replication',
   'website',
@@ -20,18 +18,10 @@ export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
   'intelligent-tiering',
   'ownershipControls',
   'publicAccessBlock',
-  'versions',
 ];
 
 /** Object sub-resources S3 has that Tessera does not serve yet. */
-export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = [
-  'acl',
-  'retention',
-  'legal-hold',
-  'torrent',
-  'restore',
-  'select',
-];
+export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = ['acl', 'torrent', 'restore', 'select'];
 
 /**
  * A request for something S3 has and Tessera does not serve yet: any method with one of the
@@ -46,7 +36,6 @@ export interface NotImplemented extends OperationBase<'NotImplemented'> {
 export const notImplementedSpec: Spec<NotImplemented> = {
   name: 'NotImplemented',
   routes: [
-    { method: 'PUT', target: 'bucket', query: ['versioning'] },
     { method: 'POST', target: 'bucket' },
     { method: 'POST', target: 'object' },
   ],

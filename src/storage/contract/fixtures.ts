@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import type { ErrorCode } from '../../core/index.js';
-import type { BlobSegment, BucketRecord, MultipartUploadRecord, ObjectRecord, PartRecord } from '../types.js';
+import type {
+  BlobSegment,
+  BucketRecord,
+  ListVersionsQuery,
+  MultipartUploadRecord,
+  ObjectRecord,
+  PartRecord,
+} from '../types.js';
 
 /** Record builders shared by the contract suites. */
 export function bucket(name: string, account = ''): BucketRecord {
@@ -61,4 +68,22 @@ export async function collect(ids: AsyncIterable<string>): Promise<Set<string>> 
 /** Asserts that `promise` rejects with a TesseraError of the given code. */
 export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   await expect(promise).rejects.toMatchObject({ name: 'TesseraError', code });
+}
+
+/** AWS-style version ids: 32 URL-safe characters (what src/s3/version-id.ts accepts). */
+export const VERSION_ID = /^[A-Za-z0-9._-]{32}$/;
+
+/** A record as a caller writes it: the store assigns the version id. */
+export function fresh(record: ObjectRecord): ObjectRecord {
+  const { versionId: _, ...rest } = record;
+  return rest;
+}
+
+/** A one-segment blob object as a caller writes it (no version id). */
+export function freshBlob(bucketName: string, key: string, blobId: string): ObjectRecord {
+  return fresh(blobObject(bucketName, key, [{ blobId, size: 1 }]));
+}
+
+export function versionsQuery(q: Partial<ListVersionsQuery> = {}): ListVersionsQuery {
+  return { prefix: '', delimiter: '', keyMarker: '', versionIdMarker: '', maxKeys: 1000, ...q };
 }

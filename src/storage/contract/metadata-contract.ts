@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetadataStore, ObjectRecord } from '../types.js';
 import { blobObject, bucket, collect, expectCode, inlineObject } from './fixtures.js';
 import { runListingContract } from './metadata-listing-contract.js';
+import { runLockContract } from './metadata-lock-contract.js';
 import { runUploadsContract } from './metadata-uploads-contract.js';
 import { runVersioningContract } from './metadata-versioning-contract.js';
 
@@ -263,5 +264,6 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
     runListingContract(() => store);
     runUploadsContract(() => store);
     runVersioningContract(() => store);
+    runLockContract(() => store);
   });
 }

@@ -266,6 +266,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX objects_versions ON objects (bucket, key, id DESC);
     `,
   },
+  {
+    version: 5,
+    description:
+      'object lock (bucket flag, per-version and per-upload lock state), bucket configuration documents',
+    //  - object_lock on objects and uploads: JSON {mode, retainUntil, legalHold}, NULL when none;
+    //  - bucket_configs: one document per (bucket, kind): lifecycle, object-lock default retention.
+    sql: `
+      ALTER TABLE buckets ADD COLUMN object_lock INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE objects ADD COLUMN object_lock TEXT;
+      ALTER TABLE uploads ADD COLUMN object_lock TEXT;
+      CREATE TABLE bucket_configs (
+        bucket TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        account TEXT NOT NULL DEFAULT '',
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (bucket, kind)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -1,7 +1,5 @@
 import { TesseraError } from '../../core/index.js';
 import type {
-  BucketRecord,
-  BucketVersioning,
   ListObjectsQuery,
   ListObjectsResult,
   ListPartsQuery,
@@ -10,6 +8,7 @@ import type {
   ListUploadsResult,
   ListVersionsQuery,
   ListVersionsResult,
+  LockUpdate,
   MetadataStore,
   MultipartUploadRecord,
   ObjectDelete,
@@ -32,11 +31,11 @@ import { commonPrefixOf } from './keys.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
 import { listUploads, type UploadSource } from './list-uploads.js';
 import type { OpenOptions } from './schema.js';
+import { noSuchBucket, SqliteBuckets } from './sqlite-buckets.js';
 import {
-  bucketTags,
+  lockJson,
   partParams,
   type SummaryRow,
-  toBucket,
   toJson,
   toObject,
   toPart,
@@ -48,79 +47,15 @@ import {
   type VersionRow,
 } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
-import { SqliteBase } from './sqlite-store-base.js';
 
 /**
  * The embedded metadata store: one SQLite database file shared by every worker process.
  * @example const store = new SqliteMetadataStore(join(dataDir, '.tessera', 'meta.db'));
  */
 
-export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
+export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore {
   constructor(file: string, options: OpenOptions = {}) {
     super(file, options);
-  }
-
-  async createBucket(bucket: BucketRecord): Promise<void> {
-    this.write(() => {
-      const { changes } = this.s.insertBucket.run(
-        bucket.name,
-        bucket.account,
-        bucket.region,
-        bucket.createdAt,
-        bucket.versioning ?? null,
-      );
-      if (changes === 1) return;
-      const existing = this.s.getBucket.get(bucket.name);
-      // AWS: the same owner gets BucketAlreadyOwnedByYou, anyone else BucketAlreadyExists.
-      const code = existing?.account === bucket.account ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists';
-      throw new TesseraError(code, undefined, { BucketName: bucket.name });
-    });
-  }
-
-  async getBucket(name: string): Promise<BucketRecord | undefined> {
-    const row = this.guard(() => this.s.getBucket.get(name));
-    return row === undefined ? undefined : toBucket(row);
-  }
-
-  async listBuckets(): Promise<BucketRecord[]> {
-    return this.guard(() => this.s.listBuckets.all()).map(toBucket);
-  }
-
-  async deleteBucket(name: string): Promise<void> {
-    this.write(() => {
-      if (this.s.getBucket.get(name) === undefined) throw noSuchBucket(name);
-      if (
-        this.s.bucketHasObjects.get(name) !== undefined ||
-        this.s.bucketHasUploads.get(name) !== undefined
-      ) {
-        throw new TesseraError('BucketNotEmpty', undefined, { BucketName: name });
-      }
-      this.s.deleteBucket.run(name);
-    });
-  }
-
-  async getBucketTags(name: string): Promise<Tag[] | undefined> {
-    const row = this.guard(() => this.s.getBucket.get(name));
-    if (row === undefined) throw noSuchBucket(name);
-    return bucketTags(row);
-  }
-
-  async setBucketTags(name: string, tags: Tag[] | undefined): Promise<void> {
-    const { changes } = this.guard(() =>
-      this.s.setBucketTags.run(tags === undefined ? null : toJson(tags), name),
-    );
-    if (changes === 0) throw noSuchBucket(name);
-  }
-
-  async getBucketVersioning(name: string): Promise<BucketVersioning | undefined> {
-    const state = this.guard(() => this.s.bucketVersioning.get(name));
-    if (state === undefined) throw noSuchBucket(name);
-    return state === null ? undefined : (state as BucketVersioning);
-  }
-
-  async setBucketVersioning(name: string, status: BucketVersioning): Promise<void> {
-    const { changes } = this.guard(() => this.s.setBucketVersioning.run(status, name));
-    if (changes === 0) throw noSuchBucket(name);
   }
 
   async lookupObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined> {
@@ -182,7 +117,7 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
   ): Promise<ObjectDelete> {
     return this.write(() => {
       this.#expect(bucket, key, expect);
-      return this.removeObject(bucket, key, versionId, now);
+      return this.removeObject(bucket, key, versionId, now, expect?.removable);
     });
   }
 
@@ -199,6 +134,36 @@ export class SqliteMetadataStore extends SqliteBase implements MetadataStore {
         throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
       }
       throw new TesseraError('NoSuchKey', undefined, { Key: key });
+    });
+  }
+
+  async updateObjectLock(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    update: LockUpdate,
+  ): Promise<StoredObject> {
+    return this.write(() => {
+      const row =
+        versionId === undefined
+          ? this.s.getCurrent.get(bucket, key)
+          : this.s.getVersionOrMarker.get(bucket, key, versionId);
+      if (row === undefined) {
+        if (this.s.getBucket.get(bucket) === undefined) throw noSuchBucket(bucket);
+        if (versionId !== undefined)
+          throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+        throw new TesseraError('NoSuchKey', undefined, { Key: key });
+      }
+      if (row.delete_marker === 1) throw new TesseraError('MethodNotAllowed');
+      const version = toObject(row);
+      const next = update(version.lock ?? {});
+      const json = lockJson(next);
+      const ref = this.s.objectVersionRefs.get(bucket, key, version.versionId)!;
+      this.s.setObjectLock.run(json, ref.id);
+      const updated: StoredObject = { ...version };
+      if (json === null) delete updated.lock;
+      else updated.lock = JSON.parse(json);
+      return updated;
     });
   }
 
@@ -397,10 +362,6 @@ function uploadSource(s: Statements, bucket: string): UploadSource {
       for (const row of rows) yield toUpload(row);
     },
   };
-}
-
-function noSuchBucket(name: string): TesseraError {
-  return new TesseraError('NoSuchBucket', undefined, { BucketName: name });
 }
 
 function noSuchUpload(uploadId: string): TesseraError {

@@ -5,6 +5,7 @@ import type {
   ChecksumType,
   MultipartUploadRecord,
   ObjectChecksum,
+  ObjectLock,
   ObjectRecord,
   ObjectSummary,
   ObjectVersion,
@@ -23,6 +24,7 @@ export interface BucketRow {
   created_at: number;
   tags: string | null;
   versioning: string | null;
+  object_lock: number;
 }
 
 export interface SummaryRow {
@@ -49,6 +51,7 @@ export interface ObjectRow extends SummaryRow {
   parts: string | null;
   segments: string | null;
   inline_data: Buffer | null;
+  object_lock: string | null;
 }
 
 export interface UploadRow {
@@ -62,6 +65,7 @@ export interface UploadRow {
   tags: string;
   checksum_algorithm: string | null;
   checksum_type: string | null;
+  object_lock: string | null;
 }
 
 export interface PartRow {
@@ -98,6 +102,7 @@ export function toBucket(row: BucketRow): BucketRecord {
     createdAt: row.created_at,
   };
   if (row.versioning !== null) record.versioning = row.versioning as BucketVersioning;
+  if (row.object_lock === 1) record.objectLock = true;
   return record;
 }
 
@@ -148,6 +153,7 @@ export function markerParams(
     parts: null,
     segments: null,
     inline_data: null,
+    object_lock: null,
   };
 }
 
@@ -178,6 +184,7 @@ export function toObject(row: ObjectRow): StoredObject {
   if (row.content_type !== null) record.contentType = row.content_type;
   if (row.checksum !== null) record.checksum = JSON.parse(row.checksum) as ObjectChecksum;
   if (row.parts !== null) record.parts = JSON.parse(row.parts) as PartInfo[];
+  if (row.object_lock !== null) record.lock = JSON.parse(row.object_lock) as ObjectLock;
   return record;
 }
 
@@ -201,7 +208,24 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
         ? toJson(r.data.segments.map((s) => ({ blobId: s.blobId, size: s.size })))
         : null,
     inline_data: r.data.kind === 'inline' ? r.data.bytes : null,
+    object_lock: lockJson(r.lock),
   };
+}
+
+/** An Object Lock state as stored: NULL when it holds nothing. */
+export function lockJson(lock: ObjectLock | undefined): string | null {
+  if (lock === undefined) return null;
+  const stored: ObjectLock = {};
+  if (lock.mode !== undefined && lock.retainUntil !== undefined) {
+    stored.mode = lock.mode;
+    stored.retainUntil = lock.retainUntil;
+  }
+  if (lock.legalHold !== undefined) stored.legalHold = lock.legalHold;
+  return Object.keys(stored).length === 0 ? null : toJson(stored);
+}
+
+export function parseLock(json: string | null): ObjectLock | undefined {
+  return json === null ? undefined : (JSON.parse(json) as ObjectLock);
 }
 
 /** The distinct blob ids an object's data references. */
@@ -223,6 +247,7 @@ export function toUpload(row: UploadRow): MultipartUploadRecord {
   if (row.content_type !== null) upload.contentType = row.content_type;
   if (row.checksum_algorithm !== null) upload.checksumAlgorithm = row.checksum_algorithm as ChecksumAlgorithm;
   if (row.checksum_type !== null) upload.checksumType = row.checksum_type as ChecksumType;
+  if (row.object_lock !== null) upload.lock = JSON.parse(row.object_lock) as ObjectLock;
   return upload;
 }
 
@@ -238,6 +263,7 @@ export function uploadParams(u: MultipartUploadRecord): Record<string, unknown> 
     tags: toJson(u.tags),
     checksum_algorithm: u.checksumAlgorithm ?? null,
     checksum_type: u.checksumType ?? null,
+    object_lock: lockJson(u.lock),
   };
 }
 

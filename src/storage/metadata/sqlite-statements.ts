@@ -2,12 +2,18 @@ import type Database from 'better-sqlite3';
 import type { BucketRow, ObjectRow, PartRow, SummaryRow, UploadRow, VersionRow } from './sqlite-rows.js';
 
 type Params = Record<string, unknown>;
-export type ObjectRefRow = { id: number; segments: string | null; is_latest: number; delete_marker: number };
+export type ObjectRefRow = {
+  id: number;
+  segments: string | null;
+  is_latest: number;
+  delete_marker: number;
+  object_lock: string | null;
+};
 
 const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
-  checksum, parts, segments, inline_data`;
+  checksum, parts, segments, inline_data, object_lock`;
 const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
-  @checksum, @parts, @segments, @inline_data`;
+  @checksum, @parts, @segments, @inline_data, @object_lock`;
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
 /**
  * Listings read the current version of each key from the objects_latest index (one entry per
@@ -24,8 +30,8 @@ const VERSION_COLUMNS = 'key, version_id, is_latest, delete_marker, size, etag, 
 /** Every statement the SQLite store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertBucket: db.prepare<[string, string, string, number, string | null]>(
-      `INSERT INTO buckets (name, account, region, created_at, versioning) VALUES (?, ?, ?, ?, ?)
+    insertBucket: db.prepare<[string, string, string, number, string | null, number]>(
+      `INSERT INTO buckets (name, account, region, created_at, versioning, object_lock) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
     setBucketVersioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
@@ -37,6 +43,20 @@ export function prepareStatements(db: Database.Database) {
     listBuckets: db.prepare<[], BucketRow>('SELECT * FROM buckets ORDER BY name'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
     setBucketTags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
+    enableObjectLock: db.prepare<[string]>('UPDATE buckets SET object_lock = 1 WHERE name = ?'),
+    getBucketConfig: db
+      .prepare<[string, string], string>('SELECT document FROM bucket_configs WHERE bucket = ? AND kind = ?')
+      .pluck(),
+    putBucketConfig: db.prepare<[Params]>(
+      `INSERT INTO bucket_configs (bucket, kind, account, document, updated_at)
+       SELECT name, @kind, account, @document, @at FROM buckets WHERE name = @bucket
+       ON CONFLICT (bucket, kind) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at`,
+    ),
+    deleteBucketConfig: db.prepare<[string, string]>(
+      'DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?',
+    ),
+    deleteBucketConfigs: db.prepare<[string]>('DELETE FROM bucket_configs WHERE bucket = ?'),
+    setObjectLock: db.prepare<[string | null, number]>('UPDATE objects SET object_lock = ? WHERE id = ?'),
     bucketHasObjects: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     bucketHasUploads: db.prepare<[string], number>('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').pluck(),
 
@@ -55,10 +75,10 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0`,
     ),
     objectRefs: db.prepare<[string, string], ObjectRefRow>(
-      `SELECT id, segments, is_latest, delete_marker FROM ${CURRENT} WHERE bucket = ? AND key = ? AND is_latest = 1`,
+      `SELECT id, segments, is_latest, delete_marker, object_lock FROM ${CURRENT} WHERE bucket = ? AND key = ? AND is_latest = 1`,
     ),
     objectVersionRefs: db.prepare<[string, string, string], ObjectRefRow>(
-      'SELECT id, segments, is_latest, delete_marker FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
+      'SELECT id, segments, is_latest, delete_marker, object_lock FROM objects WHERE bucket = ? AND key = ? AND version_id = ?',
     ),
     // Versioned writes: the current version steps down, the new one is inserted as current.
     demoteCurrent: db.prepare<[string, string]>(
@@ -85,7 +105,7 @@ export function prepareStatements(db: Database.Database) {
          etag = excluded.etag, last_modified = excluded.last_modified, content_type = excluded.content_type,
          headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
          checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
-         inline_data = excluded.inline_data
+         inline_data = excluded.inline_data, object_lock = excluded.object_lock
        RETURNING id, account`,
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
@@ -159,9 +179,9 @@ export function prepareStatements(db: Database.Database) {
 
     insertUpload: db.prepare<[Params]>(
       `INSERT INTO uploads (account, upload_id, bucket, key, initiated_at, content_type, headers,
-         user_metadata, tags, checksum_algorithm, checksum_type)
+         user_metadata, tags, checksum_algorithm, checksum_type, object_lock)
        SELECT account, @upload_id, @bucket, @key, @initiated_at, @content_type, @headers,
-         @user_metadata, @tags, @checksum_algorithm, @checksum_type FROM buckets WHERE name = @bucket`,
+         @user_metadata, @tags, @checksum_algorithm, @checksum_type, @object_lock FROM buckets WHERE name = @bucket`,
     ),
     getUpload: db.prepare<[string], UploadRow & { account: string }>(
       'SELECT * FROM uploads WHERE upload_id = ?',

@@ -1,8 +1,14 @@
 import type Database from 'better-sqlite3';
 import { isTesseraError, newOpaqueId, TesseraError } from '../../core/index.js';
-import { NULL_VERSION_ID, type ObjectDelete, type ObjectRecord, type ObjectWrite } from '../types.js';
+import {
+  NULL_VERSION_ID,
+  type ObjectDelete,
+  type ObjectRecord,
+  type ObjectWrite,
+  type RemovalGuard,
+} from '../types.js';
 import { type OpenOptions, openDatabase } from './schema.js';
-import { blobIdsOf, markerParams, objectParams } from './sqlite-rows.js';
+import { blobIdsOf, markerParams, objectParams, parseLock } from './sqlite-rows.js';
 import { type ObjectRefRow, prepareStatements, type Statements } from './sqlite-statements.js';
 
 /** SQLite result codes meaning "another connection holds the lock" (after busy_timeout). */
@@ -77,7 +83,8 @@ export class SqliteBase {
     if (state === null) return { versionId, released: this.#replaceNull(record) };
     // Enabled: nothing is replaced. Suspended: the 'null' version (wherever it is) goes, and the
     // new one is inserted as the newest version (a larger id: S3 orders it first).
-    const released = state === 'Suspended' ? this.#removeRow(record.bucket, record.key, versionId) : [];
+    const released =
+      state === 'Suspended' ? this.#removeRow(record.bucket, record.key, versionId, undefined) : [];
     this.s.demoteCurrent.run(record.bucket, record.key);
     const row = this.s.insertVersion.get({ ...objectParams(record, versionId), delete_marker: 0 });
     if (row === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
@@ -107,18 +114,25 @@ export class SqliteBase {
    * Removes one version row for good (if it was current, the newest remaining version becomes
    * current); returns its freed blob ids. Nothing when it does not exist.
    */
-  #removeRow(bucket: string, key: string, versionId: string | undefined): string[] {
+  #removeRow(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    guard: RemovalGuard | undefined,
+  ): string[] {
     return this.#remove(
       bucket,
       key,
       versionId === undefined
         ? this.s.objectRefs.get(bucket, key)
         : this.s.objectVersionRefs.get(bucket, key, versionId),
+      guard,
     );
   }
 
-  #remove(bucket: string, key: string, old: ObjectRefRow | undefined): string[] {
+  #remove(bucket: string, key: string, old: ObjectRefRow | undefined, guard?: RemovalGuard): string[] {
     if (old === undefined) return [];
+    if (guard !== undefined && old.delete_marker === 0) guard(parseLock(old.object_lock));
     this.s.deleteObjectBlobs.run(old.id);
     this.s.deleteObject.run(old.id);
     if (old.is_latest === 1) this.s.promoteNewest.run(bucket, key);
@@ -136,17 +150,19 @@ export class SqliteBase {
     key: string,
     versionId: string | undefined,
     now: number = Date.now(),
+    guard?: RemovalGuard,
   ): ObjectDelete {
     if (versionId !== undefined) {
       const old = this.s.objectVersionRefs.get(bucket, key, versionId);
-      return { versionId, deleteMarker: old?.delete_marker === 1, released: this.#remove(bucket, key, old) };
+      const released = this.#remove(bucket, key, old, guard);
+      return { versionId, deleteMarker: old?.delete_marker === 1, released };
     }
     const state = this.s.bucketVersioning.get(bucket);
     if (state === undefined || state === null) {
-      return { deleteMarker: false, released: this.#removeRow(bucket, key, undefined) };
+      return { deleteMarker: false, released: this.#removeRow(bucket, key, undefined, guard) };
     }
     const markerId = state === 'Enabled' ? newOpaqueId() : NULL_VERSION_ID;
-    const released = state === 'Suspended' ? this.#removeRow(bucket, key, NULL_VERSION_ID) : [];
+    const released = state === 'Suspended' ? this.#removeRow(bucket, key, NULL_VERSION_ID, guard) : [];
     this.s.demoteCurrent.run(bucket, key);
     this.s.insertVersion.run(markerParams(bucket, key, markerId, now));
     return { versionId: markerId, deleteMarker: true, released };

@@ -1,0 +1,405 @@
+import { isXmlText, TesseraError, type XmlNode, xmlText } from '../../core/index.js';
+import type { LockUpdate, ObjectLock, RetentionMode } from '../../storage/index.js';
+import { lockedError } from './removal.js';
+
+/**
+ * S3 Object Lock's values as the S3 layer reads and writes them: retention modes, retain-until
+ * dates, legal holds, a bucket's default retention, the rules for changing a version's retention,
+ * and the condition keys and response headers they make. Pure: the caller passes the server's
+ * clock (`now`, epoch milliseconds).
+ */
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A retention: a mode and the instant (epoch ms) until which it holds. */
+export interface Retention {
+  mode: RetentionMode;
+  retainUntil: number;
+}
+
+/** A bucket's default retention (PutObjectLockConfiguration's Rule): a mode and Days xor Years. */
+export type DefaultRetention = { mode: RetentionMode } & ({ days: number } | { years: number });
+
+/** The Object Lock a request asks for with x-amz-object-lock-* headers. */
+export interface RequestedLock {
+  retention?: Retention;
+  legalHold?: boolean;
+}
+
+export function isRetentionMode(value: string): value is RetentionMode {
+  return value === 'GOVERNANCE' || value === 'COMPLIANCE';
+}
+
+/** A header's value (the first one when repeated). */
+function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function invalidArgument(message: string, name: string, value?: string): TesseraError {
+  const detail: Record<string, string> = { ArgumentName: name };
+  if (value !== undefined && isXmlText(value)) detail['ArgumentValue'] = value;
+  return new TesseraError('InvalidArgument', message, detail);
+}
+
+/** ISO 8601 date-time with a zone (what the SDKs and the aws CLI send). */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An ISO 8601 date-time as epoch milliseconds, or undefined when it is not one. */
+export function parseIsoDate(value: string): number | undefined {
+  const text = value.trim();
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  const ms = Date.parse(text.toUpperCase());
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** S3's rendering of an instant: ISO 8601 in UTC with milliseconds. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export const LOCK_HEADERS = [
+  'x-amz-object-lock-mode',
+  'x-amz-object-lock-retain-until-date',
+  'x-amz-object-lock-legal-hold',
+] as const;
+
+/** True when the request carries any x-amz-object-lock-* header. */
+export function hasLockHeaders(headers: Record<string, string | string[] | undefined>): boolean {
+  return LOCK_HEADERS.some((h) => headerOf(headers, h) !== undefined);
+}
+
+/**
+ * The lock a PutObject, CopyObject or CreateMultipartUpload asks for, checked as AWS checks the
+ * headers: mode and retain-until date come together, the mode is GOVERNANCE or COMPLIANCE, the
+ * date is ISO 8601 and in the future, the legal hold is ON or OFF (400 InvalidArgument naming the
+ * header). Undefined when the request has none of the headers.
+ */
+export function parseLockHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+): RequestedLock | undefined {
+  const mode = headerOf(headers, 'x-amz-object-lock-mode');
+  const until = headerOf(headers, 'x-amz-object-lock-retain-until-date');
+  const hold = headerOf(headers, 'x-amz-object-lock-legal-hold');
+  if (mode === undefined && until === undefined && hold === undefined) return undefined;
+  const both = 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied.';
+  if (mode !== undefined && until === undefined)
+    throw invalidArgument(both, 'x-amz-object-lock-retain-until-date');
+  if (until !== undefined && mode === undefined) throw invalidArgument(both, 'x-amz-object-lock-mode');
+  const requested: RequestedLock = {};
+  if (mode !== undefined && until !== undefined) {
+    if (!isRetentionMode(mode))
+      throw invalidArgument('Unknown wormMode directive.', 'x-amz-object-lock-mode', mode);
+    const retainUntil = parseIsoDate(until);
+    if (retainUntil === undefined) {
+      throw invalidArgument(
+        'The retain until date must be provided in ISO 8601 format',
+        'x-amz-object-lock-retain-until-date',
+        until,
+      );
+    }
+    if (retainUntil <= now) {
+      throw invalidArgument(
+        'The retain until date must be in the future!',
+        'x-amz-object-lock-retain-until-date',
+        until,
+      );
+    }
+    requested.retention = { mode, retainUntil };
+  }
+  if (hold !== undefined) {
+    if (hold !== 'ON' && hold !== 'OFF')
+      throw invalidArgument(
+        "Legal Hold must be either of 'ON' or 'OFF'",
+        'x-amz-object-lock-legal-hold',
+        hold,
+      );
+    requested.legalHold = hold === 'ON';
+  }
+  return requested;
+}
+
+/** When a default retention that starts at `now` ends: now + Days, or now + Years (calendar years, UTC). */
+export function defaultRetainUntil(rule: DefaultRetention, now: number): number {
+  if ('days' in rule) return now + rule.days * DAY;
+  const d = new Date(now);
+  d.setUTCFullYear(d.getUTCFullYear() + rule.years);
+  return d.getTime();
+}
+
+/**
+ * The Object Lock state of a new version in a bucket with Object Lock: the retention the request
+ * named, else the bucket's default retention (starting now); the legal hold the request named.
+ * Undefined when it holds nothing.
+ */
+export function newVersionLock(
+  requested: RequestedLock | undefined,
+  rule: DefaultRetention | undefined,
+  now: number,
+): ObjectLock | undefined {
+  const lock: ObjectLock = {};
+  const retention =
+    requested?.retention ??
+    (rule === undefined ? undefined : { mode: rule.mode, retainUntil: defaultRetainUntil(rule, now) });
+  if (retention !== undefined) {
+    lock.mode = retention.mode;
+    lock.retainUntil = retention.retainUntil;
+  }
+  if (requested?.legalHold !== undefined) lock.legalHold = requested.legalHold;
+  return Object.keys(lock).length === 0 ? undefined : lock;
+}
+
+/** The ObjectLock an upload keeps for its completion: what CreateMultipartUpload's headers asked. */
+export function requestedLockState(requested: RequestedLock | undefined): ObjectLock | undefined {
+  return newVersionLock(requested, undefined, 0);
+}
+
+/** A version's retention, when it has one (expired or not). */
+export function retentionOf(lock: ObjectLock | undefined): Retention | undefined {
+  if (lock?.mode === undefined || lock.retainUntil === undefined) return undefined;
+  return { mode: lock.mode, retainUntil: lock.retainUntil };
+}
+
+/**
+ * The change PutObjectRetention makes (`next` undefined: remove the retention), as a LockUpdate
+ * the store runs inside its transaction on the version's current state:
+ * - a version without retention, or whose retention has run out, takes any retention;
+ * - the same mode with a retain-until date at least as late (extending) is always allowed;
+ * - COMPLIANCE is never shortened, removed or changed to GOVERNANCE — by anyone, root included;
+ * - GOVERNANCE is shortened, removed or changed to COMPLIANCE only with `bypassGovernance` (the
+ *   request sent x-amz-bypass-governance-retention: true and may s3:BypassGovernanceRetention).
+ * A refusal is 403 AccessDenied "Access Denied because object protected by object lock.".
+ */
+export function retentionUpdate(
+  next: Retention | undefined,
+  now: number,
+  bypassGovernance: boolean,
+): LockUpdate {
+  return (current) => {
+    const held = retentionOf(current);
+    if (held !== undefined && held.retainUntil > now) {
+      const extends_ = next !== undefined && next.mode === held.mode && next.retainUntil >= held.retainUntil;
+      if (!extends_ && (held.mode === 'COMPLIANCE' || !bypassGovernance)) throw lockedError();
+    }
+    const updated: ObjectLock = {};
+    if (next !== undefined) {
+      updated.mode = next.mode;
+      updated.retainUntil = next.retainUntil;
+    }
+    if (current.legalHold !== undefined) updated.legalHold = current.legalHold;
+    return updated;
+  };
+}
+
+/** PutObjectLegalHold's change: the legal hold on or off, the retention kept. */
+export function legalHoldUpdate(on: boolean): LockUpdate {
+  return (current) => {
+    const updated: ObjectLock = { ...current };
+    // OFF is kept as a state of its own: GetObjectLegalHold then answers Status OFF, as AWS.
+    updated.legalHold = on;
+    return updated;
+  };
+}
+
+/** Whole days of retention left at `now` (rounded up; 0 once it has run out). */
+export function remainingRetentionDays(retainUntil: number, now: number): number {
+  return Math.max(0, Math.ceil((retainUntil - now) / DAY));
+}
+
+type Context = Record<string, string | string[]>;
+
+/**
+ * The Object Lock condition keys of a retention and legal hold: s3:object-lock-mode,
+ * s3:object-lock-retain-until-date, s3:object-lock-remaining-retention-days and
+ * s3:object-lock-legal-hold, for those that are given.
+ */
+export function lockContext(
+  lock: { retention?: Retention | undefined; legalHold?: boolean | undefined },
+  now: number,
+): Context {
+  const ctx: Context = {};
+  if (lock.retention !== undefined) {
+    ctx['s3:object-lock-mode'] = lock.retention.mode;
+    ctx['s3:object-lock-retain-until-date'] = isoDate(lock.retention.retainUntil);
+    ctx['s3:object-lock-remaining-retention-days'] = String(
+      remainingRetentionDays(lock.retention.retainUntil, now),
+    );
+  }
+  if (lock.legalHold !== undefined) ctx['s3:object-lock-legal-hold'] = lock.legalHold ? 'ON' : 'OFF';
+  return ctx;
+}
+
+/**
+ * The condition keys of a write's x-amz-object-lock-* headers (PutObject, CopyObject,
+ * CreateMultipartUpload), read leniently: a malformed value is the handler's error to report,
+ * so it supplies the keys it can (the mode and legal hold as given, the date only when it parses).
+ */
+export function lockHeaderContext(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+): Context {
+  const ctx: Context = {};
+  const mode = headerOf(headers, 'x-amz-object-lock-mode');
+  const until = headerOf(headers, 'x-amz-object-lock-retain-until-date');
+  const hold = headerOf(headers, 'x-amz-object-lock-legal-hold');
+  if (mode !== undefined) ctx['s3:object-lock-mode'] = mode;
+  if (until !== undefined) {
+    const ms = parseIsoDate(until);
+    if (ms !== undefined) {
+      ctx['s3:object-lock-retain-until-date'] = isoDate(ms);
+      ctx['s3:object-lock-remaining-retention-days'] = String(remainingRetentionDays(ms, now));
+    }
+  }
+  if (hold !== undefined) ctx['s3:object-lock-legal-hold'] = hold;
+  return ctx;
+}
+
+/** True when a write's headers set a retention (s3:PutObjectRetention is also needed). */
+export function setsRetention(headers: Record<string, string | string[] | undefined>): boolean {
+  return (
+    headerOf(headers, 'x-amz-object-lock-mode') !== undefined ||
+    headerOf(headers, 'x-amz-object-lock-retain-until-date') !== undefined
+  );
+}
+
+/** True when a write's headers set a legal hold (s3:PutObjectLegalHold is also needed). */
+export function setsLegalHold(headers: Record<string, string | string[] | undefined>): boolean {
+  return headerOf(headers, 'x-amz-object-lock-legal-hold') !== undefined;
+}
+
+/** CreateBucket's x-amz-bucket-object-lock-enabled: true. */
+export function asksObjectLock(headers: Record<string, string | string[] | undefined>): boolean {
+  return headerOf(headers, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true';
+}
+
+/** x-amz-bypass-governance-retention: true. */
+export function asksBypass(headers: Record<string, string | string[] | undefined>): boolean {
+  return headerOf(headers, 'x-amz-bypass-governance-retention')?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * The x-amz-object-lock-* headers of a GET or HEAD: the retention when the caller may read it
+ * (s3:GetObjectRetention), the legal hold when the caller may read that (s3:GetObjectLegalHold).
+ */
+export function lockResponseHeaders(
+  lock: ObjectLock | undefined,
+  visible: { retention: boolean; legalHold: boolean },
+): Record<string, string> {
+  const h: Record<string, string> = {};
+  const retention = retentionOf(lock);
+  if (visible.retention && retention !== undefined) {
+    h['x-amz-object-lock-mode'] = retention.mode;
+    h['x-amz-object-lock-retain-until-date'] = isoDate(retention.retainUntil);
+  }
+  if (visible.legalHold && lock?.legalHold !== undefined) {
+    h['x-amz-object-lock-legal-hold'] = lock.legalHold ? 'ON' : 'OFF';
+  }
+  return h;
+}
+
+/** "Days" or "Years" of a default retention: a positive integer (InvalidArgument otherwise). */
+function period(value: string | undefined, name: 'Days' | 'Years', max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (!/^-?\d+$/.test(text) || Number(text) <= 0)
+    throw invalidArgument('Default retention period must be a positive integer value.', name, text);
+  if (Number(text) > max) throw invalidArgument('Default retention period is too large.', name, text);
+  return Number(text);
+}
+
+/** 100 years, in days and years: the longest default retention Tessera accepts. */
+const MAX_DAYS = 36500;
+const MAX_YEARS = 100;
+
+function malformed(): TesseraError {
+  return new TesseraError('MalformedXML');
+}
+
+function fields(value: unknown): Record<string, unknown> {
+  if (value === '' || value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw malformed();
+  return value as Record<string, unknown>;
+}
+
+function single(doc: Record<string, unknown>, name: string): string | undefined {
+  const v = doc[name];
+  if (Array.isArray(v)) throw malformed();
+  if (v !== undefined && typeof v === 'object' && v !== null) throw malformed();
+  return xmlText(v);
+}
+
+/**
+ * An <ObjectLockConfiguration> document: ObjectLockEnabled must be Enabled; an optional
+ * Rule/DefaultRetention has a Mode and Days xor Years (MalformedXML otherwise; a period that is
+ * not a positive integer is InvalidArgument). Returns the default retention, if any.
+ */
+export function parseLockConfiguration(doc: Record<string, unknown>): { rule?: DefaultRetention } {
+  if (single(doc, 'ObjectLockEnabled')?.trim() !== 'Enabled') throw malformed();
+  if (doc['Rule'] === undefined) return {};
+  const rule = fields(doc['Rule']);
+  const retention = fields(rule['DefaultRetention']);
+  if (rule['DefaultRetention'] === undefined) throw malformed();
+  const mode = single(retention, 'Mode')?.trim();
+  if (mode === undefined || !isRetentionMode(mode)) throw malformed();
+  const days = single(retention, 'Days');
+  const years = single(retention, 'Years');
+  if ((days === undefined) === (years === undefined)) throw malformed();
+  const d = period(days, 'Days', MAX_DAYS);
+  if (d !== undefined) return { rule: { mode, days: d } };
+  return { rule: { mode, years: period(years, 'Years', MAX_YEARS)! } };
+}
+
+/** The stored form of a default retention (the bucket's 'object-lock' configuration document). */
+export function serializeRule(rule: DefaultRetention): string {
+  return JSON.stringify(rule);
+}
+
+/** A stored default retention; undefined when there is none (or it cannot be read). */
+export function parseStoredRule(document: string | undefined): DefaultRetention | undefined {
+  if (document === undefined) return undefined;
+  try {
+    const v = JSON.parse(document) as Record<string, unknown>;
+    const mode = v['mode'];
+    if (typeof mode !== 'string' || !isRetentionMode(mode)) return undefined;
+    if (typeof v['days'] === 'number' && v['days'] > 0) return { mode, days: v['days'] };
+    if (typeof v['years'] === 'number' && v['years'] > 0) return { mode, years: v['years'] };
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The <ObjectLockConfiguration> of GetObjectLockConfiguration, as an XML body object. */
+export function lockConfigurationXml(rule: DefaultRetention | undefined): XmlNode {
+  if (rule === undefined) return { ObjectLockEnabled: 'Enabled' };
+  const retention: XmlNode = { Mode: rule.mode };
+  if ('days' in rule) retention['Days'] = rule.days;
+  else retention['Years'] = rule.years;
+  return { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: retention } };
+}
+
+/**
+ * A <Retention> document (PutObjectRetention): Mode and RetainUntilDate together, or neither
+ * (the retention is removed). A mode that is not GOVERNANCE or COMPLIANCE, a date that is not
+ * ISO 8601 or only one of the two is MalformedXML; a date not in the future is InvalidArgument.
+ */
+export function parseRetentionDocument(doc: Record<string, unknown>, now: number): Retention | undefined {
+  const mode = single(doc, 'Mode')?.trim();
+  const until = single(doc, 'RetainUntilDate')?.trim();
+  if (mode === undefined && until === undefined) return undefined;
+  if (mode === undefined || until === undefined || !isRetentionMode(mode)) throw malformed();
+  const retainUntil = parseIsoDate(until);
+  if (retainUntil === undefined) throw malformed();
+  if (retainUntil <= now) {
+    throw invalidArgument('The retain until date must be in the future!', 'RetainUntilDate', until);
+  }
+  return { mode, retainUntil };
+}
+
+/** A <LegalHold> document: Status ON or OFF (MalformedXML otherwise). */
+export function parseLegalHoldDocument(doc: Record<string, unknown>): boolean {
+  const status = single(doc, 'Status')?.trim();
+  if (status !== 'ON' && status !== 'OFF') throw malformed();
+  return status === 'ON';
+}

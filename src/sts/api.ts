@@ -1,0 +1,178 @@
+import {
+  type Principal,
+  renderXml,
+  type SessionParent,
+  TesseraError,
+  unhandled,
+  type XmlNode,
+} from '../core/index.js';
+import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
+import { checkSessionPolicy, type IssuedCredentials, issueSession, managedSessionPolicies } from './issue.js';
+import type { StsKeyring } from './keys.js';
+import { durationSeconds, param, policyArns, sessionName } from './params.js';
+import { DEFAULT_STS_LIMITS, type StsApi, type StsApiRequest, type StsLimits } from './types.js';
+
+/** The STS Query API version. */
+export const STS_VERSION = '2011-06-15';
+export const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+export interface StsApiOptions {
+  iam: IamService;
+  authorizer: Authorizer;
+  keys: StsKeyring;
+  limits?: StsLimits;
+  now?: () => number;
+}
+
+interface Env {
+  readonly o: StsApiOptions;
+  readonly limits: StsLimits;
+  readonly now: () => number;
+}
+
+type Handler = (env: Env, req: StsApiRequest) => Promise<XmlNode>;
+
+function credentialsXml(c: IssuedCredentials): XmlNode {
+  return {
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    SessionToken: c.sessionToken,
+    Expiration: new Date(c.expiration).toISOString(),
+  };
+}
+
+/** Who may ask for temporary credentials: long-term identities (not sessions: no chaining without roles). */
+function requireParent(p: Principal, action: string): SessionParent {
+  const parent = sessionParentOf(p);
+  if (parent !== undefined) return parent;
+  throw new TesseraError(
+    'AccessDenied',
+    p.kind === 'anonymous'
+      ? `${action} needs signed credentials.`
+      : `Cannot call ${action} with session credentials`,
+  );
+}
+
+/**
+ * Issuing needs no Allow (MinIO: every identity may get temporary credentials for itself, with
+ * at most its own permissions), but an explicit Deny of the action in the caller's policies
+ * refuses it, as in AWS.
+ */
+async function refuseIfDenied(
+  env: Env,
+  req: StsApiRequest,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+): Promise<void> {
+  const { authorizer } = env.o;
+  const base = authorizer.context(req.principal, req.context);
+  const check = { action, resource, context };
+  const d = await authorizer.decide(req.principal, check, base);
+  if (d.reason === 'explicitDeny') {
+    const arn = req.principal.kind === 'anonymous' ? 'anonymous' : req.principal.arn;
+    throw new TesseraError(
+      'AccessDenied',
+      `User: ${arn} is not authorized to perform: ${action} on resource: ${resource} with an explicit deny`,
+    );
+  }
+}
+
+/** Policy and PolicyArns: the session policies, checked. */
+async function sessionPolicies(env: Env, req: StsApiRequest, account: string) {
+  const inline = param(req.params, 'Policy');
+  const policies: string[] = [];
+  if (inline !== undefined) policies.push(checkSessionPolicy(inline));
+  policies.push(...(await managedSessionPolicies(env.o.iam, account, policyArns(req.params))));
+  return { policies, inline };
+}
+
+/**
+ * AssumeRole. Roles come with their issue; until then (and for a RoleArn that names no role of
+ * this deployment, as MinIO clients send) the session acts as the caller, narrowed by the session
+ * policy, as MinIO's AssumeRole does.
+ */
+const assumeRole: Handler = async (env, req) => {
+  const parent = requireParent(req.principal, 'AssumeRole');
+  const roleArn = param(req.params, 'RoleArn') ?? '*';
+  const name = sessionName(req.params);
+  const duration = durationSeconds(req.params, env.limits);
+  await refuseIfDenied(env, req, 'sts:AssumeRole', roleArn, {
+    'sts:DurationSeconds': String(duration),
+    ...(name === undefined ? {} : { 'sts:RoleSessionName': name }),
+  });
+  const { policies, inline } = await sessionPolicies(env, req, parent.account);
+  const issued = issueSession(env.o.keys, parent, {
+    now: env.now(),
+    durationSeconds: duration,
+    policies,
+    ...(name === undefined ? {} : { sessionName: name }),
+    ...(inline === undefined ? {} : { inlinePolicy: inline }),
+  });
+  return {
+    Credentials: credentialsXml(issued),
+    AssumedRoleUser: { Arn: parent.arn, AssumedRoleId: `${parent.userId}:${name ?? issued.sessionId}` },
+    PackedPolicySize: issued.packedPolicySize,
+  };
+};
+
+/** GetSessionToken: the caller's own permissions for a while (no session policy, as AWS). */
+const getSessionToken: Handler = async (env, req) => {
+  const parent = requireParent(req.principal, 'GetSessionToken');
+  const duration = durationSeconds(req.params, env.limits);
+  await refuseIfDenied(env, req, 'sts:GetSessionToken', '*', { 'sts:DurationSeconds': String(duration) });
+  const issued = issueSession(env.o.keys, parent, { now: env.now(), durationSeconds: duration });
+  return { Credentials: credentialsXml(issued) };
+};
+
+/** GetCallerIdentity: who signed the request; needs no permission (AWS: not even a Deny stops it). */
+const getCallerIdentity: Handler = async (env, req) => {
+  const p = req.principal;
+  switch (p.kind) {
+    case 'anonymous':
+      throw new TesseraError('AccessDenied', 'GetCallerIdentity needs signed credentials.');
+    case 'root':
+    case 'user':
+    case 'serviceAccount':
+    case 'session':
+      return { Arn: p.arn, UserId: p.userId, Account: env.o.iam.arns.accountId(p.account) };
+    default:
+      return unhandled(p);
+  }
+};
+
+const handlers: Readonly<Record<string, Handler>> = Object.freeze({
+  AssumeRole: assumeRole,
+  GetSessionToken: getSessionToken,
+  GetCallerIdentity: getCallerIdentity,
+});
+
+/** The supported Action names, sorted. */
+export const stsApiActions: readonly string[] = Object.keys(handlers).sort();
+
+/**
+ * The AWS STS Query API (version 2011-06-15): temporary credentials whose token is
+ * self-contained (token.ts), so issuing writes nothing.
+ * @example const api = createStsApi({ iam, authorizer, keys: StsKeyring.derive(masterKey.key) });
+ */
+export function createStsApi(o: StsApiOptions): StsApi {
+  const env: Env = { o, limits: o.limits ?? DEFAULT_STS_LIMITS, now: o.now ?? Date.now };
+  return async (req) => {
+    const action = req.params.get('Action') ?? '';
+    const version = req.params.get('Version');
+    const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
+    if (handler === undefined || (version !== null && version !== STS_VERSION)) {
+      throw new TesseraError(
+        'InvalidAction',
+        `Could not find operation ${action.slice(0, 100)} for version ${(version ?? 'NO_VERSION_SPECIFIED').slice(0, 40)}`,
+      );
+    }
+    const result = await handler(env, req);
+    const body = renderXml(
+      `${action}Response`,
+      { [`${action}Result`]: result, ResponseMetadata: { RequestId: req.requestId } },
+      STS_NS,
+    );
+    return { status: 200, body };
+  };
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isTesseraError } from '../core/index.js';
+import type { SessionClaims } from '../iam/index.js';
+import { StsKeyring } from './keys.js';
+import { MAX_TOKEN_LENGTH, sealSession, sessionOpener } from './token.js';
+
+const master = randomBytes(32);
+const NOW = 1_800_000_000_000;
+const claims: SessionClaims = {
+  sessionId: 'sess-1',
+  accessKey: 'ASIAAAAAAAAAAAAAAAAA',
+  parentAccessKey: 'alice',
+  issuedAt: NOW,
+  expiresAt: NOW + 3600_000,
+  sessionPolicies: ['{"Version":"2012-10-17","Statement":[]}'],
+  sessionName: 'reader',
+};
+
+describe('session tokens', () => {
+  it('open for their access key before expiry, with the secret they were issued with', () => {
+    const keys = StsKeyring.derive(master);
+    const { token, secretKey } = sealSession(keys, claims);
+    const opened = sessionOpener(keys).open(claims.accessKey, token, NOW + 1000);
+    expect(opened?.claims).toEqual(claims);
+    expect(opened?.secretKey).toBe(secretKey);
+    expect(secretKey).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(sessionOpener(keys).open('ASIABBBBBBBBBBBBBBBB', token, NOW)).toBeUndefined();
+  });
+
+  it('expire: ExpiredToken at and after the expiry', () => {
+    const keys = StsKeyring.derive(master);
+    const { token } = sealSession(keys, claims);
+    let code: string | undefined;
+    try {
+      sessionOpener(keys).open(claims.accessKey, token, claims.expiresAt);
+    } catch (e) {
+      code = isTesseraError(e) ? e.code : 'other';
+    }
+    expect(code).toBe('ExpiredToken');
+  });
+
+  it('a token altered anywhere, or sealed under another master key, does not open', () => {
+    const keys = StsKeyring.derive(master);
+    const { token } = sealSession(keys, claims);
+    const opener = sessionOpener(keys);
+    for (let i = 0; i < token.length; i += 7) {
+      const c = token[i] === 'A' ? 'B' : 'A';
+      expect(opener.open(claims.accessKey, token.slice(0, i) + c + token.slice(i + 1), NOW)).toBeUndefined();
+    }
+    const other = sealSession(StsKeyring.derive(randomBytes(32)), claims).token;
+    expect(opener.open(claims.accessKey, other, NOW)).toBeUndefined();
+  });
+
+  it('rotate with overlap: tokens of an accepted old id open, of a dropped id do not', () => {
+    const old = StsKeyring.derive(master, '1');
+    const { token, secretKey } = sealSession(old, claims);
+    const rotated = StsKeyring.derive(master, '2', ['1']);
+    expect(sessionOpener(rotated).open(claims.accessKey, token, NOW)?.secretKey).toBe(secretKey);
+    expect(sealSession(rotated, claims).token.startsWith('ts1.2.')).toBe(true);
+    expect(sessionOpener(StsKeyring.derive(master, '2')).open(claims.accessKey, token, NOW)).toBeUndefined();
+  });
+
+  it('never throws on garbage (fuzz), and refuses oversized tokens unread', () => {
+    const opener = sessionOpener(StsKeyring.derive(master));
+    const { token } = sealSession(StsKeyring.derive(master), claims);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), fc.nat(token.length), (junk, cut) => {
+        expect(opener.open(claims.accessKey, junk, NOW)).toBeUndefined();
+        const spliced = token.slice(0, cut) + junk;
+        if (spliced !== token) expect(opener.open(claims.accessKey, spliced, NOW)).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+    expect(opener.open(claims.accessKey, `ts1.1.${'A'.repeat(MAX_TOKEN_LENGTH)}`, NOW)).toBeUndefined();
+  });
+});

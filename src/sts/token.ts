@@ -1,0 +1,129 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constantTimeEqual, TesseraError } from '../core/index.js';
+import type { OpenedSession, SessionClaims, SessionOpener } from '../iam/index.js';
+import { type StsKeyring, sessionSecret } from './keys.js';
+
+/**
+ * The session token format (docs/sts.md), self-contained so that issuing credentials writes
+ * nothing: `<version>.<key id>.<base64url(iv ‖ ciphertext ‖ tag)>`, the ciphertext being
+ * AES-256-GCM of the deflated JSON claims, authenticated with `tessera-sts:<version>:<key id>`
+ * as additional data. Secrets are not in the token: they are derived from it (keys.ts).
+ */
+const VERSION = 'ts1';
+const IV = 12;
+const TAG = 16;
+/** Longest token accepted (a session policy of 2,048 characters and a few ARNs fit easily). */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+/** Most bytes the claims may inflate to (bounds the inflate of a forged token). */
+const MAX_CLAIMS = 64 * 1024;
+
+/** The claims as stored in a token (short names keep tokens small). */
+interface Wire {
+  v: 1;
+  sid: string;
+  ak: string;
+  par: string;
+  iat: number;
+  exp: number;
+  pol?: string[];
+  name?: string;
+}
+
+function aad(keyId: string): Buffer {
+  return Buffer.from(`tessera-sts:${VERSION}:${keyId}`, 'utf8');
+}
+
+/** Seals claims into a token with the keyring's current key; returns the token and the session's secret. */
+export function sealSession(keys: StsKeyring, claims: SessionClaims): { token: string; secretKey: string } {
+  const wire: Wire = {
+    v: 1,
+    sid: claims.sessionId,
+    ak: claims.accessKey,
+    par: claims.parentAccessKey,
+    iat: claims.issuedAt,
+    exp: claims.expiresAt,
+  };
+  if (claims.sessionPolicies !== undefined) wire.pol = [...claims.sessionPolicies];
+  if (claims.sessionName !== undefined) wire.name = claims.sessionName;
+  const key = keys.current;
+  const iv = randomBytes(IV);
+  const cipher = createCipheriv('aes-256-gcm', key.seal, iv);
+  cipher.setAAD(aad(key.id));
+  const body = Buffer.concat([cipher.update(deflateRawSync(JSON.stringify(wire))), cipher.final()]);
+  const sealed = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  return {
+    token: `${VERSION}.${key.id}.${sealed}`,
+    secretKey: sessionSecret(key, claims.sessionId, claims.accessKey),
+  };
+}
+
+function isWire(w: unknown): w is Wire {
+  if (typeof w !== 'object' || w === null) return false;
+  const o = w as Record<string, unknown>;
+  return (
+    o['v'] === 1 &&
+    typeof o['sid'] === 'string' &&
+    typeof o['ak'] === 'string' &&
+    typeof o['par'] === 'string' &&
+    typeof o['iat'] === 'number' &&
+    typeof o['exp'] === 'number' &&
+    (o['pol'] === undefined || (Array.isArray(o['pol']) && o['pol'].every((p) => typeof p === 'string'))) &&
+    (o['name'] === undefined || typeof o['name'] === 'string')
+  );
+}
+
+/** Decrypts and parses a token; undefined when it is not a genuine token of these keys. */
+function unseal(keys: StsKeyring, token: string): { wire: Wire; keyId: string } | undefined {
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  const [version, keyId, sealed, ...rest] = token.split('.');
+  if (version !== VERSION || keyId === undefined || sealed === undefined || rest.length > 0) return undefined;
+  const key = keys.key(keyId);
+  if (key === undefined || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+  const bytes = Buffer.from(sealed, 'base64url');
+  // One spelling per token: trailing bits base64 ignores must be zero.
+  if (bytes.length < IV + TAG + 1 || bytes.toString('base64url') !== sealed) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.seal, bytes.subarray(0, IV));
+    decipher.setAAD(aad(keyId));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG));
+    const deflated = Buffer.concat([
+      decipher.update(bytes.subarray(IV, bytes.length - TAG)),
+      decipher.final(),
+    ]);
+    const wire: unknown = JSON.parse(
+      inflateRawSync(deflated, { maxOutputLength: MAX_CLAIMS }).toString('utf8'),
+    );
+    return isWire(wire) ? { wire, keyId } : undefined;
+  } catch {
+    // Altered, truncated, sealed by another key: not a token of this deployment.
+    return undefined;
+  }
+}
+
+/**
+ * The SessionOpener IAM resolves temporary credentials with: a token opens only for the access
+ * key it was issued for, and only before it expires (ExpiredToken after).
+ */
+export function sessionOpener(keys: StsKeyring): SessionOpener {
+  return {
+    open(accessKey: string, token: string, now: number): OpenedSession | undefined {
+      const opened = unseal(keys, token);
+      if (opened === undefined || !constantTimeEqual(opened.wire.ak, accessKey)) return undefined;
+      const w = opened.wire;
+      if (now >= w.exp)
+        throw new TesseraError('ExpiredToken', 'The security token included in the request is expired');
+      const claims: SessionClaims = {
+        sessionId: w.sid,
+        accessKey: w.ak,
+        parentAccessKey: w.par,
+        issuedAt: w.iat,
+        expiresAt: w.exp,
+        ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),
+        ...(w.name === undefined ? {} : { sessionName: w.name }),
+      };
+      const key = keys.key(opened.keyId)!;
+      return { claims, secretKey: sessionSecret(key, w.sid, w.ak) };
+    },
+  };
+}
