@@ -7,6 +7,7 @@
  *   node dist/bench/run.js --write-docs            # also rewrites "## Server" in docs/benchmarks.md
  *   node dist/bench/run.js --profile /tmp/prof get-1k-presigned
  *   node dist/bench/run.js --baseline /tmp/tessera-prev server   # also an earlier build, as `previous`
+ *   node dist/bench/run.js versioning             # versions vs unversioned data (bench/versioning.ts)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -27,6 +28,7 @@ import {
   writeServerSection,
 } from './server/report.js';
 import { runServerBenches } from './server/suite.js';
+import { runVersioningBench, versioningTables } from './versioning.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DOCS = join(ROOT, 'docs/benchmarks.md');
@@ -46,7 +48,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -75,7 +77,8 @@ function parseArgs(argv: string[]): Args {
       process.stdout.write(`${usage()}\n`);
       process.exit(0);
     } else if (x.startsWith('-')) throw new Error(`unknown option ${x}\n${usage()}`);
-    else if (x === 'policy' || x === 'server' || SERVER_BENCH_NAMES.includes(x)) a.names.push(x);
+    else if (x === 'policy' || x === 'versioning' || x === 'server' || SERVER_BENCH_NAMES.includes(x))
+      a.names.push(x);
     else throw new Error(`unknown benchmark ${x}\n${usage()}`);
   }
   if (a.baseline && !existsSync(builtMain(a.baseline)))
@@ -131,6 +134,25 @@ async function runPolicy(): Promise<void> {
   await mod.main();
 }
 
+/** The versioning benchmark (bench/versioning.ts): Tessera alone, versioned vs unversioned data. */
+async function runVersioning(args: Args): Promise<void> {
+  log('== versioning ==');
+  const r = await runVersioningBench({
+    quick: args.quick,
+    keep: args.keep,
+    log,
+    ...(args.rounds ? { rounds: args.rounds } : {}),
+  });
+  log('');
+  log(versioningTables(r));
+  if (args.quick) log('(--quick: sizes and durations are reduced, the numbers mean nothing)');
+  const errors = r.rows.reduce((n, x) => n + x.versioned.errors + x.unversioned.errors, 0);
+  if (errors) {
+    log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors) in the versioning benchmark`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const m = machine();
@@ -139,7 +161,8 @@ async function main(): Promise<void> {
   );
   const all = args.names.length === 0;
   if (all || args.names.includes('policy')) await runPolicy();
-  const serverNames = args.names.filter((n) => n !== 'policy');
+  if (all || args.names.includes('versioning')) await runVersioning(args);
+  const serverNames = args.names.filter((n) => n !== 'policy' && n !== 'versioning');
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;
   log('== server ==');

@@ -38,4 +38,16 @@ describe('bench harness (--quick)', () => {
     expect(out).toContain('built-in Node client');
     expect(out).toContain('(`head`)');
   });
+
+  it('measures versioned against unversioned listings and GETs (bench/versioning.ts)', {
+    timeout: 120_000,
+  }, async () => {
+    const { code, out } = await bench(['--quick', 'versioning']);
+    expect(out, out).toMatch(/== versioning ==/);
+    expect(code, out).toBe(0);
+    for (const id of ['versions-page', 'current-page', 'get-latest', 'get-version'])
+      expect(out).toContain(`(\`${id}\`)`);
+    expect(out).toMatch(/^\| ListObjectVersions \(NextKeyMarker \/ NextVersionIdMarker\) \| 3,000 \|/m);
+    expect(out).toMatch(/Full walk, versioned ÷ unversioned: [\d.]+× the throughput/);
+  });
 });

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -28,11 +26,10 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from './helpers/aws-cli.js';
 import { errorCode, rawRequest } from './helpers/raw.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, s3Client, startServer } from './helpers/server.js';
 
-const run = promisify(execFile);
-const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 
 let server: RunningServer;
 let s3: S3Client;
@@ -284,18 +281,7 @@ describe('Put/Get/DeleteBucketLifecycleConfiguration (AWS SDK v3)', () => {
 
 describe('the aws CLI', () => {
   async function aws(...args: string[]): Promise<string> {
-    const { stdout } = await run(AWS, ['--endpoint-url', server.endpoint, ...args], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: ROOT_USER,
-        AWS_SECRET_ACCESS_KEY: ROOT_PASSWORD,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-    });
-    return stdout;
+    return awsCli(server.endpoint, args);
   }
 
   it('put-, get- and delete-bucket-lifecycle-configuration', async () => {

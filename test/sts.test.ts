@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -26,10 +23,8 @@ import {
   STSServiceException,
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli, awsCliJson } from './helpers/aws-cli.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, s3Client, startServer } from './helpers/server.js';
-
-const run = promisify(execFile);
-const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 
 let server: RunningServer;
 let iam: IAMClient;
@@ -264,47 +259,46 @@ describe('STS', () => {
     expect(await code(client.send(new GetSessionTokenCommand({})))).toBe('ok');
   });
 
-  it('the aws CLI: get-caller-identity and assume-role', async () => {
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: ROOT_USER,
-      AWS_SECRET_ACCESS_KEY: ROOT_PASSWORD,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
+  it('unsigned calls: only the web identity calls are accepted, and need a configured provider', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`${server.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      return { status: res.status, body: await res.text() };
     };
-    const who = JSON.parse(
-      (await run(AWS, ['--endpoint-url', server.endpoint, 'sts', 'get-caller-identity'], { env })).stdout,
+    const web = await post(
+      'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&WebIdentityToken=abc&RoleArn=arn:x',
     );
-    expect(who.Arn).toBe('arn:aws:iam:::root');
-    const assumed = JSON.parse(
-      (
-        await run(
-          AWS,
-          [
-            '--endpoint-url',
-            server.endpoint,
-            'sts',
-            'assume-role',
-            '--role-arn',
-            'arn:aws:iam::000000000000:role/x',
-            '--role-session-name',
-            'cli',
-          ],
-          { env },
-        )
-      ).stdout,
-    );
-    const c = assumed.Credentials;
-    const listed = await run(AWS, ['--endpoint-url', server.endpoint, 's3', 'ls', `s3://${BUCKET}`], {
-      env: {
-        ...env,
-        AWS_ACCESS_KEY_ID: c.AccessKeyId,
-        AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
-        AWS_SESSION_TOKEN: c.SessionToken,
-      },
+    expect(web.status).toBe(400);
+    expect(web.body).toContain('<Code>InvalidIdentityToken</Code>');
+    const missing = await post('Action=AssumeRoleWithWebIdentity&Version=2011-06-15');
+    expect(missing.body).toContain('<Code>MissingParameter</Code>');
+    const who = await post('Action=GetCallerIdentity&Version=2011-06-15');
+    expect(who.status).toBe(403);
+    expect(who.body).toContain('<Code>AccessDenied</Code>');
+    const iamCall = await post('Action=ListUsers&Version=2010-05-08');
+    expect(iamCall.status).toBe(403);
+  });
+
+  it('the aws CLI: get-caller-identity and assume-role', async () => {
+    const who = await awsCliJson(server.endpoint, ['sts', 'get-caller-identity']);
+    expect(who['Arn']).toBe('arn:aws:iam:::root');
+    const assumed = await awsCliJson(server.endpoint, [
+      'sts',
+      'assume-role',
+      '--role-arn',
+      'arn:aws:iam::000000000000:role/x',
+      '--role-session-name',
+      'cli',
+    ]);
+    const c = assumed['Credentials'] as Record<string, string>;
+    const listed = await awsCli(server.endpoint, ['s3', 'ls', `s3://${BUCKET}`], {
+      accessKeyId: c['AccessKeyId']!,
+      secretAccessKey: c['SecretAccessKey']!,
+      sessionToken: c['SessionToken']!,
     });
-    expect(listed.stdout).toContain('seed');
+    expect(listed).toContain('seed');
   });
 });

@@ -101,6 +101,18 @@ export const errorCatalog = {
     message:
       'The request was rejected because the total packed size of the session policies and session tags combined was too large.',
   },
+  InvalidIdentityToken: {
+    status: 400,
+    message: 'The web identity token that was passed could not be validated.',
+  },
+  IDPRejectedClaim: {
+    status: 403,
+    message: 'The identity provider rejected the claims of the web identity token.',
+  },
+  IDPCommunicationError: {
+    status: 400,
+    message: 'The request could not be fulfilled because the identity provider could not be reached.',
+  },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },

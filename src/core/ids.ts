@@ -37,7 +37,17 @@ export function newRequestId(): string {
   return (processTag + requestCounter.toString(16).padStart(12, '0')).toUpperCase();
 }
 
-/** An opaque, URL-safe id (upload ids, version ids). */
+const VERSION_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
+
+/**
+ * An object version id: 32 characters of AWS's alphabet (letters, digits, `.` and `_`). Never a
+ * leading `-`, which command lines (the aws CLI's `--version-id`) would read as an option.
+ */
+export function newVersionId(): string {
+  return randomString(VERSION_CHARS, 32);
+}
+
+/** An opaque, URL-safe id (upload ids). */
 export function newOpaqueId(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -61,8 +61,33 @@ export interface ServiceAccountPrincipal extends Identified, UserFields {
   readonly expiresAt?: number;
 }
 
-/** Who can hold temporary credentials: the long-term identities. */
-export type SessionParent = RootPrincipal | UserPrincipal | ServiceAccountPrincipal;
+/**
+ * An identity an external provider vouched for (OpenID Connect today; LDAP later): who it is
+ * there and what it maps to here. It exists only inside the sessions issued for it.
+ */
+export interface FederatedIdentity {
+  readonly kind: 'federated';
+  readonly account: string;
+  /** Where it was proved, e.g. `openid:keycloak`. */
+  readonly source: string;
+  readonly issuer: string;
+  readonly subject: string;
+  /** A display name (preferred_username, email, or the subject). */
+  readonly name: string;
+  /** The session's ARN: `arn:aws:sts::<account>:assumed-role/<role>/<session name>`. */
+  readonly arn: string;
+  /** aws:userid: `<provider>:<subject>`. */
+  readonly userId: string;
+  /** The policies the token's claims map to (by name, resolved on every request). */
+  readonly policies: readonly string[];
+  /** The token's groups claim. */
+  readonly groups: readonly string[];
+  /** The token's claims, as jwt:<claim> condition keys and policy variables. */
+  readonly claims: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** Who can hold temporary credentials: the long-term identities, and federated ones. */
+export type SessionParent = RootPrincipal | UserPrincipal | ServiceAccountPrincipal | FederatedIdentity;
 
 /**
  * Temporary credentials (STS): act as their parent — resolved afresh on every request, so a
@@ -101,7 +126,7 @@ export function identityUser(p: Principal): string | undefined {
     case 'serviceAccount':
       return p.parent.kind === 'user' ? p.parent.name : undefined;
     case 'session':
-      return identityUser(p.parent);
+      return p.parent.kind === 'federated' ? undefined : identityUser(p.parent);
     case 'root':
     case 'anonymous':
       return undefined;

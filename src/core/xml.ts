@@ -14,8 +14,11 @@ const ESCAPES: Record<string, string> = {
  * Escapes text for XML element content or attribute values. A carriage return is written as a
  * reference: a literal one would reach the client's parser as a line feed (XML 1.0 §2.11).
  */
+const NEEDS_ESCAPE = /[&<>"'\r]/;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!);
+  // Most values (keys, ids, dates, numbers) need nothing: test before building a copy.
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
 /**
@@ -45,7 +48,8 @@ function renderValue(name: string, value: XmlValue, out: string[]): void {
     out.push(`</${name}>`);
     return;
   }
-  out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+  const text = typeof value === 'string' ? escapeXml(value) : String(value);
+  out.push(`<${name}>${text}</${name}>`);
 }
 
 /**

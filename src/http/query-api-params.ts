@@ -53,3 +53,17 @@ export async function queryApiParams(
   const body = input.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
   return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
 }
+
+/**
+ * The parameters of an unsigned Query API call (AssumeRoleWithWebIdentity: the token in it is
+ * its proof): the form body, or with no body the query string.
+ */
+export async function unsignedQueryParams(
+  req: IncomingMessage,
+  input: Omit<QueryApiInput, 'body'>,
+): Promise<URLSearchParams> {
+  if (!hasBody(req)) return input.query;
+  input.letBodyIn();
+  const body = await readSmallBody(req, MAX_FORM_BODY);
+  return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
+}

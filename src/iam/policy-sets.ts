@@ -81,3 +81,29 @@ export function buildIdentity(cache: IamCache, snap: IdentitySnapshot | undefine
   }
   return { policies: Object.freeze(policies), groups, policyNames };
 }
+
+/** The identity cache key of a federated identity's policy set: its account and policy names. */
+export function federatedKey(f: { readonly account: string; readonly policies: readonly string[] }): string {
+  return `federated\u0000${f.account}\u0000${[...f.policies].map((n) => n.toLowerCase()).sort().join('\u0000')}`;
+}
+
+/**
+ * A federated identity's policies: the managed policies (or built-ins) its claims name, as they
+ * are now. `documents`: name → the default version's text (absent: a built-in, or no such
+ * policy — which then grants nothing).
+ */
+export function buildFederated(
+  cache: IamCache,
+  account: string,
+  names: readonly string[],
+  documents: Readonly<Record<string, string>>,
+): CachedIdentity {
+  const policies: CompiledPolicy[] = [];
+  for (const name of names) {
+    const text = documents[name];
+    const p = text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, { kind: 'identity' });
+    if (p !== undefined) policies.push(p);
+  }
+  const policyNames = [...new Set(names.map((n) => entityKey(account, n)))];
+  return { policies: Object.freeze(policies), groups: [], policyNames };
+}

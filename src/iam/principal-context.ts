@@ -28,10 +28,16 @@ export function principalContext(p: Principal, accountId: string): Record<string
       out['aws:userid'] = p.userId;
       return out;
     case 'session':
-      out['aws:PrincipalType'] = principalType[p.parent.kind];
       out['aws:PrincipalAccount'] = accountId;
       out['aws:PrincipalArn'] = p.arn;
       out['aws:userid'] = p.userId;
+      if (p.parent.kind === 'federated') {
+        // A web identity: AWS's AssumedRole, with the token's claims as jwt:<claim>.
+        out['aws:PrincipalType'] = 'AssumedRole';
+        for (const [k, v] of Object.entries(p.parent.claims)) out[`jwt:${k}`] = typeof v === 'string' ? v : [...v];
+        return out;
+      }
+      out['aws:PrincipalType'] = principalType[p.parent.kind];
       if (p.parent.kind !== 'root') {
         out['aws:username'] = p.name;
         out['aws:groups'] = [...p.groups];

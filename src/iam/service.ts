@@ -19,11 +19,11 @@ import { GroupDirectory } from './groups.js';
 import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
 import { PolicyDirectory } from './policies.js';
-import { ALLOW_ALL, buildIdentity, compileStored } from './policy-sets.js';
+import { ALLOW_ALL, buildFederated, buildIdentity, compileStored, federatedKey } from './policy-sets.js';
 import { authzPrincipal } from './principal-context.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
-import { type SessionOpener, sessionCredential } from './sessions.js';
+import { type SessionOpener, sessionCredential, sessionParentOf } from './sessions.js';
 import { UserDirectory } from './users.js';
 
 export interface IamServiceOptions {
@@ -120,10 +120,12 @@ export class IamService {
     if (sessionToken !== undefined && this.#sessions !== undefined) {
       const session = this.#sessions.open(accessKey, sessionToken, this.#clock.now());
       if (session !== undefined) {
-        const parent = this.lookupCredential(session.claims.parentAccessKey);
-        return parent instanceof Promise
-          ? parent.then((c) => sessionCredential(session, c, sessionToken))
-          : sessionCredential(session, parent, sessionToken);
+        const { federated, parentAccessKey } = session.claims;
+        if (federated !== undefined) return sessionCredential(session, federated, sessionToken);
+        const parent = parentAccessKey === undefined ? undefined : this.lookupCredential(parentAccessKey);
+        const of = (c: IamCredential | undefined) =>
+          sessionCredential(session, c === undefined ? undefined : sessionParentOf(c.principal), sessionToken);
+        return parent instanceof Promise ? parent.then(of) : of(parent);
       }
       // Not a session token of this deployment: a long-term key refuses any token (auth's
       // checkCredential); an unknown key with a token is a bad token, as AWS answers.
@@ -224,7 +226,9 @@ export class IamService {
         return this.#cache.identities.get(entityKey(p.account, p.name))?.policies;
       case 'session':
         // A root session is evaluated (its session policy narrows root's "everything").
-        return p.parent.kind === 'root' ? [ALLOW_ALL] : this.#cachedIdentity(p.parent);
+        if (p.parent.kind === 'root') return [ALLOW_ALL];
+        if (p.parent.kind === 'federated') return this.#cache.identities.get(federatedKey(p.parent))?.policies;
+        return this.#cachedIdentity(p.parent);
       default:
         return unhandled(p);
     }
@@ -232,7 +236,7 @@ export class IamService {
 
   /** [] when none; undefined when not cached. */
   #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
-    if (p.kind === 'session') return this.#cachedEmbedded(p.parent);
+    if (p.kind === 'session') return p.parent.kind === 'federated' ? null : this.#cachedEmbedded(p.parent);
     if (p.kind !== 'serviceAccount') return null;
     const entry = this.#cache.credentials.get(p.accessKey);
     if (entry === undefined) return undefined;
@@ -249,6 +253,9 @@ export class IamService {
     if (bucket !== undefined) resource = this.#cache.buckets.get(bucket) ?? (await this.#loadBucket(bucket));
     let identity = this.#cachedIdentity(p);
     const user = identityUser(p);
+    if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
+      identity = await this.#loadFederated(p.parent.account, p.parent.policies);
+    }
     if (identity === undefined && user !== undefined) {
       const version = this.#cache.version;
       const built = buildIdentity(this.#cache, await this.#store.identitySnapshot(p.account, user));
@@ -274,6 +281,21 @@ export class IamService {
       }
     }
     return this.#sets(p, identity ?? [], resource, embedded ?? null);
+  }
+
+  /** A federated identity's policies by name, as stored now (built-ins need no document). */
+  async #loadFederated(account: string, names: readonly string[]): Promise<readonly CompiledPolicy[]> {
+    const version = this.#cache.version;
+    const documents: Record<string, string> = {};
+    for (const name of names) {
+      const record = await this.#store.getPolicy(account, name);
+      if (record === undefined) continue;
+      const v = await this.#store.getPolicyVersion(account, record.name, record.defaultVersion);
+      if (v !== undefined) documents[name] = v.document;
+    }
+    const built = buildFederated(this.#cache, account, names, documents);
+    this.#cache.fill(this.#cache.identities, federatedKey({ account, policies: names }), built, version);
+    return built.policies;
   }
 
   async #loadBucket(bucket: string): Promise<readonly CompiledPolicy[]> {

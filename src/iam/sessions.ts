@@ -1,4 +1,10 @@
-import { type SessionParent, type SessionPrincipal, TesseraError, unhandled } from '../core/index.js';
+import {
+  type FederatedIdentity,
+  type SessionParent,
+  type SessionPrincipal,
+  TesseraError,
+  unhandled,
+} from '../core/index.js';
 import type { IamCredential } from './cache.js';
 
 /** What a session token says, once the STS codec has opened and checked it. */
@@ -6,8 +12,13 @@ export interface SessionClaims {
   readonly sessionId: string;
   /** The temporary access key id the token belongs to. */
   readonly accessKey: string;
-  /** The access key of the identity that asked for the session: root's, a user's or a service account's. */
-  readonly parentAccessKey: string;
+  /**
+   * Whose session it is: the access key of the long-term identity that asked for it (root's, a
+   * user's, a service account's: resolved afresh on every request), or the federated identity
+   * a provider vouched for (carried whole in the token). Exactly one is set.
+   */
+  readonly parentAccessKey?: string;
+  readonly federated?: FederatedIdentity;
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly sessionPolicies?: readonly string[];
@@ -46,32 +57,33 @@ export function sessionParentOf(p: IamCredential['principal']): SessionParent | 
 }
 
 /**
- * The credential of an opened session whose parent resolved to `parent` (looked up afresh: a
- * disabled or deleted parent has no credential, and its sessions stop at once).
+ * The credential of an opened session whose parent is `parent`: a long-term identity looked up
+ * afresh (undefined when disabled or deleted: its sessions stop at once), or the federated
+ * identity the token carries.
  */
 export function sessionCredential(
   session: OpenedSession,
-  parent: IamCredential | undefined,
+  parent: SessionParent | undefined,
   token: string,
 ): IamCredential & { sessionToken: string } {
-  const p = parent === undefined ? undefined : sessionParentOf(parent.principal);
-  if (p === undefined) {
+  if (parent === undefined) {
     throw new TesseraError(
       'InvalidToken',
       'The security token included in the request is invalid: the credentials it was issued for are disabled or deleted.',
     );
   }
   const c = session.claims;
+  const longTerm = parent.kind !== 'federated' && parent.kind !== 'root';
   const principal: SessionPrincipal = Object.freeze({
     kind: 'session',
-    account: p.account,
+    account: parent.account,
     accessKey: c.accessKey,
-    arn: p.arn,
-    userId: p.userId,
-    name: p.name,
-    groups: p.kind === 'root' ? Object.freeze([]) : p.groups,
-    tags: p.kind === 'root' ? Object.freeze({}) : p.tags,
-    parent: p,
+    arn: parent.arn,
+    userId: parent.userId,
+    name: parent.name,
+    groups: longTerm ? parent.groups : parent.kind === 'federated' ? parent.groups : Object.freeze([]),
+    tags: longTerm ? parent.tags : Object.freeze({}),
+    parent,
     sessionId: c.sessionId,
     expiresAt: c.expiresAt,
     ...(c.sessionPolicies === undefined ? {} : { sessionPolicies: c.sessionPolicies }),

@@ -5,7 +5,7 @@ export const NULL_VERSION = 'null';
 
 /** MinIO's version ids (mc, minio-go, minio-js show them). */
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** AWS's version ids, and Tessera's (newOpaqueId: 24 random bytes, base64url): 32 URL-safe characters. */
+/** AWS's version ids and Tessera's (newVersionId: 32 of `[A-Za-z0-9._]`); `-` accepted too. */
 const OPAQUE = /^[A-Za-z0-9._-]{32}$/;
 
 function invalid(message: string, value: string, name: string): TesseraError {

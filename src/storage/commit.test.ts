@@ -104,12 +104,12 @@ describe('the write protocol', () => {
     const { versionId: _, ...record } = blobObject('b', 'k', [unversioned]);
     const v1 = await newBlob();
     const w1 = await commitObjectVersioned(storage, { ...record, data: { kind: 'blobs', segments: [v1] } });
-    expect(w1.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(w1.versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
     const v2 = await newBlob();
     await commitObject(storage, { ...record, data: { kind: 'blobs', segments: [v2] } });
     for (const blob of [unversioned, v1, v2]) expect(await exists(blob.blobId)).toBe(true);
     const marker = await removeObjectVersioned(storage, 'b', 'k');
-    expect(marker).toEqual({ versionId: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), deleteMarker: true });
+    expect(marker).toEqual({ versionId: expect.stringMatching(/^[A-Za-z0-9._]{32}$/), deleteMarker: true });
     expect(await exists(v2.blobId)).toBe(true);
     expect(await removeObjectVersioned(storage, 'b', 'k', w1.versionId)).toEqual({
       versionId: w1.versionId,
@@ -138,7 +138,7 @@ describe('the write protocol', () => {
       key: 'm',
       data: { kind: 'blobs', segments: [p1] },
     });
-    expect(done.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(done.versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
     expect(await exists(p1.blobId)).toBe(true);
   });
 

@@ -7,10 +7,16 @@ import {
   type XmlNode,
 } from '../core/index.js';
 import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
+import type { WebIdentityVerifier } from '../idp/index.js';
 import { checkSessionPolicy, type IssuedCredentials, issueSession, managedSessionPolicies } from './issue.js';
 import type { StsKeyring } from './keys.js';
 import { durationSeconds, param, policyArns, sessionName } from './params.js';
 import { DEFAULT_STS_LIMITS, type StsApi, type StsApiRequest, type StsLimits } from './types.js';
+import {
+  assumeRoleWithClientGrants,
+  assumeRoleWithWebIdentity,
+  type WebIdentityEnv,
+} from './web-identity.js';
 
 /** The STS Query API version. */
 export const STS_VERSION = '2011-06-15';
@@ -22,6 +28,8 @@ export interface StsApiOptions {
   keys: StsKeyring;
   limits?: StsLimits;
   now?: () => number;
+  /** Verifies web identity tokens (OpenID Connect); without it those calls are refused. */
+  webIdentity?: WebIdentityVerifier;
 }
 
 interface Env {
@@ -141,10 +149,16 @@ const getCallerIdentity: Handler = async (env, req) => {
   }
 };
 
+function webEnv(env: Env): WebIdentityEnv {
+  return { iam: env.o.iam, keys: env.o.keys, limits: env.limits, now: env.now, verifier: env.o.webIdentity };
+}
+
 const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   AssumeRole: assumeRole,
   GetSessionToken: getSessionToken,
   GetCallerIdentity: getCallerIdentity,
+  AssumeRoleWithWebIdentity: (env, req) => assumeRoleWithWebIdentity(webEnv(env), req),
+  AssumeRoleWithClientGrants: (env, req) => assumeRoleWithClientGrants(webEnv(env), req),
 });
 
 /** The supported Action names, sorted. */

@@ -18,3 +18,4 @@ export {
   type StsApiResponse,
   type StsLimits,
 } from './types.js';
+export { UNSIGNED_STS_ACTIONS } from './web-identity.js';

@@ -101,7 +101,7 @@ export function issueSession(
   const { token, secretKey } = sealSession(keys, {
     sessionId,
     accessKey,
-    parentAccessKey: parent.accessKey,
+    ...(parent.kind === 'federated' ? { federated: parent } : { parentAccessKey: parent.accessKey }),
     issuedAt: opts.now,
     expiresAt,
     ...(opts.policies !== undefined && opts.policies.length > 0 ? { sessionPolicies: opts.policies } : {}),

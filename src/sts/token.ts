@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { constantTimeEqual, TesseraError } from '../core/index.js';
+import { constantTimeEqual, type FederatedIdentity, TesseraError } from '../core/index.js';
 import type { OpenedSession, SessionClaims, SessionOpener } from '../iam/index.js';
 import { type StsKeyring, sessionSecret } from './keys.js';
 
@@ -23,7 +23,10 @@ interface Wire {
   v: 1;
   sid: string;
   ak: string;
-  par: string;
+  /** The long-term parent's access key, or */
+  par?: string;
+  /** the federated identity the session is for. */
+  fed?: FederatedIdentity;
   iat: number;
   exp: number;
   pol?: string[];
@@ -40,10 +43,11 @@ export function sealSession(keys: StsKeyring, claims: SessionClaims): { token: s
     v: 1,
     sid: claims.sessionId,
     ak: claims.accessKey,
-    par: claims.parentAccessKey,
     iat: claims.issuedAt,
     exp: claims.expiresAt,
   };
+  if (claims.parentAccessKey !== undefined) wire.par = claims.parentAccessKey;
+  if (claims.federated !== undefined) wire.fed = claims.federated;
   if (claims.sessionPolicies !== undefined) wire.pol = [...claims.sessionPolicies];
   if (claims.sessionName !== undefined) wire.name = claims.sessionName;
   const key = keys.current;
@@ -58,6 +62,24 @@ export function sealSession(keys: StsKeyring, claims: SessionClaims): { token: s
   };
 }
 
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+
+function isFederated(v: unknown): v is FederatedIdentity {
+  if (typeof v !== 'object' || v === null) return false;
+  const f = v as Record<string, unknown>;
+  const claims = f['claims'];
+  return (
+    f['kind'] === 'federated' &&
+    ['account', 'source', 'issuer', 'subject', 'name', 'arn', 'userId'].every((k) => isString(f[k])) &&
+    isStrings(f['policies']) &&
+    isStrings(f['groups']) &&
+    typeof claims === 'object' &&
+    claims !== null &&
+    Object.values(claims).every((c) => isString(c) || isStrings(c))
+  );
+}
+
 function isWire(w: unknown): w is Wire {
   if (typeof w !== 'object' || w === null) return false;
   const o = w as Record<string, unknown>;
@@ -65,7 +87,7 @@ function isWire(w: unknown): w is Wire {
     o['v'] === 1 &&
     typeof o['sid'] === 'string' &&
     typeof o['ak'] === 'string' &&
-    typeof o['par'] === 'string' &&
+    (isString(o['par']) ? o['fed'] === undefined : isFederated(o['fed'])) &&
     typeof o['iat'] === 'number' &&
     typeof o['exp'] === 'number' &&
     (o['pol'] === undefined || (Array.isArray(o['pol']) && o['pol'].every((p) => typeof p === 'string'))) &&
@@ -116,7 +138,8 @@ export function sessionOpener(keys: StsKeyring): SessionOpener {
       const claims: SessionClaims = {
         sessionId: w.sid,
         accessKey: w.ak,
-        parentAccessKey: w.par,
+        ...(w.par === undefined ? {} : { parentAccessKey: w.par }),
+        ...(w.fed === undefined ? {} : { federated: w.fed }),
         issuedAt: w.iat,
         expiresAt: w.exp,
         ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),

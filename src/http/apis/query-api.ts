@@ -1,9 +1,10 @@
 import type { IamApi } from '../../admin/index.js';
 import { GLOBAL_REGION } from '../../auth/index.js';
 import { ANONYMOUS, TesseraError } from '../../core/index.js';
-import type { StsApi } from '../../sts/index.js';
-import type { RequestContextSource } from '../exchange.js';
-import { queryApiParams } from '../query-api-params.js';
+import type { S3Response } from '../../s3/index.js';
+import { type StsApi, UNSIGNED_STS_ACTIONS } from '../../sts/index.js';
+import type { Exchange, RequestContextSource, Trace, Verified } from '../exchange.js';
+import { queryApiParams, unsignedQueryParams } from '../query-api-params.js';
 import { renderIamError } from '../render-iam-error.js';
 import type { Api, Authenticated } from './api.js';
 import { scopeStep } from './scope-step.js';
@@ -33,7 +34,7 @@ export function createQueryApi(o: QueryApiOptions): Api {
     auth: 'signature',
     serve: async (x, auth, trace) => {
       const v = (auth as Authenticated).verified;
-      if (v.kind === 'anonymous') throw new TesseraError('AccessDenied');
+      if (v.kind === 'anonymous') return serveUnsigned(o, x, v, trace);
       const service = v.service;
       if (service !== undefined && QUERY_SERVICES.has(service)) {
         scopeStep(trace, v, { service, regions: [GLOBAL_REGION, o.region], api: 'query' });
@@ -59,4 +60,28 @@ export function createQueryApi(o: QueryApiOptions): Api {
     },
     renderError: (err, x) => ({ contentType: 'text/xml', body: renderIamError(err, x.requestId) }),
   };
+}
+
+/**
+ * An unsigned Query API call: only the STS calls that carry their own proof (a web identity
+ * token) are accepted, as in AWS; their parameters come from the form body or the query string.
+ */
+async function serveUnsigned(
+  o: QueryApiOptions,
+  x: Exchange,
+  v: Verified,
+  trace: Trace,
+): Promise<S3Response> {
+  const params = await unsignedQueryParams(x.req, { query: x.query, letBodyIn: () => x.letBodyIn() });
+  const action = params.get('Action') ?? '';
+  if (!UNSIGNED_STS_ACTIONS.has(action) || o.stsApi === undefined) throw new TesseraError('AccessDenied');
+  trace.operation = action;
+  const answer = await o.stsApi({
+    principal: ANONYMOUS,
+    params,
+    requestId: x.requestId,
+    context: o.context(x, v),
+  });
+  trace.authz = { decision: 'allow', reason: 'allowed' };
+  return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
 }

@@ -1,23 +1,36 @@
 import { renderXml, type XmlNode } from '../../core/index.js';
 import type { VersionSummary } from '../../storage/index.js';
-import { type S3Deps, type S3Handler, xmlResponse } from '../context.js';
+import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { listLimit } from '../query-params.js';
 import { requireBucket } from './buckets.js';
 import { type Encoder, keyEncoder } from './list-objects.js';
 
-/** One <Version> or <DeleteMarker> entry, in S3's element order. */
-function entry(deps: S3Deps, v: VersionSummary, enc: Encoder): XmlNode {
-  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
-  const common = {
-    Key: enc(v.key),
-    VersionId: v.versionId,
-    IsLatest: v.isLatest,
-    LastModified: new Date(v.lastModified).toISOString(),
-  };
-  if (v.deleteMarker) return { DeleteMarker: { ...common, Owner: owner } };
+/** One <Version> or <DeleteMarker> entry, in S3's element order (literal objects: no spreads on this hot loop). */
+function entry(v: VersionSummary, enc: Encoder, owner: XmlNode): XmlNode {
+  const lastModified = new Date(v.lastModified).toISOString();
+  if (v.deleteMarker) {
+    return {
+      DeleteMarker: {
+        Key: enc(v.key),
+        VersionId: v.versionId,
+        IsLatest: v.isLatest,
+        LastModified: lastModified,
+        Owner: owner,
+      },
+    };
+  }
   return {
-    Version: { ...common, ETag: quoteEtag(v.etag), Size: v.size, Owner: owner, StorageClass: 'STANDARD' },
+    Version: {
+      Key: enc(v.key),
+      VersionId: v.versionId,
+      IsLatest: v.isLatest,
+      LastModified: lastModified,
+      ETag: quoteEtag(v.etag),
+      Size: v.size,
+      Owner: owner,
+      StorageClass: 'STANDARD',
+    },
   };
 }
 
@@ -34,6 +47,7 @@ export const listObjectVersions: S3Handler<'ListObjectVersions'> = async (deps, 
   const keyMarker = op.keyMarker ?? '';
   const versionIdMarker = op.versionIdMarker ?? '';
   await requireBucket(deps, op.bucket);
+  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
   const result = await deps.metadata.listObjectVersions(op.bucket, {
     prefix,
     delimiter,
@@ -54,7 +68,7 @@ export const listObjectVersions: S3Handler<'ListObjectVersions'> = async (deps, 
       Delimiter: delimiter === '' ? undefined : enc(delimiter),
       EncodingType: op.encodingType,
       IsTruncated: result.isTruncated,
-      '': result.versions.map((v) => entry(deps, v, enc)),
+      '': result.versions.map((v) => entry(v, enc, owner)),
       CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
     }),
   );

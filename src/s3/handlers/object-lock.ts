@@ -2,18 +2,20 @@ import { parseXml, renderXml, TesseraError, type XmlNode } from '../../core/inde
 import type { S3AccessCheck } from '../access.js';
 import { emptyResponse, type S3Handler, type S3Request, xmlResponse } from '../context.js';
 import {
-  isoDate,
-  legalHoldUpdate,
   lockConfigurationXml,
-  lockContext,
   parseLegalHoldDocument,
   parseLockConfiguration,
   parseRetentionDocument,
   parseStoredRule,
+  serializeRule,
+} from '../object-lock/documents.js';
+import {
+  isoDate,
+  legalHoldUpdate,
+  lockContext,
   type Retention,
   retentionOf,
   retentionUpdate,
-  serializeRule,
 } from '../object-lock/lock.js';
 import {
   governanceBypass,

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { isTesseraError } from '../../core/index.js';
 import {
+  parseLegalHoldDocument,
+  parseLockConfiguration,
+  parseRetentionDocument,
+  parseStoredRule,
+  serializeRule,
+} from './documents.js';
+import {
   defaultRetainUntil,
   legalHoldUpdate,
   lockContext,
   lockHeaderContext,
   lockResponseHeaders,
   newVersionLock,
-  parseLegalHoldDocument,
-  parseLockConfiguration,
   parseLockHeaders,
-  parseRetentionDocument,
-  parseStoredRule,
   type Retention,
   remainingRetentionDays,
   retentionUpdate,
-  serializeRule,
 } from './lock.js';
 import { isProtected, removalGuard } from './removal.js';
 

@@ -11,6 +11,7 @@ import type { S3Deps, S3Request } from '../context.js';
 import type { OperationBase } from '../operation.js';
 import { announcedDigests, carriesDigest } from '../payload-digests.js';
 import type { VerifiedBody } from '../verified-body.js';
+import { parseStoredRule } from './documents.js';
 import {
   asksBypass,
   type DefaultRetention,
@@ -18,7 +19,6 @@ import {
   lockResponseHeaders,
   newVersionLock,
   parseLockHeaders,
-  parseStoredRule,
   type RequestedLock,
   requestedLockState,
   retentionOf,

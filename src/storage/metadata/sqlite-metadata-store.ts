@@ -207,10 +207,12 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
 
   async listObjectVersions(bucket: string, q: ListVersionsQuery): Promise<ListVersionsResult> {
     const s = this.s;
+    // Every row read is returned unless a delimiter rolls it up: fetch the page at once (.all is
+    // much cheaper per row than .iterate).
     const rows = (lower: string, upper: string | undefined, limit: number) =>
       upper === undefined
-        ? s.versionsFrom.iterate(bucket, lower, limit)
-        : s.versionsBetween.iterate(bucket, lower, upper, limit);
+        ? s.versionsFrom.all(bucket, lower, limit)
+        : s.versionsBetween.all(bucket, lower, upper, limit);
     // As listObjects: with a delimiter, probe the next key first so a roll-up reads one entry.
     const range: RangeScan<VersionRow> =
       q.delimiter === ''

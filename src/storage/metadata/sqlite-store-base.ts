@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isTesseraError, newOpaqueId, TesseraError } from '../../core/index.js';
+import { isTesseraError, newVersionId, TesseraError } from '../../core/index.js';
 import {
   NULL_VERSION_ID,
   type ObjectDelete,
@@ -71,7 +71,7 @@ export class SqliteBase {
   protected commitObject(record: ObjectRecord): ObjectWrite {
     const state = this.s.bucketVersioning.get(record.bucket);
     if (state === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: record.bucket });
-    const versionId = state === 'Enabled' ? newOpaqueId() : NULL_VERSION_ID;
+    const versionId = state === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
     if (record.versionId !== undefined && record.versionId !== versionId) {
       throw new TesseraError(
         'InternalError',
@@ -161,7 +161,7 @@ export class SqliteBase {
     if (state === undefined || state === null) {
       return { deleteMarker: false, released: this.#removeRow(bucket, key, undefined, guard) };
     }
-    const markerId = state === 'Enabled' ? newOpaqueId() : NULL_VERSION_ID;
+    const markerId = state === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
     const released = state === 'Suspended' ? this.#removeRow(bucket, key, NULL_VERSION_ID, guard) : [];
     this.s.demoteCurrent.run(bucket, key);
     this.s.insertVersion.run(markerParams(bucket, key, markerId, now));
