@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { BlobStore, MetadataStore } from '../storage/index.js';
 import type { S3AccessCheck, S3Action } from './access.js';
+import type { DamageSink } from './object-reader.js';
 import type { OperationBase } from './operation.js';
 import type { Operation, OperationName, OperationNamed } from './ops/index.js';
 
@@ -16,6 +17,8 @@ export interface S3Deps {
   bucketPolicies: BucketPolicyPort;
   /** Owner shown in listings. */
   owner: { id: string; displayName: string };
+  /** Where damaged stored bytes are reported (a missing, cut or altered blob found on read). */
+  reportDamage?: DamageSink;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 import { header, type S3Deps, type S3Request } from './context.js';
 import { type Stored, storeStream } from './ingest.js';
 import { assertBucketName, assertObjectKey } from './names.js';
-import { openObject } from './object-reader.js';
+import { missingBlob, openObject } from './object-reader.js';
 import { checkPreconditions } from './preconditions.js';
 import { NULL_VERSION, parseVersionId } from './version-id.js';
 
@@ -114,7 +114,13 @@ export async function copyData(
 ): Promise<Stored & { checksum?: string }> {
   const size = range.end - range.start + 1;
   const hasher = opts.algorithm ? createChecksum(opts.algorithm) : undefined;
-  const opened = await openObject(deps.blobs, obj);
+  let opened: Awaited<ReturnType<typeof openObject>>;
+  try {
+    opened = await openObject(deps.blobs, obj, deps.reportDamage);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw missingBlob(obj, deps.reportDamage);
+    throw e;
+  }
   try {
     const source = size === 0 ? Readable.from([]) : opened.stream(range.start, range.end);
     const stored = await storeStream(deps, source, {

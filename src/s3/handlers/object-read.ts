@@ -4,7 +4,7 @@ import { checksumResponseHeaders } from '../checksum-headers.js';
 import { header, type S3Deps, type S3Handler, type S3Request, type S3Response } from '../context.js';
 import { applyResponseOverrides, objectResponseHeaders } from '../object-headers.js';
 import { visibleLockHeaders } from '../object-lock/requests.js';
-import { type OpenedObject, openObject } from '../object-reader.js';
+import { missingBlob, type OpenedObject, openObject } from '../object-reader.js';
 import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
@@ -130,12 +130,12 @@ async function readObject(
   if (obj.data.kind === 'inline') return { status, headers, body: obj.data.bytes.subarray(start, end + 1) };
   let opened: OpenedObject;
   try {
-    opened = await openObject(deps.blobs, obj);
+    opened = await openObject(deps.blobs, obj, deps.reportDamage);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     // A concurrent overwrite deleted the blobs between lookup and open: read the new object.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 3)
-      return readObject(deps, req, withBody, attempt + 1);
-    throw e;
+    if (attempt < 3) return readObject(deps, req, withBody, attempt + 1);
+    throw missingBlob(obj, deps.reportDamage);
   }
   const body = opened.stream(start, end);
   return { status, headers, body, cleanup: () => opened.close() };
