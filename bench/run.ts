@@ -8,6 +8,7 @@
  *   node dist/bench/run.js --profile /tmp/prof get-1k-presigned
  *   node dist/bench/run.js --baseline /tmp/tessera-prev server   # also an earlier build, as `previous`
  *   node dist/bench/run.js versioning             # versions vs unversioned data (bench/versioning.ts)
+ *   node dist/bench/run.js sts                    # STS issuance and temporary credentials (bench/sts.ts)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -28,6 +29,7 @@ import {
   writeServerSection,
 } from './server/report.js';
 import { runServerBenches } from './server/suite.js';
+import { runStsBench, stsErrors, stsTables } from './sts.js';
 import { runVersioningBench, versioningTables } from './versioning.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -48,7 +50,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, versioning, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, sts, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -77,7 +79,13 @@ function parseArgs(argv: string[]): Args {
       process.stdout.write(`${usage()}\n`);
       process.exit(0);
     } else if (x.startsWith('-')) throw new Error(`unknown option ${x}\n${usage()}`);
-    else if (x === 'policy' || x === 'versioning' || x === 'server' || SERVER_BENCH_NAMES.includes(x))
+    else if (
+      x === 'policy' ||
+      x === 'versioning' ||
+      x === 'sts' ||
+      x === 'server' ||
+      SERVER_BENCH_NAMES.includes(x)
+    )
       a.names.push(x);
     else throw new Error(`unknown benchmark ${x}\n${usage()}`);
   }
@@ -153,6 +161,26 @@ async function runVersioning(args: Args): Promise<void> {
   }
 }
 
+/** The STS benchmark (bench/sts.ts): issuance and temporary credentials against baselines. */
+async function runSts(args: Args): Promise<void> {
+  log('== sts ==');
+  const r = await runStsBench({
+    quick: args.quick,
+    keep: args.keep,
+    log,
+    ...(args.rounds ? { rounds: args.rounds } : {}),
+    ...(args.profileDir ? { profileDir: join(args.profileDir, 'sts') } : {}),
+  });
+  log('');
+  log(stsTables(r));
+  if (r.profile) log(`\n${r.profile}`);
+  const errors = stsErrors(r);
+  if (errors) {
+    log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors) in the STS benchmark`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const m = machine();
@@ -162,7 +190,8 @@ async function main(): Promise<void> {
   const all = args.names.length === 0;
   if (all || args.names.includes('policy')) await runPolicy();
   if (all || args.names.includes('versioning')) await runVersioning(args);
-  const serverNames = args.names.filter((n) => n !== 'policy' && n !== 'versioning');
+  if (all || args.names.includes('sts')) await runSts(args);
+  const serverNames = args.names.filter((n) => n !== 'policy' && n !== 'versioning' && n !== 'sts');
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;
   log('== server ==');

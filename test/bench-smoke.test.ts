@@ -50,4 +50,26 @@ describe('bench harness (--quick)', () => {
     expect(out).toMatch(/^\| ListObjectVersions \(NextKeyMarker \/ NextVersionIdMarker\) \| 3,000 \|/m);
     expect(out).toMatch(/Full walk, versioned ÷ unversioned: [\d.]+× the throughput/);
   });
+
+  it('measures STS issuance, the zero-write proof and temporary credentials (bench/sts.ts)', {
+    timeout: 120_000,
+  }, async () => {
+    const { code, out } = await bench(['--quick', 'sts']);
+    expect(out, out).toMatch(/== sts ==/);
+    expect(code, out).toBe(0);
+    for (const id of [
+      'caller-identity',
+      'head-bucket',
+      'assume-role',
+      'assume-role-policy',
+      'web-identity',
+      'get-1k-root',
+      'get-1k-user',
+      'get-1k-session',
+    ])
+      expect(out).toContain(`(\`${id}\`)`);
+    expect(out).toMatch(/^Zero-write proof: 500 AssumeRole calls .*, 500 answered with credentials/m);
+    expect(out).toContain('**no store writes**');
+    expect(out).toMatch(/^\| sessionOpener\.open, no session policy \| [\d,]+ \|/m);
+  });
 });

@@ -15,7 +15,12 @@ let server: RunningServer;
 let mallory: { accessKeyId: string; secretAccessKey: string };
 let kimKey: string;
 
-const DENIED = ['arn:aws:iam:::user/kim', 'arn:aws:iam:::group/admins', 'arn:aws:iam:::policy/adminpol'];
+const DENIED = [
+  'arn:aws:iam:::user/kim',
+  'arn:aws:iam:::group/admins',
+  'arn:aws:iam:::policy/adminpol',
+  'arn:aws:iam:::role/deployer',
+];
 const MALLORY_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
@@ -27,6 +32,12 @@ const DOC = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
 });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam:::user/mallory' }, Action: 'sts:AssumeRole' },
+  ],
+});
 
 /** The entities one row names: a user, a group and a policy (victims or controls). */
 interface Names {
@@ -34,6 +45,7 @@ interface Names {
   group: string;
   policy: string;
   key: string;
+  role: string;
 }
 
 const policyArn = (name: string) => `arn:aws:iam:::policy/${name}`;
@@ -71,6 +83,18 @@ const ROWS: Record<string, (n: Names) => Record<string, string>> = {
   PutGroupPolicy: (n) => ({ GroupName: n.group, PolicyName: 'inl', PolicyDocument: MALLORY_POLICY }),
   GetGroupPolicy: (n) => ({ GroupName: n.group, PolicyName: 'inl' }),
   ListGroupPolicies: (n) => ({ GroupName: n.group }),
+  CreateRole: (n) => ({ RoleName: n.role, AssumeRolePolicyDocument: TRUST }),
+  GetRole: (n) => ({ RoleName: n.role }),
+  UpdateRole: (n) => ({ RoleName: n.role, Description: 'taken over' }),
+  UpdateAssumeRolePolicy: (n) => ({ RoleName: n.role, PolicyDocument: TRUST }),
+  TagRole: (n) => ({ RoleName: n.role, 'Tags.member.1.Key': 'owned', 'Tags.member.1.Value': 'yes' }),
+  UntagRole: (n) => ({ RoleName: n.role, 'TagKeys.member.1': 'team' }),
+  ListRoleTags: (n) => ({ RoleName: n.role }),
+  AttachRolePolicy: (n) => ({ RoleName: n.role, PolicyArn: 'arn:aws:iam::aws:policy/consoleAdmin' }),
+  ListAttachedRolePolicies: (n) => ({ RoleName: n.role }),
+  PutRolePolicy: (n) => ({ RoleName: n.role, PolicyName: 'inl', PolicyDocument: MALLORY_POLICY }),
+  GetRolePolicy: (n) => ({ RoleName: n.role, PolicyName: 'inl' }),
+  ListRolePolicies: (n) => ({ RoleName: n.role }),
   CreatePolicy: (n) => ({ PolicyName: n.policy, PolicyDocument: DOC }),
   GetPolicy: (n) => ({ PolicyArn: policyArn(n.policy) }),
   ListEntitiesForPolicy: (n) => ({ PolicyArn: policyArn(n.policy) }),
@@ -84,6 +108,9 @@ const ROWS: Record<string, (n: Names) => Record<string, string>> = {
   DetachGroupPolicy: (n) => ({ GroupName: n.group, PolicyArn: 'arn:aws:iam::aws:policy/readonly' }),
   DeleteUserPolicy: (n) => ({ UserName: n.user, PolicyName: 'inl' }),
   DeleteGroupPolicy: (n) => ({ GroupName: n.group, PolicyName: 'inl' }),
+  DetachRolePolicy: (n) => ({ RoleName: n.role, PolicyArn: 'arn:aws:iam::aws:policy/readonly' }),
+  DeleteRolePolicy: (n) => ({ RoleName: n.role, PolicyName: 'inl' }),
+  DeleteRole: (n) => ({ RoleName: n.role }),
   RemoveUserFromGroup: (n) => ({ GroupName: n.group, UserName: n.user }),
   DeleteAccessKey: (n) => ({ UserName: n.user, AccessKeyId: n.key }),
   DeleteLoginProfile: (n) => ({ UserName: n.user }),
@@ -97,6 +124,7 @@ const NAME_NO_ENTITY = [
   'ListUsers',
   'ListGroups',
   'ListPolicies',
+  'ListRoles',
   'SimulateCustomPolicy',
   'GetAccessKeyLastUsed',
   'GetAccessKeyInfo',
@@ -105,8 +133,17 @@ const NAME_NO_ENTITY = [
 const spellings = (n: string) => [n, n.toUpperCase(), n.charAt(0).toUpperCase() + n.slice(1)];
 
 /** Sets up one victim or control set of entities (as root) and returns its access key id. */
-async function entities(user: string, group: string, policy: string): Promise<string> {
+async function entities(user: string, group: string, policy: string, role: string): Promise<string> {
   const q = (params: Record<string, string>) => iamQuery(server.endpoint, params);
+  await q({
+    Action: 'CreateRole',
+    RoleName: role,
+    AssumeRolePolicyDocument: TRUST,
+    'Tags.member.1.Key': 'team',
+    'Tags.member.1.Value': 'a',
+  });
+  await q({ Action: 'AttachRolePolicy', RoleName: role, PolicyArn: 'arn:aws:iam::aws:policy/readonly' });
+  await q({ Action: 'PutRolePolicy', RoleName: role, PolicyName: 'inl', PolicyDocument: DOC });
   await q({ Action: 'CreateUser', UserName: user, 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'a' });
   await q({ Action: 'CreateLoginProfile', UserName: user, Password: `${user}-secret-0123` });
   const key = xmlValue(await q({ Action: 'CreateAccessKey', UserName: user }), 'AccessKeyId')!;
@@ -123,7 +160,7 @@ async function entities(user: string, group: string, policy: string): Promise<st
 
 beforeAll(async () => {
   server = await startServer({ workers: 1 });
-  kimKey = await entities('kim', 'admins', 'adminpol');
+  kimKey = await entities('kim', 'admins', 'adminpol', 'deployer');
   await iamQuery(server.endpoint, { Action: 'CreateUser', UserName: 'mallory' });
   const created = await iamQuery(server.endpoint, { Action: 'CreateAccessKey', UserName: 'mallory' });
   mallory = {
@@ -156,6 +193,7 @@ describe('IAM actions naming an entity in another letter case', () => {
           group: spellings('admins')[i]!,
           policy: spellings('adminpol')[i]!,
           key: kimKey,
+          role: spellings('deployer')[i]!,
         };
         const res = await iamCall(server.endpoint, { Action: action, ...params(names) }, mallory);
         answers.push(`${action} ${names.user}: ${res.code ?? res.status}`);
@@ -181,13 +219,19 @@ describe('IAM actions naming an entity in another letter case', () => {
     const versions = await q({ Action: 'ListPolicyVersions', PolicyArn: policyArn('adminpol') });
     expect(versions).toMatch(/<VersionId>v1<\/VersionId>\s*<IsDefaultVersion>true/);
     expect(versions.match(/<VersionId>/g)).toHaveLength(2);
+    const role = await q({ Action: 'GetRole', RoleName: 'deployer' });
+    expect(xmlValue(role, 'RoleName')).toBe('deployer');
+    expect(role).not.toContain('taken over');
+    expect(await q({ Action: 'ListAttachedRolePolicies', RoleName: 'deployer' })).not.toContain(
+      'consoleAdmin',
+    );
   });
 
   it('lets the same calls past authorization on entities the Deny does not name, in any letter case', async () => {
-    const key = await entities('lee', 'staff', 'otherpol');
+    const key = await entities('lee', 'staff', 'otherpol', 'builder');
     const answers: string[] = [];
     for (const [action, params] of Object.entries(ROWS)) {
-      const names = { user: 'LEE', group: 'STAFF', policy: 'OTHERPOL', key };
+      const names = { user: 'LEE', group: 'STAFF', policy: 'OTHERPOL', key, role: 'BUILDER' };
       const res = await iamCall(server.endpoint, { Action: action, ...params(names) }, mallory);
       answers.push(`${action}: ${res.code ?? res.status}`);
     }

@@ -30,7 +30,6 @@ import { awsCli } from './helpers/aws-cli.js';
 import { errorCode, rawRequest } from './helpers/raw.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, s3Client, startServer } from './helpers/server.js';
 
-
 let server: RunningServer;
 let s3: S3Client;
 let work: string;

@@ -1,17 +1,24 @@
 import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
-import { createS3Server, TrustedProxies } from '../http/index.js';
+import { createS3Server, fanOut, TrustedProxies } from '../http/index.js';
 import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
 import { type LifecycleAction, LifecycleScanner, type S3Deps } from '../s3/index.js';
 import { openStorage, type StorageConfig } from '../storage/index.js';
 import { createStsApi, StsKeyring, sessionOpener } from '../sts/index.js';
+import { openAuditFile } from './audit-config.js';
 import { envValue, type ServerConfig } from './config.js';
 import { createLog } from './log.js';
+import { composeObservability } from './observability.js';
+import { openIdVerifier } from './openid-config.js';
 import type { RootCredentials } from './root-credentials.js';
 
 /** The storage backend a server configuration names (today always the embedded one in its data directory). */
 export function storageConfig(config: ServerConfig): StorageConfig {
-  return { kind: 'embedded', dataDir: config.dataDir };
+  return {
+    kind: 'embedded',
+    dataDir: config.dataDir,
+    ...(config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace }),
+  };
 }
 
 /** A lifecycle action as a request-log line (TESSERA_LOG_REQUESTS), as AWS's access log names it. */
@@ -57,6 +64,7 @@ export async function composeServer(
   const logError = createLog(config.logLevel, [
     root.secretKey,
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
+    ...config.openid.map((p) => p.clientSecret),
   ]);
   const storage = await openStorage(storageConfig(config));
   const masterKey = loadMasterKey(config.dataDir);
@@ -77,6 +85,12 @@ export async function composeServer(
     region: config.region,
     account: '',
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
+    space: storage.space,
+    // Damage found on read (docs/operations.md): one line with bucket, key, version and blob.
+    reportDamage: (d) =>
+      logError(
+        `damaged object ${d.bucket}/${d.key} version ${d.versionId ?? 'null'}: blob ${d.blobId} ${d.kind} (${d.detail})`,
+      ),
   };
   const authorizer = new Authorizer({
     iam,
@@ -84,25 +98,36 @@ export async function composeServer(
     objectTags: async (bucket, key, versionId) =>
       (await storage.metadata.getObject(bucket, key, versionId))?.tags,
   });
+  // The audit file target (docs/audit.md): each process its own stream; writes only queue.
+  const audit =
+    config.auditFile === undefined ? undefined : openAuditFile(config.auditFile, masterKey, logError);
+  const observed = composeObservability(config, { storage, iam, authorizer, log: logError });
+  const webIdentity = openIdVerifier(config.openid, (m) => logError(m));
   const server = createS3Server(
     {
       deps,
       lookup: iam.lookupCredential,
       authorizer,
       iamApi: createIamApi(iam, { accountId: config.accountId, authorizer }),
-      stsApi: createStsApi({ iam, authorizer, keys: stsKeys, limits: config.sts.limits }),
+      stsApi: createStsApi({
+        iam,
+        authorizer,
+        keys: stsKeys,
+        limits: config.sts.limits,
+        strictRoles: config.sts.strictRoles,
+        ...(webIdentity === undefined ? {} : { webIdentity }),
+      }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
-      ...(config.logRequests
-        ? {
-            events: {
-              write: (e) =>
-                void process.stdout.write(`${JSON.stringify(e)}
-`),
-            },
-          }
-        : {}),
+      apis: observed.apis,
+      events: fanOut(
+        config.logRequests
+          ? { write: (e) => void process.stdout.write(`${JSON.stringify(e)}\n`) }
+          : undefined,
+        observed.metrics,
+        audit,
+      ),
     },
     config.timeouts,
   );
@@ -110,6 +135,7 @@ export async function composeServer(
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit?.close();
       iam.stopChangeFeed();
       await iam.close();
       await storage.close();

@@ -50,6 +50,18 @@ describe('timeouts and log level in the server configuration', () => {
   });
 });
 
+describe('Prometheus access in the server configuration', () => {
+  it('defaults to jwt; TESSERA_PROMETHEUS_AUTH_TYPE or MINIO_PROMETHEUS_AUTH_TYPE set public; others refused', () => {
+    expect(loadServerConfig({}, {}).prometheusAuthType).toBe('jwt');
+    expect(loadServerConfig({}, { MINIO_PROMETHEUS_AUTH_TYPE: 'public' }).prometheusAuthType).toBe('public');
+    const both = { TESSERA_PROMETHEUS_AUTH_TYPE: 'jwt', MINIO_PROMETHEUS_AUTH_TYPE: 'public' };
+    expect(loadServerConfig({}, both).prometheusAuthType).toBe('jwt');
+    expect(() => loadServerConfig({}, { TESSERA_PROMETHEUS_AUTH_TYPE: 'open' })).toThrow(
+      /TESSERA_PROMETHEUS_AUTH_TYPE must be jwt or public/,
+    );
+  });
+});
+
 describe('createLog', () => {
   function capture(level: Parameters<typeof createLog>[0]) {
     const lines: string[] = [];

@@ -1,8 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
+import type { MinFreeSpace } from '../storage/index.js';
+import { type AuditFileSettings, auditFileSettings } from './audit-config.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { openIdSettings } from './openid-config.js';
+import { parseMinFreeSpace } from './space-config.js';
 import { type StsSettings, stsSettings } from './sts-config.js';
+
+function minFree(value: string | undefined): { minFreeSpace?: MinFreeSpace } {
+  const parsed = parseMinFreeSpace(value);
+  return parsed === undefined ? {} : { minFreeSpace: parsed };
+}
 
 /** Server settings from flags and environment (docs/configuration.md lists every one). */
 export interface ServerConfig {
@@ -23,10 +32,18 @@ export interface ServerConfig {
   trustedProxies: string[];
   /** Temporary credentials: durations and session-token key ids (sts-config.ts). */
   sts: StsSettings;
+  /** TESSERA_MIN_FREE_SPACE: writes are refused below it (undefined: 1 %, at most 1 GiB). */
+  minFreeSpace?: MinFreeSpace;
+  /** OpenID Connect providers (openid-config.ts, docs/openid.md); empty: none. */
+  openid: ReturnType<typeof openIdSettings>;
   /** TESSERA_LIFECYCLE_INTERVAL: time between lifecycle passes, in milliseconds; 0 turns them off. */
   lifecycleIntervalMs: number;
   /** TESSERA_LIFECYCLE_DAY: how long one day of a lifecycle rule is, in milliseconds (tests shorten it). */
   lifecycleDayMs: number;
+  /** TESSERA_AUDIT_FILE…: the audit file target (docs/audit.md); undefined: off. */
+  auditFile: AuditFileSettings | undefined;
+  /** TESSERA_PROMETHEUS_AUTH_TYPE: `jwt` (scrapes need admin:Prometheus) or `public` (docs/metrics.md). */
+  prometheusAuthType: 'jwt' | 'public';
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,6 +132,15 @@ function lifecycleSettings(env: Env): Pick<ServerConfig, 'lifecycleIntervalMs' |
   };
 }
 
+function prometheusAuthType(env: Env): 'jwt' | 'public' {
+  const v = (
+    envValue(env, 'TESSERA_PROMETHEUS_AUTH_TYPE', 'MINIO_PROMETHEUS_AUTH_TYPE') ?? 'jwt'
+  ).toLowerCase();
+  if (v !== 'jwt' && v !== 'public')
+    throw new Error(`TESSERA_PROMETHEUS_AUTH_TYPE must be jwt or public (got "${v}")`);
+  return v;
+}
+
 export function loadServerConfig(opts: ServerFlags, env: Env = process.env): ServerConfig {
   const { host, port } = parseAddress(opts.address ?? envValue(env, 'TESSERA_ADDRESS') ?? ':9000');
   const workersRaw = envValue(env, 'TESSERA_WORKERS');
@@ -148,6 +174,10 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     accountId: envValue(env, 'TESSERA_ACCOUNT_ID') ?? '',
     trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
     sts: stsSettings(env),
+    ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
+    openid: openIdSettings(env),
     ...lifecycleSettings(env),
+    auditFile: auditFileSettings(env),
+    prometheusAuthType: prometheusAuthType(env),
   };
 }

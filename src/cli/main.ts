@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit-command.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -19,6 +20,7 @@ program
   .action(serverCommand);
 
 registerPolicyCommands(program);
+registerAuditCommands(program);
 // The admin commands bring the AWS SDK's IAM client: the server (and each worker) never loads it.
 if (process.argv[2] !== 'server') {
   const { registerAdminCommands } = await import('./admin/index.js');

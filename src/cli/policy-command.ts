@@ -28,7 +28,7 @@ const processIO: PolicyCommandIO = {
   },
 };
 
-const kinds: readonly PolicyKind[] = ['identity', 'resource', 'session', 'serviceAccount'];
+const kinds: readonly PolicyKind[] = ['identity', 'resource', 'session', 'serviceAccount', 'trust'];
 const types = new Set<string>(
   ['string', 'numeric', 'boolean', 'ip', 'date', 'binary'].flatMap((t) => [t, `${t}List`]),
 );

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { loadMasterKey } from '../iam/index.js';
 import { openStorage } from '../storage/index.js';
+import { answerClusterMetrics } from './cluster-metrics.js';
 import { composeServer, startLifecycle, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
@@ -41,13 +42,23 @@ async function runWorker(config: ServerConfig, root: RootCredentials): Promise<n
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  let stopping = false;
+  // Once only, and a second signal does not cut it short (a terminal or systemd signals the whole
+  // group, and the primary passes the signal on): close flushes and seals the audit trail.
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void close().finally(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  // A worker whose primary died (even by kill -9) must not live on holding the port.
-  if (cluster.isWorker) cluster.worker?.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // A worker whose primary died (even by kill -9) must not live on holding the port: it stops
+  // listening at once and exits within 2 s.
+  if (cluster.isWorker)
+    cluster.worker?.on('disconnect', () => {
+      stop();
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
   const addr = server.address();
   return typeof addr === 'object' && addr ? addr.port : config.port;
 }
@@ -73,6 +84,7 @@ export async function serverCommand(dataDir: string | undefined, options: Server
     return;
   }
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  answerClusterMetrics();
   let listening = 0;
   let stopping = false;
   const fork = () => {

@@ -14,6 +14,11 @@ export interface StsSettings {
   readonly keyId: string;
   /** Older key ids whose tokens are still accepted (rotation with overlap). */
   readonly acceptedKeyIds: readonly string[];
+  /**
+   * TESSERA_STS_STRICT_ROLES=on: AssumeRole with a RoleArn that names no role of this deployment
+   * is AccessDenied, as AWS answers (default off: MinIO's session of the caller).
+   */
+  readonly strictRoles: boolean;
 }
 
 const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -37,6 +42,13 @@ function bounded(name: string, value: number): number {
   return value;
 }
 
+function onOff(name: string, value: string | undefined): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === '0') return false;
+  if (v === 'on' || v === 'true' || v === '1') return true;
+  throw new Error(`${name} must be on or off (got "${value}")`);
+}
+
 export function stsSettings(env: Env): StsSettings {
   const maxRaw = env['TESSERA_STS_MAX_DURATION'];
   const defRaw = env['TESSERA_STS_DEFAULT_DURATION'];
@@ -55,5 +67,6 @@ export function stsSettings(env: Env): StsSettings {
     limits: { defaultDurationSeconds: def, maxDurationSeconds: max },
     keyId: env['TESSERA_STS_KEY_ID']?.trim() || '1',
     acceptedKeyIds: accepted,
+    strictRoles: onOff('TESSERA_STS_STRICT_ROLES', env['TESSERA_STS_STRICT_ROLES']),
   };
 }

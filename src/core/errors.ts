@@ -113,6 +113,11 @@ export const errorCatalog = {
     status: 400,
     message: 'The request could not be fulfilled because the identity provider could not be reached.',
   },
+  XMinioStorageFull: {
+    status: 507,
+    message:
+      'Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.',
+  },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },

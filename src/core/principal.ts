@@ -86,13 +86,40 @@ export interface FederatedIdentity {
   readonly claims: Readonly<Record<string, string | readonly string[]>>;
 }
 
-/** Who can hold temporary credentials: the long-term identities, and federated ones. */
-export type SessionParent = RootPrincipal | UserPrincipal | ServiceAccountPrincipal | FederatedIdentity;
+/**
+ * An IAM role a session was assumed into (STS AssumeRole with the RoleArn of a role of this
+ * deployment): resolved afresh from the directory on every request, so a deleted role's sessions
+ * stop at once. Its sessions act with the role's policies, not the caller's.
+ */
+export interface RoleIdentity {
+  readonly kind: 'role';
+  readonly account: string;
+  /** The role's name (stored spelling). */
+  readonly name: string;
+  /** The role's ARN, `arn:aws:iam::<account>:role/<path><name>`: aws:PrincipalArn of its sessions. */
+  readonly arn: string;
+  /** RoleId (AROA…): sessions' aws:userid is `<role id>:<session name>`. */
+  readonly roleId: string;
+  /** `arn:aws:sts::<account>:assumed-role/<name>`: a session's ARN is this and `/<session name>`. */
+  readonly assumedRoleArn: string;
+  /** aws:PrincipalTag/<key>: the role's tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Who can hold temporary credentials: the long-term identities, federated ones, and roles. */
+export type SessionParent =
+  | RootPrincipal
+  | UserPrincipal
+  | ServiceAccountPrincipal
+  | FederatedIdentity
+  | RoleIdentity;
 
 /**
  * Temporary credentials (STS): act as their parent — resolved afresh on every request, so a
  * disabled or deleted parent stops its sessions at once — narrowed by the session policy. The
- * identity fields (arn, userId, name, groups, tags) are the parent's.
+ * identity fields (arn, userId, name, groups, tags) are the parent's; a role's session has
+ * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, userId `<role id>:<session>`, the
+ * role's name and tags and no groups.
  */
 export interface SessionPrincipal extends Identified, UserFields {
   readonly kind: 'session';
@@ -126,7 +153,7 @@ export function identityUser(p: Principal): string | undefined {
     case 'serviceAccount':
       return p.parent.kind === 'user' ? p.parent.name : undefined;
     case 'session':
-      return p.parent.kind === 'federated' ? undefined : identityUser(p.parent);
+      return p.parent.kind === 'federated' || p.parent.kind === 'role' ? undefined : identityUser(p.parent);
     case 'root':
     case 'anonymous':
       return undefined;

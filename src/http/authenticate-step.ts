@@ -40,7 +40,8 @@ export async function authenticateStep(
     record({ verified, ms: performance.now() - t0 });
     return body === undefined ? { verified } : { verified, body };
   } catch (e) {
-    record({ error: isTesseraError(e) ? e.code : 'InternalError', ms: performance.now() - t0 });
+    const ms = performance.now() - t0;
+    record(isTesseraError(e) ? { error: e.code, message: e.message, ms } : { error: 'InternalError', ms });
     throw e;
   }
 }

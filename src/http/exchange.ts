@@ -30,6 +30,8 @@ export interface AuthResult {
   readonly verified?: Verified;
   /** The error code of a failed authentication (or a wrong credential scope). */
   readonly error?: string;
+  /** The failed authentication's message (a fixed text), to tell AccessDenied's reasons apart. */
+  readonly message?: string;
   readonly ms: number;
 }
 
@@ -40,6 +42,9 @@ export interface AuthzResult {
   readonly reason: string;
   /** The statements that decided it (policy label, index, Sid, effect). */
   readonly statements?: readonly StatementRef[];
+  /** The actions and resources checked (the denied check's, or every allowed one's). */
+  readonly actions?: readonly string[];
+  readonly resources?: readonly string[];
 }
 
 /**

@@ -5,7 +5,16 @@
  */
 
 export type { Api, ApiName, Authenticated, WireError } from './apis/api.js';
+export { createHealthApi, type HealthApiOptions, type HealthProbe } from './apis/health-api.js';
+export {
+  createMetricsApi,
+  type MetricsApiOptions,
+  type MetricsText,
+  PROMETHEUS_CHECK,
+} from './apis/metrics-api.js';
 export { DebugNote } from './client-gone.js';
+export { fanOut } from './fan-out.js';
+export { LATENCY_BUCKETS, RequestMetrics, type RequestMetricsOptions } from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
 export { renderIamError } from './render-iam-error.js';
 export { TrustedProxies } from './request-context.js';

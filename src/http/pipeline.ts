@@ -6,7 +6,7 @@ import { AccessDeniedError, type Authorizer } from '../iam/index.js';
 import type { S3Deps } from '../s3/index.js';
 import type { StsApi } from '../sts/index.js';
 import type { Api } from './apis/api.js';
-import { pickApi } from './apis/pick-api.js';
+import { type ApiTable, pickApi } from './apis/pick-api.js';
 import { createQueryApi } from './apis/query-api.js';
 import { createS3Api } from './apis/s3-api.js';
 import { authenticateStep } from './authenticate-step.js';
@@ -29,6 +29,8 @@ export interface PipelineOptions {
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
   events?: EventSink;
+  /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
+  apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
   now?: () => number;
 }
@@ -45,6 +47,9 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 }
 
 const NOTHING = () => {};
+
+/** Where the last request on a keep-alive connection ended (socket.bytesRead), for bytesIn. */
+const readUpTo = new WeakMap<object, number>();
 
 /**
  * The request pipeline, step by step: request id → pick the API (S3, Query, MinIO admin, health,
@@ -63,6 +68,7 @@ export function createPipeline(opts: PipelineOptions) {
       region: opts.deps.region,
       context,
     }),
+    ...opts.apis,
   };
   const auth = { lookup: opts.lookup, domains: opts.domains };
 
@@ -94,7 +100,9 @@ export function createPipeline(opts: PipelineOptions) {
     res.setHeader('server', 'Tessera');
     const api = pickApi(req, rawPath, rawQuery, opts.domains, apis);
     const trace: Trace = { api: api.name };
-    const bytesRead0 = req.socket.bytesRead;
+    // From where the previous request on this connection ended: a small request's head and body
+    // are already read when it starts.
+    const bytesRead0 = readUpTo.get(req.socket) ?? 0;
     res.on('close', () => emit(opts, trace, x, res, started, bytesRead0));
     try {
       const authenticated =
@@ -109,7 +117,13 @@ export function createPipeline(opts: PipelineOptions) {
 function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace, e: unknown): void {
   const { req, res } = x;
   if (e instanceof AccessDeniedError) {
-    trace.authz = { decision: 'deny', reason: e.decision.reason, statements: e.decision.statements };
+    trace.authz = {
+      decision: 'deny',
+      reason: e.decision.reason,
+      statements: e.decision.statements,
+      actions: [e.check.action],
+      resources: [e.check.resource],
+    };
   }
   const err: TesseraError = toTesseraError(e, (message, cause) =>
     opts.log(`${message} (request ${x.requestId})`, cause),
@@ -146,7 +160,9 @@ function emit(
 ): void {
   const sink = opts.events;
   if (sink === undefined) return;
-  const bytesIn = x.req.socket ? x.req.socket.bytesRead - bytesRead0 : 0;
+  const socket = x.req.socket;
+  const bytesIn = socket ? socket.bytesRead - bytesRead0 : 0;
+  if (socket) readUpTo.set(socket, socket.bytesRead);
   try {
     const done = sink.write(buildEvent(trace, x, res, { started, bytesIn }));
     if (done instanceof Promise) done.catch((e: unknown) => opts.log('request event sink failed', e));

@@ -17,7 +17,8 @@ export function toTesseraError(e: unknown, log: (message: string, err: unknown) 
     // "Expose the message only below 500": a server-side failure is logged with its message and
     // detail, and the client gets the catalog's words for the code — no internal message, no
     // SQLite text, no access key.
-    if (e.code !== 'NotImplemented') log(`${e.code}: ${e.message}`, e);
+    // Answers about the request, not failures of the server: not logged per request.
+    if (e.code !== 'NotImplemented' && e.code !== 'XMinioStorageFull') log(`${e.code}: ${e.message}`, e);
     return new TesseraError(e.code);
   }
   const gone = clientGoneCode(e);

@@ -1,4 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import {
+  authFailureReason,
+  claimedAccessKey,
+  type PrincipalFacts,
+  principalFacts,
+  selectQuery,
+  selectRequestHeaders,
+  selectResponseHeaders,
+} from '../audit/index.js';
 import type { AuthKind } from '../auth/index.js';
 import type { StatementRef } from '../policy/index.js';
 import type { Exchange, Trace } from './exchange.js';
@@ -15,10 +24,27 @@ export interface RequestEvent {
   api: string;
   bucket?: string;
   key?: string;
+  versionId?: string;
   remoteAddress?: string;
   userAgent?: string;
-  auth: { kind?: AuthKind; accessKey?: string; principalType?: string; error?: string };
-  authz: { decision: 'allow' | 'deny' | 'none'; reason?: string; statements?: readonly StatementRef[] };
+  /** The request line and selected headers, already redacted (audit/redact.ts). */
+  request: {
+    method: string;
+    host?: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string>;
+  };
+  response: { headers: Record<string, string> };
+  /** `failure`: why authentication failed (audit/facts.ts); the rest: who the principal is. */
+  auth: { kind?: AuthKind; accessKey?: string; error?: string; failure?: string } & Partial<PrincipalFacts>;
+  authz: {
+    decision: 'allow' | 'deny' | 'none';
+    reason?: string;
+    statements?: readonly StatementRef[];
+    actions?: readonly string[];
+    resources?: readonly string[];
+  };
   status: number;
   errorCode?: string;
   bytesIn: number;
@@ -58,7 +84,17 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
             ...(authz.statements === undefined || authz.statements.length === 0
               ? {}
               : { statements: authz.statements }),
+            ...(authz.actions === undefined ? {} : { actions: authz.actions }),
+            ...(authz.resources === undefined ? {} : { resources: authz.resources }),
           },
+    request: {
+      method: x.req.method ?? 'GET',
+      ...(x.req.headers.host === undefined ? {} : { host: x.req.headers.host }),
+      path: x.rawPath,
+      query: selectQuery(x.query),
+      headers: selectRequestHeaders(x.req.headers),
+    },
+    response: { headers: selectResponseHeaders((name) => res.getHeader(name)) },
     status: res.statusCode,
     bytesIn: facts.bytesIn,
     bytesOut: Number(res.getHeader('content-length') ?? 0),
@@ -71,10 +107,17 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
     if (v !== undefined) {
       event.auth.kind = v.kind;
       if (v.accessKey !== undefined) event.auth.accessKey = v.accessKey;
-      event.auth.principalType = v.principal?.kind ?? 'anonymous';
+      Object.assign(event.auth, principalFacts(v.principal));
     }
-    if (auth.error !== undefined) event.auth.error = auth.error;
+    if (auth.error !== undefined) {
+      event.auth.error = auth.error;
+      event.auth.failure = authFailureReason(auth.error, auth.message);
+      const claimed = claimedAccessKey(x.req.headers, x.query);
+      if (claimed !== undefined) event.auth.accessKey = claimed;
+    }
   }
+  const versionId = x.query.get('versionId') ?? res.getHeader('x-amz-version-id');
+  if (typeof versionId === 'string' && versionId !== '') event.versionId = versionId;
   if (trace.bucket !== undefined) event.bucket = trace.bucket;
   if (trace.key !== undefined) event.key = trace.key;
   if (x.req.socket?.remoteAddress) event.remoteAddress = x.req.socket.remoteAddress;

@@ -27,6 +27,26 @@ export class IamArns {
     return `arn:aws:iam::${this.accountId(account)}:group/${name}`;
   }
 
+  /** @example arns.role('', '/ci/', 'deploy') → 'arn:aws:iam::<id>:role/ci/deploy' */
+  role(account: string, path: string, name: string): string {
+    return `arn:aws:iam::${this.accountId(account)}:role${path}${name}`;
+  }
+
+  /** An assumed-role session's ARN without its session name: `arn:aws:sts::<id>:assumed-role/<role>`. */
+  assumedRole(account: string, role: string): string {
+    return `arn:aws:sts::${this.accountId(account)}:assumed-role/${role}`;
+  }
+
+  /**
+   * Parses a role ARN (AssumeRole's RoleArn): `arn:aws:iam::<account>:role/[path/]name`. Returns the
+   * stored account and the name, or undefined when it is not a role ARN.
+   */
+  parseRole(arn: string): { account: string; path: string; name: string } | undefined {
+    const m = /^arn:(?:aws|minio):iam::([^:]*):role(\/(?:[^:]*\/)?)([^/:]+)$/.exec(arn);
+    if (m === null) return undefined;
+    return { account: this.accountOf(m[1]!), path: m[2]!, name: m[3]! };
+  }
+
   /** @example arns.policy('', 'readonly', true) → 'arn:aws:iam::aws:policy/readonly' */
   policy(account: string, name: string, builtin = false): string {
     return `arn:aws:iam::${builtin ? 'aws' : this.accountId(account)}:policy/${name}`;

@@ -1,4 +1,4 @@
-import type { Principal } from '../core/index.js';
+import type { Principal, RoleIdentity } from '../core/index.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { IamChange } from '../storage/index.js';
 import { Lru } from './lru.js';
@@ -46,6 +46,11 @@ export function entityKey(account: string, name: string): string {
   return `${account}\u0000${name.toLowerCase()}`;
 }
 
+/** The identities cache key of a role's policy set. */
+export function roleKey(account: string, name: string): string {
+  return `role\u0000${entityKey(account, name)}`;
+}
+
 /**
  * The IAM service's bounded caches and their invalidation (docs/architecture.md). Each change from the
  * feed (or made by this process) evicts exactly what depends on it, by scanning the bounded
@@ -58,6 +63,8 @@ export class IamCache {
   readonly identities: Lru<string, CachedIdentity>;
   readonly compiled: Lru<string, CompiledPolicy>;
   readonly buckets: Lru<string, readonly CompiledPolicy[]>;
+  /** Roles that sessions act as, by roleKey (null: no such role). */
+  readonly roles: Lru<string, RoleIdentity | null>;
   #version = 0;
 
   constructor(limits: CacheLimits = {}) {
@@ -65,6 +72,7 @@ export class IamCache {
     this.identities = new Lru(limits.identities ?? 50_000);
     this.compiled = new Lru(limits.policies ?? 5_000);
     this.buckets = new Lru(limits.buckets ?? 10_000);
+    this.roles = new Lru(limits.identities ?? 50_000);
   }
 
   get version(): number {
@@ -88,6 +96,10 @@ export class IamCache {
       case 'group':
         this.#evict(this.identities, (e) => e.groups.includes(key));
         this.#evict(this.credentials, (e) => e.groups.includes(key));
+        return;
+      case 'role':
+        this.identities.delete(roleKey(change.account, change.name));
+        this.roles.delete(roleKey(change.account, change.name));
         return;
       case 'policy':
         this.#evict(this.identities, (e) => e.policyNames.includes(key));
@@ -113,6 +125,7 @@ export class IamCache {
     this.credentials.clear();
     this.identities.clear();
     this.buckets.clear();
+    this.roles.clear();
   }
 
   #evict<V>(lru: Lru<string, V>, test: (v: V) => boolean): void {

@@ -15,8 +15,8 @@ export interface DirectoryContext {
   readonly changed: (kind: IamChangeKind, account: string, name: string) => void;
 }
 
-/** An AWS-style unique id: a 4-letter prefix (AIDA user, AGPA group, ANPA policy) + 17 characters. */
-export function newEntityId(prefix: 'AIDA' | 'AGPA' | 'ANPA'): string {
+/** An AWS-style unique id: a 4-letter prefix (AIDA user, AGPA group, ANPA policy, AROA role) + 17 characters. */
+export function newEntityId(prefix: 'AIDA' | 'AGPA' | 'ANPA' | 'AROA'): string {
   return prefix + newAccessKeyId().slice(0, 17);
 }
 

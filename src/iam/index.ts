@@ -37,6 +37,13 @@ export {
 } from './names.js';
 export { type IamPolicy, PolicyDirectory } from './policies.js';
 export { authzPrincipal, principalContext } from './principal-context.js';
+export {
+  type CreateRoleInput,
+  type IamRole,
+  ROLE_SESSION_LIMITS,
+  RoleDirectory,
+  validateTrustPolicy,
+} from './roles.js';
 export { SecretBox } from './secret-box.js';
 export { IamService, type IamServiceOptions } from './service.js';
 export {
@@ -50,6 +57,7 @@ export {
   type OpenedSession,
   type SessionClaims,
   type SessionOpener,
+  type SessionRoleClaim,
   sessionCredential,
   sessionParentOf,
 } from './sessions.js';

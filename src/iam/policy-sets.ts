@@ -7,7 +7,7 @@ import {
   type ParseOptions,
   parsePolicy,
 } from '../policy/index.js';
-import type { IdentitySnapshot } from '../storage/index.js';
+import type { IdentitySnapshot, RoleSnapshot } from '../storage/index.js';
 import { type CachedIdentity, entityKey, type IamCache } from './cache.js';
 
 const builtins = new Map<string, CompiledPolicy>();
@@ -84,7 +84,10 @@ export function buildIdentity(cache: IamCache, snap: IdentitySnapshot | undefine
 
 /** The identity cache key of a federated identity's policy set: its account and policy names. */
 export function federatedKey(f: { readonly account: string; readonly policies: readonly string[] }): string {
-  return `federated\u0000${f.account}\u0000${[...f.policies].map((n) => n.toLowerCase()).sort().join('\u0000')}`;
+  return `federated\u0000${f.account}\u0000${[...f.policies]
+    .map((n) => n.toLowerCase())
+    .sort()
+    .join('\u0000')}`;
 }
 
 /**
@@ -101,9 +104,31 @@ export function buildFederated(
   const policies: CompiledPolicy[] = [];
   for (const name of names) {
     const text = documents[name];
-    const p = text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, { kind: 'identity' });
+    const p =
+      text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, { kind: 'identity' });
     if (p !== undefined) policies.push(p);
   }
   const policyNames = [...new Set(names.map((n) => entityKey(account, n)))];
+  return { policies: Object.freeze(policies), groups: [], policyNames };
+}
+
+/**
+ * A role's policies (the identity layer of its sessions): its attached managed policies and its
+ * inline policies, labelled `role/<name>/<policy>`. A missing role grants nothing.
+ */
+export function buildRole(cache: IamCache, snap: RoleSnapshot | undefined): CachedIdentity {
+  if (snap === undefined) return { policies: [], groups: [], policyNames: [] };
+  const account = snap.role.account;
+  const identity = { kind: 'identity' } as const;
+  const policies: CompiledPolicy[] = [];
+  for (const name of snap.attached) {
+    const text = snap.documents[name];
+    const p = text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, identity);
+    if (p !== undefined) policies.push(p);
+  }
+  for (const p of snap.inline) {
+    policies.push(compileStored(cache, `role/${snap.role.name}/${p.name}`, p.document, identity));
+  }
+  const policyNames = [...new Set(snap.attached.map((n) => entityKey(account, n)))];
   return { policies: Object.freeze(policies), groups: [], policyNames };
 }

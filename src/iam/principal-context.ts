@@ -31,10 +31,19 @@ export function principalContext(p: Principal, accountId: string): Record<string
       out['aws:PrincipalAccount'] = accountId;
       out['aws:PrincipalArn'] = p.arn;
       out['aws:userid'] = p.userId;
+      if (p.parent.kind === 'role') {
+        // An assumed-role session (AWS): aws:PrincipalArn is the role's ARN, aws:userid
+        // `<role id>:<session>`, the role's tags are principal tags; there is no aws:username.
+        out['aws:PrincipalType'] = 'AssumedRole';
+        out['aws:PrincipalArn'] = p.parent.arn;
+        for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
+        return out;
+      }
       if (p.parent.kind === 'federated') {
         // A web identity: AWS's AssumedRole, with the token's claims as jwt:<claim>.
         out['aws:PrincipalType'] = 'AssumedRole';
-        for (const [k, v] of Object.entries(p.parent.claims)) out[`jwt:${k}`] = typeof v === 'string' ? v : [...v];
+        for (const [k, v] of Object.entries(p.parent.claims))
+          out[`jwt:${k}`] = typeof v === 'string' ? v : [...v];
         return out;
       }
       out['aws:PrincipalType'] = principalType[p.parent.kind];
@@ -66,10 +75,14 @@ export function authzPrincipal(p: Principal, accountId: string): AuthzPrincipal 
   switch (p.kind) {
     case 'anonymous':
       return { type: 'anonymous', anonymous: true };
+    case 'session':
+      // A role's session is named by its assumed-role ARN and, in resource policies, the role's.
+      return p.parent.kind === 'role'
+        ? { type: p.kind, arn: p.arn, account: accountId, aliases: [p.parent.arn] }
+        : { type: p.kind, arn: p.arn, account: accountId };
     case 'root':
     case 'user':
     case 'serviceAccount':
-    case 'session':
       return { type: p.kind, arn: p.arn, account: accountId };
     default:
       return unhandled(p);

@@ -3,6 +3,7 @@ import {
   constantTimeEqual,
   identityUser,
   type Principal,
+  type RoleIdentity,
   type RootPrincipal,
   systemClock,
   TesseraError,
@@ -12,17 +13,25 @@ import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
 import type { IamChangeKind, IamStore } from '../storage/index.js';
 import { IamArns } from './arn.js';
 import { BucketPolicyDirectory } from './bucket-policies.js';
-import { type CachedCredential, type CacheLimits, entityKey, IamCache, type IamCredential } from './cache.js';
+import {
+  type CachedCredential,
+  type CacheLimits,
+  entityKey,
+  IamCache,
+  type IamCredential,
+  roleKey,
+} from './cache.js';
 import type { DirectoryContext } from './context.js';
 import { ChangeFeed } from './feed.js';
 import { GroupDirectory } from './groups.js';
 import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
 import { PolicyDirectory } from './policies.js';
-import { ALLOW_ALL, buildFederated, buildIdentity, compileStored, federatedKey } from './policy-sets.js';
-import { authzPrincipal } from './principal-context.js';
+import { ALLOW_ALL, buildIdentity, compileStored, federatedKey } from './policy-sets.js';
+import { RoleDirectory } from './roles.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
+import { loadBucket, loadFederated, loadRole, loadRolePolicies, policySets } from './service-loaders.js';
 import { type SessionOpener, sessionCredential, sessionParentOf } from './sessions.js';
 import { UserDirectory } from './users.js';
 
@@ -56,6 +65,7 @@ export class IamService {
   readonly arns: IamArns;
   readonly users: UserDirectory;
   readonly groups: GroupDirectory;
+  readonly roles: RoleDirectory;
   readonly policies: PolicyDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly bucketPolicies: BucketPolicyDirectory;
@@ -101,6 +111,7 @@ export class IamService {
     };
     this.users = new UserDirectory(context);
     this.groups = new GroupDirectory(context);
+    this.roles = new RoleDirectory(context);
     this.policies = new PolicyDirectory(context);
     this.serviceAccounts = new ServiceAccountDirectory(context);
     this.bucketPolicies = new BucketPolicyDirectory(context);
@@ -120,11 +131,24 @@ export class IamService {
     if (sessionToken !== undefined && this.#sessions !== undefined) {
       const session = this.#sessions.open(accessKey, sessionToken, this.#clock.now());
       if (session !== undefined) {
-        const { federated, parentAccessKey } = session.claims;
+        const { federated, parentAccessKey, role } = session.claims;
         if (federated !== undefined) return sessionCredential(session, federated, sessionToken);
+        if (role !== undefined) {
+          // The role as it is now: deleted (or deleted and created again) → InvalidToken.
+          const ofRole = (r: RoleIdentity | null) =>
+            sessionCredential(session, r !== null && r.roleId === role.id ? r : undefined, sessionToken);
+          const hit = this.#cache.roles.get(roleKey(role.account, role.name));
+          return hit !== undefined
+            ? ofRole(hit)
+            : loadRole(this.#cache, this.roles, role.account, role.name).then(ofRole);
+        }
         const parent = parentAccessKey === undefined ? undefined : this.lookupCredential(parentAccessKey);
         const of = (c: IamCredential | undefined) =>
-          sessionCredential(session, c === undefined ? undefined : sessionParentOf(c.principal), sessionToken);
+          sessionCredential(
+            session,
+            c === undefined ? undefined : sessionParentOf(c.principal),
+            sessionToken,
+          );
         return parent instanceof Promise ? parent.then(of) : of(parent);
       }
       // Not a session token of this deployment: a long-term key refuses any token (auth's
@@ -163,7 +187,7 @@ export class IamService {
     const identity = this.#cachedIdentity(principal);
     const embedded = this.#cachedEmbedded(principal);
     if (resource !== undefined && identity !== undefined && embedded !== undefined) {
-      return this.#sets(principal, identity, resource, embedded);
+      return policySets(this.#cache, this.arns, principal, identity, resource, embedded);
     }
     return this.#loadSets(principal, bucket);
   }
@@ -227,7 +251,10 @@ export class IamService {
       case 'session':
         // A root session is evaluated (its session policy narrows root's "everything").
         if (p.parent.kind === 'root') return [ALLOW_ALL];
-        if (p.parent.kind === 'federated') return this.#cache.identities.get(federatedKey(p.parent))?.policies;
+        if (p.parent.kind === 'federated')
+          return this.#cache.identities.get(federatedKey(p.parent))?.policies;
+        if (p.parent.kind === 'role')
+          return this.#cache.identities.get(roleKey(p.parent.account, p.parent.name))?.policies;
         return this.#cachedIdentity(p.parent);
       default:
         return unhandled(p);
@@ -236,7 +263,11 @@ export class IamService {
 
   /** [] when none; undefined when not cached. */
   #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
-    if (p.kind === 'session') return p.parent.kind === 'federated' ? null : this.#cachedEmbedded(p.parent);
+    if (p.kind === 'session') {
+      return p.parent.kind === 'federated' || p.parent.kind === 'role'
+        ? null
+        : this.#cachedEmbedded(p.parent);
+    }
     if (p.kind !== 'serviceAccount') return null;
     const entry = this.#cache.credentials.get(p.accessKey);
     if (entry === undefined) return undefined;
@@ -250,11 +281,15 @@ export class IamService {
 
   async #loadSets(p: Principal, bucket: string | undefined): Promise<PrincipalPolicySets> {
     let resource: readonly CompiledPolicy[] = [];
-    if (bucket !== undefined) resource = this.#cache.buckets.get(bucket) ?? (await this.#loadBucket(bucket));
+    if (bucket !== undefined)
+      resource = this.#cache.buckets.get(bucket) ?? (await loadBucket(this.#store, this.#cache, bucket));
     let identity = this.#cachedIdentity(p);
     const user = identityUser(p);
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
-      identity = await this.#loadFederated(p.parent.account, p.parent.policies);
+      identity = await loadFederated(this.#store, this.#cache, p.parent.account, p.parent.policies);
+    }
+    if (identity === undefined && p.kind === 'session' && p.parent.kind === 'role') {
+      identity = await loadRolePolicies(this.#store, this.#cache, p.parent.account, p.parent.name);
     }
     if (identity === undefined && user !== undefined) {
       const version = this.#cache.version;
@@ -280,70 +315,6 @@ export class IamService {
               ];
       }
     }
-    return this.#sets(p, identity ?? [], resource, embedded ?? null);
-  }
-
-  /** A federated identity's policies by name, as stored now (built-ins need no document). */
-  async #loadFederated(account: string, names: readonly string[]): Promise<readonly CompiledPolicy[]> {
-    const version = this.#cache.version;
-    const documents: Record<string, string> = {};
-    for (const name of names) {
-      const record = await this.#store.getPolicy(account, name);
-      if (record === undefined) continue;
-      const v = await this.#store.getPolicyVersion(account, record.name, record.defaultVersion);
-      if (v !== undefined) documents[name] = v.document;
-    }
-    const built = buildFederated(this.#cache, account, names, documents);
-    this.#cache.fill(this.#cache.identities, federatedKey({ account, policies: names }), built, version);
-    return built.policies;
-  }
-
-  async #loadBucket(bucket: string): Promise<readonly CompiledPolicy[]> {
-    const version = this.#cache.version;
-    const record = await this.#store.getBucketPolicy(bucket);
-    const compiled =
-      record === undefined
-        ? []
-        : [
-            compileStored(this.#cache, `bucket-policy/${bucket}`, record.document, {
-              kind: 'resource',
-              bucket,
-            }),
-          ];
-    this.#cache.fill(this.#cache.buckets, bucket, compiled, version);
-    return compiled;
-  }
-
-  #sets(
-    p: Principal,
-    identity: readonly CompiledPolicy[],
-    resource: readonly CompiledPolicy[],
-    embedded: readonly CompiledPolicy[] | null,
-  ): PrincipalPolicySets {
-    const principal = authzPrincipal(p, this.arns.accountId(p.account));
-    const sets: { -readonly [K in keyof PrincipalPolicySets]: PrincipalPolicySets[K] } = { principal };
-    switch (p.kind) {
-      case 'root':
-        return sets;
-      case 'anonymous':
-        if (resource.length > 0) sets.resource = resource;
-        return sets;
-      case 'user':
-      case 'serviceAccount':
-        break;
-      case 'session':
-        if (p.sessionPolicies !== undefined) {
-          sets.session = p.sessionPolicies.map((text) =>
-            compileStored(this.#cache, 'session-policy', text, { kind: 'session' }),
-          );
-        }
-        break;
-      default:
-        return unhandled(p);
-    }
-    if (resource.length > 0) sets.resource = resource;
-    sets.identity = identity;
-    if (embedded !== null) sets.serviceAccount = embedded;
-    return sets;
+    return policySets(this.#cache, this.arns, p, identity ?? [], resource, embedded ?? null);
   }
 }

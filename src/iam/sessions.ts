@@ -19,10 +19,20 @@ export interface SessionClaims {
    */
   readonly parentAccessKey?: string;
   readonly federated?: FederatedIdentity;
+  /** or the role it was assumed into (resolved afresh on every request; `id` must still match). */
+  readonly role?: SessionRoleClaim;
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly sessionPolicies?: readonly string[];
   readonly sessionName?: string;
+}
+
+/** The role of an assumed-role session, as its token names it. */
+export interface SessionRoleClaim {
+  readonly account: string;
+  readonly name: string;
+  /** The RoleId at issuance: a role deleted and created again under the same name is another role. */
+  readonly id: string;
 }
 
 /** An opened session token: its claims and the secret derived for it. */
@@ -73,16 +83,11 @@ export function sessionCredential(
     );
   }
   const c = session.claims;
-  const longTerm = parent.kind !== 'federated' && parent.kind !== 'root';
   const principal: SessionPrincipal = Object.freeze({
     kind: 'session',
     account: parent.account,
     accessKey: c.accessKey,
-    arn: parent.arn,
-    userId: parent.userId,
-    name: parent.name,
-    groups: longTerm ? parent.groups : parent.kind === 'federated' ? parent.groups : Object.freeze([]),
-    tags: longTerm ? parent.tags : Object.freeze({}),
+    ...identityOf(parent, c.sessionName ?? c.sessionId),
     parent,
     sessionId: c.sessionId,
     expiresAt: c.expiresAt,
@@ -90,4 +95,37 @@ export function sessionCredential(
     ...(c.sessionName === undefined ? {} : { sessionName: c.sessionName }),
   });
   return { accessKey: c.accessKey, secretKey: session.secretKey, principal, sessionToken: token };
+}
+
+/** The identity fields a session shows: its parent's; for a role, the assumed-role session's. */
+function identityOf(
+  parent: SessionParent,
+  sessionName: string,
+): Pick<SessionPrincipal, 'arn' | 'userId' | 'name' | 'groups' | 'tags'> {
+  const none = Object.freeze([]);
+  switch (parent.kind) {
+    case 'role':
+      return {
+        arn: `${parent.assumedRoleArn}/${sessionName}`,
+        userId: `${parent.roleId}:${sessionName}`,
+        name: parent.name,
+        groups: none,
+        tags: parent.tags,
+      };
+    case 'federated':
+      return { arn: parent.arn, userId: parent.userId, name: parent.name, groups: parent.groups, tags: {} };
+    case 'root':
+      return { arn: parent.arn, userId: parent.userId, name: parent.name, groups: none, tags: {} };
+    case 'user':
+    case 'serviceAccount':
+      return {
+        arn: parent.arn,
+        userId: parent.userId,
+        name: parent.name,
+        groups: parent.groups,
+        tags: parent.tags,
+      };
+    default:
+      return unhandled(parent);
+  }
 }

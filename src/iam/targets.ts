@@ -11,6 +11,7 @@ import type { IamService } from './service.js';
 export type IamTarget =
   | { readonly kind: 'user'; readonly name: string }
   | { readonly kind: 'group'; readonly name: string }
+  | { readonly kind: 'role'; readonly name: string }
   /** A managed policy: a built-in (AWS-managed ARN) or the account's own. */
   | { readonly kind: 'policy'; readonly name: string }
   | { readonly kind: 'root' }
@@ -73,6 +74,14 @@ export async function resolveTarget(iam: IamService, account: string, t: IamTarg
       return g === undefined
         ? { kind: 'group', name: t.name, arn: sentArn, sentArn, exists: false }
         : { kind: 'group', name: g.name, arn: g.arn, sentArn, exists: true };
+    }
+    case 'role': {
+      // A role that does not exist yet (CreateRole) is authorized on `role/<name>` (path `/`).
+      const sentArn = iam.arns.role(account, '/', t.name);
+      const r = await iam.roles.find(account, t.name);
+      return r === undefined
+        ? { kind: 'role', name: t.name, arn: sentArn, sentArn, exists: false }
+        : { kind: 'role', name: r.name, arn: r.arn, sentArn, exists: true };
     }
     case 'policy': {
       const p = await stored(() => iam.policies.get(account, t.name));

@@ -3,5 +3,19 @@
  * identity and the claims it maps to — never credentials.
  *
  * - `WebIdentityVerifier`, `VerifiedIdentity`: the port STS verifies web identity tokens with.
+ * - `parseOpenIdConfig(env) → OpenIdProviderConfig[]`, `createOpenIdVerifier(providers)`: OpenID
+ *   Connect providers (docs/openid.md).
  */
+export {
+  createOpenIdVerifier,
+  DEFAULT_ALGORITHMS,
+  DEFAULT_LEEWAY_SECONDS,
+  type FetchFn,
+  MAX_ID_TOKEN_BYTES,
+  type OpenIdProviderConfig,
+  type OpenIdVerifier,
+  type OpenIdVerifierOptions,
+  parseOpenIdConfig,
+  roleArnFor,
+} from './openid/index.js';
 export type { VerifiedIdentity, WebIdentityVerifier } from './types.js';

@@ -4,7 +4,8 @@
  */
 
 /** Which kind of attachment a document is validated as; decides Principal rules and size limits. */
-export type PolicyKind = 'identity' | 'resource' | 'session' | 'serviceAccount';
+/** `trust`: a role's AssumeRolePolicyDocument (Principal required, sts: actions, no Resource). */
+export type PolicyKind = 'identity' | 'resource' | 'session' | 'serviceAccount' | 'trust';
 
 export type Effect = 'Allow' | 'Deny';
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BlobStore, MetadataStore } from '../storage/index.js';
+import type { BlobStore, MetadataStore, SpaceGuard } from '../storage/index.js';
 import type { S3AccessCheck, S3Action } from './access.js';
 import type { DamageSink } from './object-reader.js';
 import type { OperationBase } from './operation.js';
@@ -17,6 +17,8 @@ export interface S3Deps {
   bucketPolicies: BucketPolicyPort;
   /** Owner shown in listings. */
   owner: { id: string; displayName: string };
+  /** The free-space threshold writes respect, and the reserve deletes may use (docs/operations.md). */
+  space?: SpaceGuard | undefined;
   /** Where damaged stored bytes are reported (a missing, cut or altered blob found on read). */
   reportDamage?: DamageSink;
 }

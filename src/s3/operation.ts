@@ -72,6 +72,11 @@ export interface OperationSpec<O extends OperationBase> {
   readonly actions: readonly S3Action[];
   /** Parses the operation's own query values, once; a malformed value fails with its S3 error. */
   readonly parse?: (query: URLSearchParams) => OwnFields<O>;
+  /**
+   * The operation stores new data or metadata: refused with 507 XMinioStorageFull below the free
+   * space threshold (and when the disk fills during it), while reads and deletes go on.
+   */
+  readonly writes?: true;
   /** The authorization questions the operation asks, all of which must be allowed. */
   checks(op: O, input: AccessInput): S3AccessCheck[];
   handle(deps: S3Deps, req: S3Request<O>): Promise<S3Response>;
@@ -86,6 +91,7 @@ export interface AnyOperationSpec<O extends OperationBase = OperationBase> {
   readonly routes: readonly Route[];
   readonly actions: readonly S3Action[];
   readonly parse?: ((query: URLSearchParams) => object) | undefined;
+  readonly writes?: true | undefined;
   checks(op: O, input: AccessInput): S3AccessCheck[];
   handle(deps: S3Deps, req: S3Request<O>): Promise<S3Response>;
 }

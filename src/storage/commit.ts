@@ -1,3 +1,4 @@
+import type { SpaceGuard } from './free-space.js';
 import type {
   BlobStore,
   MetadataStore,
@@ -13,10 +14,17 @@ export type CommittedWrite = Pick<ObjectWrite, 'versionId'>;
 /** What S3 answers about a delete: x-amz-version-id (when defined) and x-amz-delete-marker. */
 export type CommittedDelete = Pick<ObjectDelete, 'versionId' | 'deleteMarker'>;
 
-/** The two stores a write touches. */
+/** The two stores a write touches, and the free-space guard deletes lean on. */
 export interface WriteStores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  /** When present, a delete that meets a full disk releases the reserve and tries again. */
+  readonly space?: SpaceGuard | undefined;
+}
+
+/** Runs a change that frees space through the guard's reserve, when there is a guard. */
+function freeing<T>(stores: Pick<WriteStores, 'space'>, fn: () => Promise<T>): Promise<T> {
+  return stores.space === undefined ? fn() : stores.space.freeing(fn);
 }
 
 /**
@@ -76,7 +84,9 @@ export async function removeObjectVersioned(
   versionId?: string,
   expect?: WriteExpectation,
 ): Promise<CommittedDelete> {
-  const done = await stores.metadata.deleteObjectVersioned(bucket, key, versionId, undefined, expect);
+  const done = await freeing(stores, () =>
+    stores.metadata.deleteObjectVersioned(bucket, key, versionId, undefined, expect),
+  );
   await release(stores, done.released);
   return done.versionId === undefined
     ? { deleteMarker: done.deleteMarker }
@@ -140,7 +150,7 @@ export async function removeUpload(
   key: string,
   uploadId: string,
 ): Promise<void> {
-  await release(stores, await stores.metadata.abortUpload(bucket, key, uploadId));
+  await release(stores, await freeing(stores, () => stores.metadata.abortUpload(bucket, key, uploadId)));
 }
 
 /**
@@ -149,11 +159,11 @@ export async function removeUpload(
  * fails cannot undo it and does not fail it.
  */
 export async function removeBucket(
-  stores: Pick<WriteStores, 'metadata'>,
+  stores: Pick<WriteStores, 'metadata' | 'space'>,
   name: string,
   releaseDependents: (bucket: string) => Promise<unknown>,
 ): Promise<void> {
-  await stores.metadata.deleteBucket(name);
+  await freeing(stores, () => stores.metadata.deleteBucket(name));
   await releaseDependents(name).catch(() => {});
 }
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsBlobStore } from './blob/fs-blob-store.js';
+import { type MinFreeSpace, SpaceGuard } from './free-space.js';
 import { SqliteIamStore } from './iam/sqlite-iam-store.js';
 import type { OpenOptions } from './metadata/schema.js';
 import { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
@@ -22,7 +23,11 @@ export function storagePaths(dataDir: string): {
  * `<dataDir>/.tessera/meta.db` (one connection each), blobs under `<dataDir>/.tessera/blobs`.
  * Opened through openStorage({ kind: 'embedded', dataDir }).
  */
-export async function openEmbeddedStorage(dataDir: string, options: OpenOptions = {}): Promise<Storage> {
+export async function openEmbeddedStorage(
+  dataDir: string,
+  options: OpenOptions = {},
+  minFree?: MinFreeSpace,
+): Promise<Storage> {
   const paths = storagePaths(dataDir);
   await mkdir(paths.root, { recursive: true });
   const blobs = await FsBlobStore.open(paths.root);
@@ -34,14 +39,19 @@ export async function openEmbeddedStorage(dataDir: string, options: OpenOptions 
     await metadata.close();
     throw e;
   }
+  const space = new SpaceGuard({ dir: paths.root, ...(minFree === undefined ? {} : { minFree }) });
   return {
     metadata,
     blobs,
     iam,
+    space,
     recover: async () => {
       const referenced = new Set<string>();
       for await (const blobId of metadata.referencedBlobIds()) referenced.add(blobId);
-      return blobs.collectGarbage(referenced);
+      const removed = await blobs.collectGarbage(referenced);
+      // The reserve deletes may need on a full disk (docs/operations.md), when there is room.
+      await space.keepReserve();
+      return removed;
     },
     close: async () => {
       await Promise.all([iam.close(), metadata.close()]);

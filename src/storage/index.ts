@@ -21,6 +21,13 @@ export {
   type WriteStores,
 } from './commit.js';
 export { storagePaths } from './embedded.js';
+export {
+  DEFAULT_MIN_FREE,
+  isDiskFull,
+  type MinFreeSpace,
+  SpaceGuard,
+  storageFull,
+} from './free-space.js';
 export { SqliteIamStore } from './iam/sqlite-iam-store.js';
 export * from './iam/types.js';
 export { compareUtf8, successor } from './metadata/keys.js';

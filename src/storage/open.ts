@@ -1,4 +1,5 @@
 import { openEmbeddedStorage } from './embedded.js';
+import type { MinFreeSpace, SpaceGuard } from './free-space.js';
 import type { IamStore } from './iam/types.js';
 import type { BlobStore, MetadataStore } from './types.js';
 
@@ -13,6 +14,8 @@ export type StorageConfig = {
   dataDir: string;
   /** Milliseconds a writer waits for another process's lock before SlowDown (default 10 s). */
   busyTimeoutMs?: number;
+  /** Writes are refused below this much free space (default 1 %, at most 1 GiB). */
+  minFreeSpace?: MinFreeSpace;
 };
 
 /** An opened backend: the ports, start-up recovery, and one close for everything. */
@@ -20,6 +23,8 @@ export interface Storage {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
   readonly iam: IamStore;
+  /** Free-space threshold and the reserve deletes may use on a full disk. */
+  readonly space?: SpaceGuard;
   /**
    * Start-up recovery, run by the primary process before any worker starts: removes temporary
    * files left by a crash and blobs that no committed object or part references (written but
@@ -40,6 +45,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       return openEmbeddedStorage(
         config.dataDir,
         config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs },
+        config.minFreeSpace,
       );
     default:
       return unknownKind(config.kind);

@@ -8,6 +8,7 @@ import {
 } from '../core/index.js';
 import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
 import type { WebIdentityVerifier } from '../idp/index.js';
+import { assumedRole, type RoleAssumeEnv } from './assume-role.js';
 import { checkSessionPolicy, type IssuedCredentials, issueSession, managedSessionPolicies } from './issue.js';
 import type { StsKeyring } from './keys.js';
 import { durationSeconds, param, policyArns, sessionName } from './params.js';
@@ -30,6 +31,8 @@ export interface StsApiOptions {
   now?: () => number;
   /** Verifies web identity tokens (OpenID Connect); without it those calls are refused. */
   webIdentity?: WebIdentityVerifier;
+  /** AssumeRole with a RoleArn that names no role of this deployment: AWS's AccessDenied (default: MinIO's fallback). */
+  strictRoles?: boolean;
 }
 
 interface Env {
@@ -96,30 +99,44 @@ async function sessionPolicies(env: Env, req: StsApiRequest, account: string) {
 }
 
 /**
- * AssumeRole. Roles come with their issue; until then (and for a RoleArn that names no role of
- * this deployment, as MinIO clients send) the session acts as the caller, narrowed by the session
- * policy, as MinIO's AssumeRole does.
+ * AssumeRole. A RoleArn naming a role of this deployment gives a session of that role
+ * (assume-role.ts); any other RoleArn (MinIO clients send arbitrary ones) gives, as MinIO's
+ * AssumeRole does, a session acting as the caller narrowed by the session policy — or, with
+ * strict roles, AWS's AccessDenied.
  */
 const assumeRole: Handler = async (env, req) => {
-  const parent = requireParent(req.principal, 'AssumeRole');
   const roleArn = param(req.params, 'RoleArn') ?? '*';
   const name = sessionName(req.params);
+  const raw = param(req.params, 'DurationSeconds');
   const duration = durationSeconds(req.params, env.limits);
+  const role = await assumedRole(roleEnv(env), req, roleArn, {
+    // Role chaining (a session assuming a role): at most one hour, as AWS.
+    durationSeconds: raw === undefined ? undefined : duration,
+    defaultSeconds: duration,
+    sessionName: name,
+    chained: req.principal.kind === 'session',
+  });
+  const parent: SessionParent = role?.role ?? requireParent(req.principal, 'AssumeRole');
+  const seconds = role?.durationSeconds ?? duration;
   await refuseIfDenied(env, req, 'sts:AssumeRole', roleArn, {
-    'sts:DurationSeconds': String(duration),
+    'sts:DurationSeconds': String(seconds),
     ...(name === undefined ? {} : { 'sts:RoleSessionName': name }),
   });
   const { policies, inline } = await sessionPolicies(env, req, parent.account);
   const issued = issueSession(env.o.keys, parent, {
     now: env.now(),
-    durationSeconds: duration,
+    durationSeconds: seconds,
     policies,
     ...(name === undefined ? {} : { sessionName: name }),
     ...(inline === undefined ? {} : { inlinePolicy: inline }),
   });
+  const user =
+    parent.kind === 'role'
+      ? { Arn: `${parent.assumedRoleArn}/${name}`, AssumedRoleId: `${parent.roleId}:${name}` }
+      : { Arn: parent.arn, AssumedRoleId: `${parent.userId}:${name ?? issued.sessionId}` };
   return {
     Credentials: credentialsXml(issued),
-    AssumedRoleUser: { Arn: parent.arn, AssumedRoleId: `${parent.userId}:${name ?? issued.sessionId}` },
+    AssumedRoleUser: user,
     PackedPolicySize: issued.packedPolicySize,
   };
 };
@@ -148,6 +165,10 @@ const getCallerIdentity: Handler = async (env, req) => {
       return unhandled(p);
   }
 };
+
+function roleEnv(env: Env): RoleAssumeEnv {
+  return { iam: env.o.iam, authorizer: env.o.authorizer, strictRoles: env.o.strictRoles === true };
+}
 
 function webEnv(env: Env): WebIdentityEnv {
   return { iam: env.o.iam, keys: env.o.keys, limits: env.limits, now: env.now, verifier: env.o.webIdentity };

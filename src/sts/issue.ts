@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type SessionParent, TesseraError } from '../core/index.js';
-import type { IamService } from '../iam/index.js';
+import { type SessionParent, TesseraError, unhandled } from '../core/index.js';
+import type { IamService, SessionClaims } from '../iam/index.js';
 import { isPolicyError, parsePolicy } from '../policy/index.js';
 import type { StsKeyring } from './keys.js';
 import { sealSession } from './token.js';
@@ -80,6 +80,22 @@ export async function managedSessionPolicies(
   return out;
 }
 
+/** Whose session a token says it is: a long-term identity's key, a federated identity, or a role. */
+function parentClaim(parent: SessionParent): Pick<SessionClaims, 'parentAccessKey' | 'federated' | 'role'> {
+  switch (parent.kind) {
+    case 'federated':
+      return { federated: parent };
+    case 'role':
+      return { role: { account: parent.account, name: parent.name, id: parent.roleId } };
+    case 'root':
+    case 'user':
+    case 'serviceAccount':
+      return { parentAccessKey: parent.accessKey };
+    default:
+      return unhandled(parent);
+  }
+}
+
 /**
  * Issues temporary credentials for `parent`: nothing is written, the token carries what the
  * session is (token.ts) and its secret is derived from it.
@@ -101,7 +117,7 @@ export function issueSession(
   const { token, secretKey } = sealSession(keys, {
     sessionId,
     accessKey,
-    ...(parent.kind === 'federated' ? { federated: parent } : { parentAccessKey: parent.accessKey }),
+    ...parentClaim(parent),
     issuedAt: opts.now,
     expiresAt,
     ...(opts.policies !== undefined && opts.policies.length > 0 ? { sessionPolicies: opts.policies } : {}),

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { constantTimeEqual, type FederatedIdentity, TesseraError } from '../core/index.js';
-import type { OpenedSession, SessionClaims, SessionOpener } from '../iam/index.js';
+import type { OpenedSession, SessionClaims, SessionOpener, SessionRoleClaim } from '../iam/index.js';
 import { type StsKeyring, sessionSecret } from './keys.js';
 
 /**
@@ -25,8 +25,10 @@ interface Wire {
   ak: string;
   /** The long-term parent's access key, or */
   par?: string;
-  /** the federated identity the session is for. */
+  /** the federated identity the session is for, or */
   fed?: FederatedIdentity;
+  /** the role it was assumed into. */
+  role?: SessionRoleClaim;
   iat: number;
   exp: number;
   pol?: string[];
@@ -48,6 +50,8 @@ export function sealSession(keys: StsKeyring, claims: SessionClaims): { token: s
   };
   if (claims.parentAccessKey !== undefined) wire.par = claims.parentAccessKey;
   if (claims.federated !== undefined) wire.fed = claims.federated;
+  if (claims.role !== undefined)
+    wire.role = { account: claims.role.account, name: claims.role.name, id: claims.role.id };
   if (claims.sessionPolicies !== undefined) wire.pol = [...claims.sessionPolicies];
   if (claims.sessionName !== undefined) wire.name = claims.sessionName;
   const key = keys.current;
@@ -80,6 +84,21 @@ function isFederated(v: unknown): v is FederatedIdentity {
   );
 }
 
+function isRole(v: unknown): v is SessionRoleClaim {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return isString(r['account']) && isString(r['name']) && isString(r['id']);
+}
+
+/** Exactly one of par / fed / role says whose session it is. */
+function hasOneParent(o: Record<string, unknown>): boolean {
+  const set = ['par', 'fed', 'role'].filter((k) => o[k] !== undefined);
+  if (set.length !== 1) return false;
+  if (set[0] === 'par') return isString(o['par']);
+  if (set[0] === 'fed') return isFederated(o['fed']);
+  return isRole(o['role']);
+}
+
 function isWire(w: unknown): w is Wire {
   if (typeof w !== 'object' || w === null) return false;
   const o = w as Record<string, unknown>;
@@ -87,7 +106,7 @@ function isWire(w: unknown): w is Wire {
     o['v'] === 1 &&
     typeof o['sid'] === 'string' &&
     typeof o['ak'] === 'string' &&
-    (isString(o['par']) ? o['fed'] === undefined : isFederated(o['fed'])) &&
+    hasOneParent(o) &&
     typeof o['iat'] === 'number' &&
     typeof o['exp'] === 'number' &&
     (o['pol'] === undefined || (Array.isArray(o['pol']) && o['pol'].every((p) => typeof p === 'string'))) &&
@@ -140,6 +159,7 @@ export function sessionOpener(keys: StsKeyring): SessionOpener {
         accessKey: w.ak,
         ...(w.par === undefined ? {} : { parentAccessKey: w.par }),
         ...(w.fed === undefined ? {} : { federated: w.fed }),
+        ...(w.role === undefined ? {} : { role: w.role }),
         issuedAt: w.iat,
         expiresAt: w.exp,
         ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),

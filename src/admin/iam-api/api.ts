@@ -11,6 +11,8 @@ import { loginProfileHandlers } from './login-profiles.js';
 import { Params } from './params.js';
 import { policyHandlers } from './policies.js';
 import { policyVersionHandlers } from './policy-versions.js';
+import { rolePolicyHandlers } from './role-policies.js';
+import { roleHandlers } from './roles.js';
 import { simulateHandlers } from './simulate.js';
 import { userHandlers } from './users.js';
 import { renderResponse } from './xml.js';
@@ -28,6 +30,8 @@ const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   ...policyVersionHandlers,
   ...attachmentHandlers,
   ...inlineHandlers,
+  ...roleHandlers,
+  ...rolePolicyHandlers,
   ...simulateHandlers,
 });
 

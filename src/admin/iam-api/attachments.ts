@@ -8,12 +8,12 @@ import { members } from './xml.js';
 /** The kind-specific names of the user and group variants of an action. */
 export interface EntityKind {
   kind: IamEntityKind;
-  /** `User` / `Group`, as in AttachUserPolicy / AttachGroupPolicy. */
-  word: 'User' | 'Group';
+  /** `User` / `Group` / `Role`, as in AttachUserPolicy / AttachGroupPolicy / AttachRolePolicy. */
+  word: 'User' | 'Group' | 'Role';
   /** The form parameter naming the entity. */
-  param: 'UserName' | 'GroupName';
-  /** MinIO's permission to read the entity's policies. */
-  readAdmin: 'admin:GetUser' | 'admin:GetGroup';
+  param: 'UserName' | 'GroupName' | 'RoleName';
+  /** MinIO's permission to read the entity's policies (roles: none, MinIO has no roles). */
+  readAdmin?: 'admin:GetUser' | 'admin:GetGroup';
   /** The entity named by the request. */
   target(name: string): IamTarget;
 }
@@ -36,7 +36,7 @@ export const GROUP: EntityKind = {
 /** MinIO's permissions to attach or detach a policy (older and newer names). */
 const ATTACH_ADMIN = ['admin:AttachUserOrGroupPolicy', 'admin:UpdatePolicyAssociation'];
 
-function attach(k: EntityKind, detach: boolean): Handler {
+export function attach(k: EntityKind, detach: boolean): Handler {
   return async (call) => {
     const entity = call.params.required(k.param);
     // iam:PolicyARN is the stored policy's ARN, whatever case the request spelled it in.
@@ -53,7 +53,7 @@ function attach(k: EntityKind, detach: boolean): Handler {
   };
 }
 
-function listAttached(k: EntityKind): Handler {
+export function listAttached(k: EntityKind): Handler {
   return async (call) => {
     const entity = call.params.required(k.param);
     const prefix = call.params.optional('PathPrefix') ?? '/';
@@ -61,7 +61,7 @@ function listAttached(k: EntityKind): Handler {
     const target = await call.authorize({
       action: `iam:ListAttached${k.word}Policies`,
       target: k.target(entity),
-      admin: [k.readAdmin],
+      admin: k.readAdmin === undefined ? [] : [k.readAdmin],
     });
     const attached = await call.iam.policies.listAttached(call.account, k.kind, target.name);
     const page = paginate('/'.startsWith(prefix) ? attached : [], (p) => p.name, req);

@@ -37,8 +37,8 @@ export function callerSubject(p: Principal): Subject {
     case 'serviceAccount':
       return p.parent.kind === 'user' ? { type: 'user', name: p.parent.name } : { type: 'root' };
     case 'session':
-      if (p.parent.kind === 'federated')
-        throw new TesseraError('ValidationError', 'UserName is required for a federated caller.');
+      if (p.parent.kind === 'federated' || p.parent.kind === 'role')
+        throw new TesseraError('ValidationError', `UserName is required for a ${p.parent.kind} caller.`);
       return callerSubject(p.parent);
     case 'root':
       return { type: 'root' };

@@ -10,7 +10,7 @@ import { encodeDocument, members } from './xml.js';
  */
 const WRITE_ADMIN = ['admin:AttachUserOrGroupPolicy', 'admin:UpdatePolicyAssociation'];
 
-function put(k: EntityKind): Handler {
+export function put(k: EntityKind): Handler {
   return async (call) => {
     const p = call.params;
     const entity = p.required(k.param);
@@ -26,7 +26,7 @@ function put(k: EntityKind): Handler {
   };
 }
 
-function get(k: EntityKind): Handler {
+export function get(k: EntityKind): Handler {
   return async (call) => {
     const p = call.params;
     const entity = p.required(k.param);
@@ -34,7 +34,7 @@ function get(k: EntityKind): Handler {
     const { name: stored } = await call.authorize({
       action: `iam:Get${k.word}Policy`,
       target: k.target(entity),
-      admin: [k.readAdmin],
+      admin: k.readAdmin === undefined ? [] : [k.readAdmin],
     });
     const document = await call.iam.policies.getInline(call.account, k.kind, stored, name);
     const found = (await call.iam.policies.listInline(call.account, k.kind, stored)).find(
@@ -44,7 +44,7 @@ function get(k: EntityKind): Handler {
   };
 }
 
-function remove(k: EntityKind): Handler {
+export function remove(k: EntityKind): Handler {
   return async (call) => {
     const p = call.params;
     const entity = p.required(k.param);
@@ -59,14 +59,14 @@ function remove(k: EntityKind): Handler {
   };
 }
 
-function list(k: EntityKind): Handler {
+export function list(k: EntityKind): Handler {
   return async (call) => {
     const entity = call.params.required(k.param);
     const req = pageRequest(call.params);
     const { name: stored } = await call.authorize({
       action: `iam:List${k.word}Policies`,
       target: k.target(entity),
-      admin: [k.readAdmin],
+      admin: k.readAdmin === undefined ? [] : [k.readAdmin],
     });
     const names = (await call.iam.policies.listInline(call.account, k.kind, stored)).map((r) => r.name);
     const page = paginate(names, (n) => n, req);

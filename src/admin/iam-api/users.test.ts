@@ -57,9 +57,9 @@ describe('users', () => {
   });
 
   it('unknown Action or Version is InvalidAction', async () => {
-    expect(await h.fail(h.root, 'CreateRole', { RoleName: 'r' })).toEqual({
+    expect(await h.fail(h.root, 'CreateSAMLProvider', { Name: 'r' })).toEqual({
       code: 'InvalidAction',
-      message: 'Could not find operation CreateRole for version 2010-05-08',
+      message: 'Could not find operation CreateSAMLProvider for version 2010-05-08',
     });
     expect((await h.fail(h.root, 'toString')).code).toBe('InvalidAction');
     expect((await h.fail(h.root, 'ListUsers', { Version: '2011-06-15' })).code).toBe('InvalidAction');

@@ -8,6 +8,10 @@ import { healthApi, metricsApi, minioAdminApi } from './reserved-apis.js';
 export interface ApiTable {
   s3: Api;
   query: Api;
+  /** `/minio/health/…` (default: the reserved front door, NotImplemented). */
+  health?: Api;
+  /** `/minio/v2/metrics/…`, `/minio/metrics/…` (default: the reserved front door). */
+  metrics?: Api;
 }
 
 /**
@@ -30,8 +34,9 @@ export function pickApi(
   if (!rawPath.startsWith('/minio/') && rawPath !== '/') return apis.s3;
   if (bucketFromHost(req.headers.host, domains) !== undefined) return apis.s3;
   if (rawPath.startsWith('/minio/admin/')) return minioAdminApi;
-  if (rawPath.startsWith('/minio/health/')) return healthApi;
-  if (rawPath.startsWith('/minio/v2/metrics/') || rawPath.startsWith('/minio/metrics/')) return metricsApi;
+  if (rawPath.startsWith('/minio/health/')) return apis.health ?? healthApi;
+  if (rawPath.startsWith('/minio/v2/metrics/') || rawPath.startsWith('/minio/metrics/'))
+    return apis.metrics ?? metricsApi;
   if (rawPath === '/') {
     if (req.method === 'POST') return apis.query;
     if (req.method === 'GET' && QUERY_SERVICES.has(signedServiceHint(req.headers, rawQuery) ?? '')) {

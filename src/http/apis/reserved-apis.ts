@@ -42,10 +42,10 @@ function reserved(name: ApiName, what: string): Api {
   };
 }
 
-/** `/minio/health/…` (live, ready, cluster): the observability issue builds them. */
+/** `/minio/health/…` when the pipeline is given no health API (cli composes apis/health-api.ts). */
 export const healthApi: Api = reserved('Health', 'The health endpoint');
 
-/** `/minio/v2/metrics/…`, `/minio/metrics/v3/…`: Prometheus metrics, built by the observability issue. */
+/** `/minio/v2/metrics/…`, `/minio/metrics/v3/…` when the pipeline is given no metrics API (apis/metrics-api.ts). */
 export const metricsApi: Api = reserved('Metrics', 'The metrics endpoint');
 
 /** The request path as an error's Resource shows it (decoded when it decodes). */

@@ -63,12 +63,15 @@ export function createS3Api(o: S3ApiOptions): Api {
           throw new TesseraError('AccessDenied');
         const base = o.authorizer.context(principal, o.context(x, verified));
         const headers = x.req.headers;
-        const decisions = await o.authorizer.requireAll(principal, accessChecks(op, { headers }), base);
+        const checks = accessChecks(op, { headers });
+        const decisions = await o.authorizer.requireAll(principal, checks, base);
         const last = decisions[decisions.length - 1];
         trace.authz = {
           decision: 'allow',
           reason: last?.reason ?? 'allowed',
           ...(last === undefined ? {} : { statements: last.statements }),
+          actions: checks.map((c) => c.action),
+          resources: checks.map((c) => c.resource),
         };
         access = createS3Access(o.authorizer, principal, base);
       }

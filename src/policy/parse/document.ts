@@ -9,6 +9,8 @@ export const defaultLimits: Readonly<Record<PolicyKind, number>> = {
   resource: 20 * 1024,
   session: 2048,
   serviceAccount: 4096,
+  /** AWS: role trust policy length, 2,048 characters by default (a quota that rises to 4,096). */
+  trust: 4096,
 };
 
 /** Options for parsePolicy. */

@@ -80,9 +80,10 @@ export function parseStatement(v: unknown, path: string, opts: StatementOptions)
   if (v.Effect !== 'Allow' && v.Effect !== 'Deny') fail(`${path}.Effect`, 'must be "Allow" or "Deny"');
   out.Effect = v.Effect;
 
-  const principalField = one(v, 'Principal', 'NotPrincipal', path, opts.kind === 'resource');
+  const principalNamed = opts.kind === 'resource' || opts.kind === 'trust';
+  const principalField = one(v, 'Principal', 'NotPrincipal', path, principalNamed);
   if (principalField !== undefined) {
-    if (opts.kind !== 'resource') fail(`${path}.${principalField}`, `not allowed in an ${opts.kind} policy`);
+    if (!principalNamed) fail(`${path}.${principalField}`, `not allowed in an ${opts.kind} policy`);
     out[principalField] = parsePrincipal(v[principalField], `${path}.${principalField}`);
   }
 
@@ -96,6 +97,19 @@ export function parseStatement(v: unknown, path: string, opts: StatementOptions)
   if (opts.kind === 'resource' && expanded.some((a) => a.family !== 's3' && a.family !== 's3express')) {
     if (actionField === 'Action')
       throw new PolicyError(`${path}.Action`, 'Policy has invalid action', 'MalformedPolicy');
+  }
+
+  if (opts.kind === 'trust') {
+    // A role's trust policy: who may assume it (AWS: AssumeRole*, TagSession, SetSourceIdentity).
+    const trustable = /^(assumerole|tagsession|setsourceidentity|setcontext)/i;
+    const bare = (a: ActionInfo) => a.name.replace(/^sts:/i, '');
+    if (expanded.some((a) => a.family !== 'sts') || !expanded.some((a) => trustable.test(bare(a)))) {
+      fail(
+        `${path}.${actionField}`,
+        'a trust policy allows only sts:AssumeRole*, sts:TagSession and sts:SetSourceIdentity',
+      );
+    }
+    if (v.Resource !== undefined || v.NotResource !== undefined) fail(path, 'Has prohibited field Resource');
   }
 
   // MinIO: statements of admin:, sts: and kms: actions may leave Resource out.

@@ -14,6 +14,7 @@ export interface GetBucketLocation extends BucketOperation<'GetBucketLocation'> 
 
 export const createBucketSpec: Spec<CreateBucket> = {
   name: 'CreateBucket',
+  writes: true,
   routes: [{ method: 'PUT', target: 'bucket' }],
   // "If ObjectLockEnabledForBucket is set to true … s3:PutBucketObjectLockConfiguration and
   // s3:PutBucketVersioning permissions are required."

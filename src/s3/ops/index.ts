@@ -1,6 +1,7 @@
 import type { AccessInput, S3AccessCheck } from '../access.js';
 import type { S3Handler } from '../context.js';
 import type { AnyOperationSpec } from '../operation.js';
+import { writing } from '../space.js';
 import { bucketOperations } from './buckets.js';
 import { lifecycleOperations } from './lifecycle.js';
 import { listingOperations } from './listing.js';
@@ -79,7 +80,7 @@ export function s3Handlers(): Record<OperationName, S3Handler> {
   for (const spec of operationSpecs) {
     handlers[spec.name] = async (deps, req) => {
       if (req.op.name !== spec.name) throw new Error(`${req.op.name} sent to the ${spec.name} handler`);
-      return spec.handle(deps, req);
+      return spec.writes ? writing(deps, () => spec.handle(deps, req)) : spec.handle(deps, req);
     };
   }
   return handlers;

@@ -68,6 +68,7 @@ function partParams(q: URLSearchParams): OfUpload & { partNumber: number } {
 
 export const createMultipartUploadSpec: Spec<CreateMultipartUpload> = {
   name: 'CreateMultipartUpload',
+  writes: true,
   routes: [{ method: 'POST', target: 'object', query: ['uploads'] }],
   actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
   checks: (op, input) => putChecks(input, op),
@@ -76,6 +77,7 @@ export const createMultipartUploadSpec: Spec<CreateMultipartUpload> = {
 
 export const uploadPartSpec: Spec<UploadPart> = {
   name: 'UploadPart',
+  writes: true,
   routes: [{ method: 'PUT', target: 'object', query: ['uploadId', 'partNumber'], copySource: false }],
   actions: ['s3:PutObject'],
   parse: partParams,
@@ -85,6 +87,7 @@ export const uploadPartSpec: Spec<UploadPart> = {
 
 export const uploadPartCopySpec: Spec<UploadPartCopy> = {
   name: 'UploadPartCopy',
+  writes: true,
   routes: [{ method: 'PUT', target: 'object', query: ['uploadId', 'partNumber'], copySource: true }],
   actions: [
     's3:GetObject',
@@ -101,6 +104,7 @@ export const uploadPartCopySpec: Spec<UploadPartCopy> = {
 
 export const completeMultipartUploadSpec: Spec<CompleteMultipartUpload> = {
   name: 'CompleteMultipartUpload',
+  writes: true,
   routes: [{ method: 'POST', target: 'object', query: ['uploadId'] }],
   actions: ['s3:PutObject', 's3:GetObject'],
   parse: uploadIdParam,

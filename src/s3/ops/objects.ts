@@ -91,6 +91,7 @@ export const getObjectAttributesSpec: Spec<GetObjectAttributes> = {
 
 export const putObjectSpec: Spec<PutObject> = {
   name: 'PutObject',
+  writes: true,
   routes: [{ method: 'PUT', target: 'object', copySource: false }],
   // If-Match (an ETag) reads the current object: "you must have s3:PutObject and s3:GetObject".
   actions: [
@@ -106,6 +107,7 @@ export const putObjectSpec: Spec<PutObject> = {
 
 export const copyObjectSpec: Spec<CopyObject> = {
   name: 'CopyObject',
+  writes: true,
   routes: [{ method: 'PUT', target: 'object', copySource: true }],
   actions: [
     's3:GetObject',

@@ -3,7 +3,13 @@ import type { IamDb } from './sqlite-iam-db.js';
 import { noSuchEntity } from './sqlite-iam-db.js';
 import { groupsOf } from './sqlite-iam-groups.js';
 import { toUser, type UserRow } from './sqlite-iam-rows.js';
-import { type IamEntityKind, type IamInlinePolicyRecord, type IdentitySnapshot, iamLimits } from './types.js';
+import {
+  type IamEntityKind,
+  type IamInlinePolicyRecord,
+  type IdentitySnapshot,
+  iamLimits,
+  type PolicyEntities,
+} from './types.js';
 
 /** A user change evicts one principal; a group change may affect many (docs/architecture.md). */
 function touch(d: IamDb, account: string, kind: IamEntityKind, entity: string): void {
@@ -104,17 +110,16 @@ export function listEntitiesForPolicy(
   d: IamDb,
   account: string,
   policy: string,
-): { users: string[]; groups: string[] } {
+): PolicyEntities {
   return d.read(() => {
     const rows = d.all<{ entity_kind: IamEntityKind; entity: string }>(
       'SELECT entity_kind, entity FROM iam_attachments WHERE account = ? AND policy = ? ORDER BY entity',
       account,
       policy,
     );
-    return {
-      users: rows.filter((r) => r.entity_kind === 'user').map((r) => r.entity),
-      groups: rows.filter((r) => r.entity_kind === 'group').map((r) => r.entity),
-    };
+    const of = (kind: IamEntityKind) => rows.filter((r) => r.entity_kind === kind).map((r) => r.entity);
+    const roles = of('role');
+    return { users: of('user'), groups: of('group'), ...(roles.length > 0 ? { roles } : {}) };
   });
 }
 

@@ -79,9 +79,9 @@ export class IamDb {
     );
   }
 
-  /** The stored spelling of an existing user or group, or NoSuchEntity. */
+  /** The stored spelling of an existing user, group or role, or NoSuchEntity. */
   entity(account: string, kind: IamEntityKind, name: string): string {
-    const table = kind === 'user' ? 'iam_users' : 'iam_groups';
+    const table = kind === 'user' ? 'iam_users' : kind === 'group' ? 'iam_groups' : 'iam_roles';
     const row = this.one<{ name: string }>(
       `SELECT name FROM ${table} WHERE account = ? AND name = ?`,
       account,

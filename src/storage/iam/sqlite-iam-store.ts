@@ -6,6 +6,7 @@ import { IamDb } from './sqlite-iam-db.js';
 import * as g from './sqlite-iam-groups.js';
 import * as k from './sqlite-iam-keys.js';
 import * as p from './sqlite-iam-policies.js';
+import * as r from './sqlite-iam-roles.js';
 import * as u from './sqlite-iam-users.js';
 import type {
   BucketPolicyRecord,
@@ -15,12 +16,16 @@ import type {
   IamInlinePolicyRecord,
   IamPolicyRecord,
   IamPolicyVersionRecord,
+  IamRoleRecord,
   IamServiceAccountRecord,
   IamStatus,
   IamStore,
   IamUserRecord,
   IdentitySnapshot,
   ListPage,
+  PolicyEntities,
+  RolePatch,
+  RoleSnapshot,
   ServiceAccountPatch,
   UserPatch,
 } from './types.js';
@@ -99,6 +104,31 @@ export class SqliteIamStore implements IamStore {
     return g.listGroupsForUser(this.#d, account, user);
   }
 
+  async createRole(role: IamRoleRecord): Promise<void> {
+    r.createRole(this.#d, role);
+  }
+  async getRole(account: string, name: string): Promise<IamRoleRecord | undefined> {
+    return r.getRole(this.#d, account, name);
+  }
+  async listRoles(account: string, page?: ListPage): Promise<IamRoleRecord[]> {
+    return r.listRoles(this.#d, account, page);
+  }
+  async updateRole(account: string, name: string, patch: RolePatch, at: number): Promise<void> {
+    r.updateRole(this.#d, account, name, patch, at);
+  }
+  async tagRole(account: string, name: string, tags: Tag[], at: number): Promise<void> {
+    r.tagRole(this.#d, account, name, tags, at);
+  }
+  async untagRole(account: string, name: string, keys: string[], at: number): Promise<void> {
+    r.untagRole(this.#d, account, name, keys, at);
+  }
+  async deleteRole(account: string, name: string): Promise<void> {
+    r.deleteRole(this.#d, account, name);
+  }
+  async roleSnapshot(account: string, name: string): Promise<RoleSnapshot | undefined> {
+    return r.roleSnapshot(this.#d, account, name);
+  }
+
   async createPolicy(
     policy: Omit<IamPolicyRecord, 'defaultVersion' | 'attachmentCount'>,
     document: string,
@@ -161,7 +191,7 @@ export class SqliteIamStore implements IamStore {
   async listEntitiesForPolicy(
     account: string,
     policy: string,
-  ): Promise<{ users: string[]; groups: string[] }> {
+  ): Promise<PolicyEntities> {
     return a.listEntitiesForPolicy(this.#d, account, policy);
   }
   async putInlinePolicy(

@@ -1,4 +1,7 @@
 import type { Tag } from '../types.js';
+import type { RoleStore } from './role-types.js';
+
+export type { IamRoleRecord, RolePatch, RoleSnapshot, RoleStore } from './role-types.js';
 
 /**
  * The IAM store ports (one per entity, below): the identity directory's persistence. Records
@@ -13,7 +16,7 @@ import type { Tag } from '../types.js';
  */
 
 export type IamStatus = 'enabled' | 'disabled';
-export type IamEntityKind = 'user' | 'group';
+export type IamEntityKind = 'user' | 'group' | 'role';
 
 export interface IamUserRecord {
   account: string;
@@ -90,8 +93,8 @@ export interface BucketPolicyRecord {
   updatedAt: number;
 }
 
-/** What changed: `name` is the user, group, policy, service account access key or bucket. */
-export type IamChangeKind = 'user' | 'group' | 'policy' | 'serviceAccount' | 'bucketPolicy';
+/** What changed: `name` is the user, group, role, policy, service account access key or bucket. */
+export type IamChangeKind = 'user' | 'group' | 'role' | 'policy' | 'serviceAccount' | 'bucketPolicy';
 
 export interface IamChange {
   seq: number;
@@ -139,6 +142,13 @@ export interface ServiceAccountPatch {
   expiresAt?: number | null;
   name?: string | null;
   description?: string | null;
+}
+
+/** Who a managed policy is attached to; `roles` only when some are. */
+export interface PolicyEntities {
+  users: string[];
+  groups: string[];
+  roles?: string[];
 }
 
 /** AWS limits the store enforces atomically. */
@@ -235,7 +245,7 @@ export interface AttachmentStore {
   ): Promise<void>;
   detachPolicy(account: string, kind: IamEntityKind, entity: string, policy: string): Promise<void>; // NoSuchEntity
   listAttachedPolicies(account: string, kind: IamEntityKind, entity: string): Promise<string[]>; // NoSuchEntity
-  listEntitiesForPolicy(account: string, policy: string): Promise<{ users: string[]; groups: string[] }>;
+  listEntitiesForPolicy(account: string, policy: string): Promise<PolicyEntities>;
 
   putInlinePolicy(
     account: string,
@@ -298,6 +308,7 @@ export interface ChangeFeedStore {
  */
 export type IamStore = UserStore &
   GroupStore &
+  RoleStore &
   PolicyStore &
   AttachmentStore &
   ServiceAccountStore &

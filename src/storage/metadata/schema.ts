@@ -286,6 +286,27 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: 'IAM roles',
+    // IAM roles (docs/iam.md "Roles"): their inline policies and attachments live in
+    // iam_inline_policies / iam_attachments with entity_kind 'role'.
+    sql: `
+      CREATE TABLE iam_roles (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        trust_policy TEXT NOT NULL,
+        description TEXT,
+        max_session_duration INTEGER NOT NULL,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, name)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -1,0 +1,129 @@
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Tamper evidence (docs/audit.md "Chain and checkpoints"). Every line of a stream (one writer:
+ * one process's file target) carries `stream`, `seq` (1, 2, …) and `prevHash`, the SHA-256 (hex)
+ * of the previous line's exact bytes (without its newline); line 1's prevHash is the stream's
+ * genesis value. Every `checkpointEvery` lines, at rotation and on close, a checkpoint line
+ * `{type:'checkpoint', stream, seq, time, hash, keyId, sig}` signs the chain head: `hash` is the
+ * SHA-256 of the previous line, `sig` the HMAC-SHA256 of `checkpointMessage(…)` under the audit
+ * key (HKDF-SHA256 of the master key). Checkpoints are links of the chain themselves.
+ */
+
+/** The prevHash of a stream's first line. */
+export function genesisHash(stream: string): string {
+  return sha256(`tessera-audit-genesis-v1\n${stream}`);
+}
+
+export function sha256(line: string): string {
+  return createHash('sha256').update(line, 'utf8').digest('hex');
+}
+
+/** The checkpoint signing key: 32 bytes derived from key material (the master key) with an id. */
+export interface AuditKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/**
+ * The audit signing key: HKDF-SHA256(master key, salt "tessera-audit", info "checkpoint-v1").
+ * Its id names the master key it came from (`<master key id>/audit-v1`), never the key itself.
+ */
+export function deriveAuditKey(masterKeyId: string, masterKey: Uint8Array): AuditKey {
+  const key = Buffer.from(hkdfSync('sha256', masterKey, 'tessera-audit', 'checkpoint-v1', 32));
+  return { id: `${masterKeyId}/audit-v1`, key };
+}
+
+/** What a checkpoint's signature covers. */
+export function checkpointMessage(stream: string, seq: number, hash: string): string {
+  return `tessera-audit-checkpoint-v1\n${stream}\n${seq}\n${hash}`;
+}
+
+export function signCheckpoint(key: AuditKey, stream: string, seq: number, hash: string): string {
+  return createHmac('sha256', key.key)
+    .update(checkpointMessage(stream, seq, hash))
+    .digest('hex');
+}
+
+export function checkSignature(
+  key: AuditKey,
+  stream: string,
+  seq: number,
+  hash: string,
+  sig: string,
+): boolean {
+  const want = Buffer.from(signCheckpoint(key, stream, seq, hash), 'hex');
+  const got = Buffer.from(/^[0-9a-f]{64}$/.test(sig) ? sig : '', 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+export interface Checkpoint {
+  type: 'checkpoint';
+  stream: string;
+  seq: number;
+  time: string;
+  hash: string;
+  keyId: string;
+  sig: string;
+}
+
+/**
+ * A stream's chain: turns records into lines, in order. Not safe for concurrent use: one writer
+ * owns it (the file target's drain).
+ */
+export class Chain {
+  readonly stream: string;
+  private readonly key: AuditKey;
+  private seq = 0;
+  private head: string;
+  private sinceCheckpoint = 0;
+
+  constructor(stream: string, key: AuditKey) {
+    this.stream = stream;
+    this.key = key;
+    this.head = genesisHash(stream);
+  }
+
+  /** The seq of the last line made (0 before the first). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Lines made since the last checkpoint. */
+  get pending(): number {
+    return this.sinceCheckpoint;
+  }
+
+  /** A record as its chained line (no newline): `stream`, `seq`, `prevHash` first, then its fields. */
+  line(record: object): string {
+    const fields = JSON.stringify(record);
+    const head = `{"stream":${JSON.stringify(this.stream)},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
+    const text = fields === '{}' ? `${head}}` : `${head},${fields.slice(1)}`;
+    this.advance(text);
+    this.sinceCheckpoint++;
+    return text;
+  }
+
+  /** A signed checkpoint of the chain head, as a line. */
+  checkpoint(now = new Date()): string {
+    const seq = this.seq + 1;
+    const cp: Checkpoint = {
+      type: 'checkpoint',
+      stream: this.stream,
+      seq,
+      time: now.toISOString(),
+      hash: this.head,
+      keyId: this.key.id,
+      sig: signCheckpoint(this.key, this.stream, seq, this.head),
+    };
+    const text = JSON.stringify(cp);
+    this.advance(text);
+    this.sinceCheckpoint = 0;
+    return text;
+  }
+
+  private advance(text: string): void {
+    this.seq++;
+    this.head = sha256(text);
+  }
+}

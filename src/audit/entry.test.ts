@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { goDuration, toAuditEntry } from './entry.js';
+import {
+  authFailureReason,
+  claimedAccessKey,
+  principalFacts,
+  selectQuery,
+  selectRequestHeaders,
+} from './facts.js';
+import { sampleEvent } from './targets/contract.js';
+
+const ctx = { node: 'host-1' };
+
+describe('the audit entry', () => {
+  it('maps a request event to MinIO field names plus auth and authz', () => {
+    const e = toAuditEntry(sampleEvent({ versionId: 'v1', errorCode: 'NoSuchKey', status: 404 }), ctx);
+    expect(e).toMatchObject({
+      version: '1',
+      time: '2026-12-01T12:00:00.000Z',
+      node: 'host-1',
+      trigger: 'incoming',
+      api: {
+        name: 'GetObject',
+        bucket: 'photos',
+        object: 'a.jpg',
+        versionId: 'v1',
+        status: 'Not Found',
+        statusCode: 404,
+        errorCode: 'NoSuchKey',
+        rx: 0,
+        tx: 3,
+        timeToResponse: '1.5ms',
+        timeToResponseInNS: '1500000',
+      },
+      remotehost: '127.0.0.1',
+      requestID: 'REQ1',
+      userAgent: 'test',
+      requestPath: '/photos/a.jpg',
+      requestQuery: {},
+      responseHeader: { 'content-length': '3' },
+      accessKey: 'alice',
+      error: 'NoSuchKey',
+      auth: {
+        kind: 'sigv4-header',
+        principalType: 'user',
+        principalArn: 'arn:aws:iam:::user/alice',
+        outcome: 'success',
+      },
+      authz: { decision: 'allow', reason: 'allowed', actions: ['s3:GetObject'] },
+    });
+    expect(e.deploymentid).toBeUndefined();
+  });
+
+  it('says why authentication failed, and by how much the clock was off', () => {
+    const e = toAuditEntry(
+      sampleEvent({
+        time: '2026-12-01T12:00:00.000Z',
+        request: { method: 'GET', path: '/', query: {}, headers: { 'x-amz-date': '20261201T113000Z' } },
+        auth: {
+          kind: undefined as never,
+          accessKey: 'alice',
+          error: 'RequestTimeTooSkewed',
+          failure: 'clock-skew',
+        },
+        authz: { decision: 'none' },
+      }),
+      ctx,
+    );
+    expect(e.auth).toMatchObject({ outcome: 'failure', failureReason: 'clock-skew', skewMs: -30 * 60_000 });
+  });
+
+  it('names anonymous denials as such', () => {
+    const e = toAuditEntry(
+      sampleEvent({
+        auth: { kind: 'anonymous', principalType: 'anonymous' },
+        authz: { decision: 'deny', reason: 'implicitDeny' },
+      }),
+      ctx,
+    );
+    expect(e.auth.outcome).toBe('anonymous');
+    expect(e.authz.reason).toBe('anonymous-denied');
+  });
+
+  it('is redacted whatever the event carried', () => {
+    const e = toAuditEntry(
+      sampleEvent({
+        request: {
+          method: 'GET',
+          path: '/',
+          query: { 'X-Amz-Signature': 'abc123abc123' },
+          headers: { cookie: 'session=1' },
+        },
+      }),
+      ctx,
+    );
+    expect(e.requestQuery['X-Amz-Signature']).toBe('REDACTED');
+    expect(e.requestHeader.cookie).toBe('REDACTED');
+  });
+
+  it('writes Go durations', () => {
+    expect(goDuration(0.25)).toBe('250µs');
+    expect(goDuration(12.5)).toBe('12.5ms');
+    expect(goDuration(2500)).toBe('2.5s');
+  });
+});
+
+describe('the facts the http layer gathers', () => {
+  it('selects and redacts headers and the query', () => {
+    const h = selectRequestHeaders({
+      host: 'h',
+      authorization: 'AWS AK:c2lnbmF0dXJl',
+      'x-amz-security-token': 'tok',
+      'x-amz-date': '20260101T000000Z',
+      accept: 'x',
+    });
+    expect(h).toEqual({
+      host: 'h',
+      authorization: 'AWS AK:REDACTED',
+      'x-amz-security-token': 'REDACTED',
+      'x-amz-date': '20260101T000000Z',
+    });
+    expect(selectQuery(new URLSearchParams('prefix=a&X-Amz-Signature=ff&tag=1&tag=2'))).toEqual({
+      prefix: 'a',
+      'X-Amz-Signature': 'REDACTED',
+      tag: '1,2',
+    });
+  });
+
+  it('reads the access key a failed request claimed', () => {
+    const q = new URLSearchParams();
+    expect(
+      claimedAccessKey(
+        { authorization: 'AWS4-HMAC-SHA256 Credential=AK1/20260101/us-east-1/s3/aws4_request, …' },
+        q,
+      ),
+    ).toBe('AK1');
+    expect(claimedAccessKey({ authorization: 'AWS AK2:sig' }, q)).toBe('AK2');
+    expect(
+      claimedAccessKey(
+        {},
+        new URLSearchParams('X-Amz-Credential=AK3%2F20260101%2Fus-east-1%2Fs3%2Faws4_request'),
+      ),
+    ).toBe('AK3');
+    expect(claimedAccessKey({}, new URLSearchParams('AWSAccessKeyId=AK4'))).toBe('AK4');
+    expect(claimedAccessKey({}, q)).toBeUndefined();
+  });
+
+  it('classifies authentication failures', () => {
+    expect(authFailureReason('InvalidAccessKeyId')).toBe('unknown-key');
+    expect(authFailureReason('SignatureDoesNotMatch')).toBe('bad-signature');
+    expect(authFailureReason('AccessDenied', 'Request has expired')).toBe('expired');
+    expect(authFailureReason('RequestTimeTooSkewed')).toBe('clock-skew');
+    expect(authFailureReason('ExpiredToken')).toBe('expired-token');
+  });
+
+  it('describes principals', () => {
+    expect(principalFacts(undefined)).toEqual({ principalType: 'anonymous' });
+    expect(
+      principalFacts({
+        kind: 'user',
+        name: 'u',
+        groups: ['g'],
+        tags: {},
+        account: '',
+        accessKey: 'u',
+        arn: 'arn:aws:iam:::user/u',
+        userId: 'x',
+      }),
+    ).toEqual({
+      principalType: 'user',
+      principalArn: 'arn:aws:iam:::user/u',
+      account: '',
+      groups: ['g'],
+      identitySource: 'builtin',
+    });
+  });
+});

@@ -1,0 +1,193 @@
+import { type Principal, unhandled } from '../core/index.js';
+import { redactValue } from './redact.js';
+
+/**
+ * What the audit entry needs from a request that the request event carries, gathered (and
+ * redacted) by the http layer with these helpers: the principal's identity, selected headers,
+ * the query, the access key a failed request claimed, why authentication failed.
+ */
+
+/** The identity facts of a principal (docs/audit.md `auth`). */
+export interface PrincipalFacts {
+  principalType: string;
+  principalArn?: string;
+  account?: string;
+  parentUser?: string;
+  groups?: readonly string[];
+  sessionId?: string;
+  identitySource?: string;
+}
+
+export function principalFacts(p: Principal | undefined): PrincipalFacts {
+  if (p === undefined) return { principalType: 'anonymous' };
+  switch (p.kind) {
+    case 'anonymous':
+      return { principalType: 'anonymous' };
+    case 'root':
+      return { principalType: 'root', principalArn: p.arn, account: p.account, identitySource: 'builtin' };
+    case 'user':
+      return {
+        principalType: 'user',
+        principalArn: p.arn,
+        account: p.account,
+        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
+        identitySource: 'builtin',
+      };
+    case 'serviceAccount':
+      return {
+        principalType: 'serviceAccount',
+        principalArn: p.arn,
+        account: p.account,
+        parentUser: p.parent.kind === 'user' ? p.parent.name : p.name,
+        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
+        identitySource: 'builtin',
+      };
+    case 'session':
+      return {
+        principalType: 'session',
+        principalArn: p.arn,
+        account: p.account,
+        parentUser:
+          p.parent.kind === 'serviceAccount' && p.parent.parent.kind === 'user'
+            ? p.parent.parent.name
+            : p.parent.name,
+        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
+        sessionId: p.sessionId,
+        identitySource: 'sts',
+      };
+    default:
+      return unhandled(p);
+  }
+}
+
+/** Request headers the audit entry keeps (besides every `x-amz-*`), MinIO's `requestHeader`. */
+const REQUEST_HEADERS = new Set([
+  'host',
+  'authorization',
+  'content-type',
+  'content-length',
+  'content-md5',
+  'content-encoding',
+  'range',
+  'expect',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'origin',
+  'referer',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-real-ip',
+]);
+
+/** Response headers the audit entry keeps, MinIO's `responseHeader`. */
+export const RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'etag',
+  'last-modified',
+  'location',
+  'x-amz-request-id',
+  'x-amz-version-id',
+  'x-amz-delete-marker',
+  'x-amz-server-side-encryption',
+  'x-amz-expiration',
+] as const;
+
+const MAX_HEADERS = 64;
+const MAX_VALUE = 1024;
+
+function clip(v: string): string {
+  return v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE)}…` : v;
+}
+
+/** The selected request headers, redacted (at most 64, each value at most 1 KiB). */
+export function selectRequestHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (const [name, raw] of Object.entries(headers)) {
+    if (raw === undefined || !(REQUEST_HEADERS.has(name) || name.startsWith('x-amz-'))) continue;
+    if (++n > MAX_HEADERS) break;
+    out[name] = clip(redactValue(name, Array.isArray(raw) ? raw.join(',') : raw));
+  }
+  return out;
+}
+
+/** The selected response headers, from a getter (ServerResponse.getHeader). */
+export function selectResponseHeaders(
+  get: (name: string) => number | string | string[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of RESPONSE_HEADERS) {
+    const v = get(name);
+    if (v !== undefined) out[name] = clip(redactValue(name, Array.isArray(v) ? v.join(',') : String(v)));
+  }
+  return out;
+}
+
+/** The query parameters, redacted (MinIO's `requestQuery`; repeated names joined with ','). */
+export function selectQuery(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (const [k, v] of query) {
+    if (++n > MAX_HEADERS) break;
+    const value = clip(redactValue(k, v));
+    out[k] = out[k] === undefined ? value : `${out[k]},${value}`;
+  }
+  return out;
+}
+
+/**
+ * The access key a request claimed (read without verifying anything), for entries of requests
+ * that failed authentication: SigV4's Credential, SigV2's `AWS key:`, or the presigned forms.
+ */
+export function claimedAccessKey(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  query: URLSearchParams,
+): string | undefined {
+  const raw = headers.authorization;
+  const auth = Array.isArray(raw) ? raw[0] : raw;
+  let key: string | undefined;
+  if (auth !== undefined) {
+    key = /Credential=([^/,\s]+)\//.exec(auth)?.[1] ?? /^AWS\s+([^:\s]+):/.exec(auth)?.[1] ?? undefined;
+  } else {
+    key = query.get('X-Amz-Credential')?.split('/')[0] ?? query.get('AWSAccessKeyId') ?? undefined;
+  }
+  return key !== undefined && /^[A-Za-z0-9._~+=@-]{1,128}$/.test(key) ? key : undefined;
+}
+
+/**
+ * Why authentication failed, from the error code and message (docs/audit.md lists the reasons):
+ * `unknown-key`, `bad-signature`, `expired`, `not-yet-valid`, `clock-skew`, `expired-token`,
+ * `bad-token`, `missing-date`, `unsigned-headers`, `malformed`, `unsupported`, or the code.
+ */
+export function authFailureReason(code: string, message = ''): string {
+  switch (code) {
+    case 'InvalidAccessKeyId':
+      return 'unknown-key';
+    case 'SignatureDoesNotMatch':
+      return 'bad-signature';
+    case 'RequestTimeTooSkewed':
+      return 'clock-skew';
+    case 'ExpiredToken':
+      return 'expired-token';
+    case 'InvalidToken':
+      return 'bad-token';
+    case 'AuthorizationHeaderMalformed':
+    case 'AuthorizationQueryParametersError':
+      return 'malformed';
+    case 'AccessDenied':
+      if (/expired/i.test(message)) return 'expired';
+      if (/not valid yet/i.test(message)) return 'not-yet-valid';
+      if (/not signed/i.test(message)) return 'unsigned-headers';
+      if (/date/i.test(message)) return 'missing-date';
+      return 'denied';
+    case 'InvalidArgument':
+      return /Authorization Type/i.test(message) ? 'unsupported' : 'invalid-argument';
+    default:
+      return code;
+  }
+}

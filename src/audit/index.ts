@@ -1,0 +1,38 @@
+/**
+ * The audit trail (rank 1, imports only core): the entry schema (entry.ts), the one redaction
+ * (redact.ts), the tamper-evident chain (chain.ts), targets (targets/), and reading files back
+ * (verify.ts, query.ts). docs/audit.md describes the format.
+ */
+export {
+  type AuditKey,
+  Chain,
+  type Checkpoint,
+  checkSignature,
+  deriveAuditKey,
+  genesisHash,
+  sha256,
+  signCheckpoint,
+} from './chain.js';
+export {
+  type AuditEntry,
+  type AuditEvent,
+  type AuthOutcome,
+  type EntryContext,
+  goDuration,
+  type StatementFact,
+  toAuditEntry,
+} from './entry.js';
+export {
+  authFailureReason,
+  claimedAccessKey,
+  type PrincipalFacts,
+  principalFacts,
+  selectQuery,
+  selectRequestHeaders,
+  selectResponseHeaders,
+} from './facts.js';
+export { type AuditFilter, matches, queryFiles, type StoredEntry } from './query.js';
+export { isSecretName, REDACTED, redact, redactAuthorization, redactMap, redactValue } from './redact.js';
+export { FileTarget, type FileTargetOptions, fileLayout } from './targets/file.js';
+export type { AuditTarget, TargetStats } from './targets/target.js';
+export { type VerifyProblem, type VerifyReport, verifyFiles } from './verify.js';

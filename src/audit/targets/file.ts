@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { type AuditKey, Chain } from '../chain.js';
+import { type AuditEvent, type EntryContext, toAuditEntry } from '../entry.js';
+import type { AuditTarget, TargetStats } from './target.js';
+
+/**
+ * The file target (docs/audit.md "File target"): JSON lines, one file per writer process (so one
+ * chain per file), rotated by size and age. `write` only queues: a bounded in-memory queue is
+ * drained asynchronously in batches; each batch is one write followed by fdatasync (the fsync
+ * policy: an entry is durable once the batch that holds it has been synced). A full queue counts
+ * what it drops, and a `dropped` line says so once there is room again.
+ */
+export interface FileTargetOptions {
+  /** A directory (files `audit-<node>.jsonl`) or a file path (`x.jsonl` → `x-<node>.jsonl`). */
+  path: string;
+  /** The writer's node id (host and pid): in the file name and every entry. */
+  node: string;
+  /** The chain's stream id (unique per writer and start). */
+  stream: string;
+  key: AuditKey;
+  deploymentId?: string;
+  /** Rotate once the file reaches this many bytes (default 100 MiB). */
+  maxSize?: number;
+  /** Rotate once the file is this old, in ms (default 24 h). */
+  maxAgeMs?: number;
+  /** Entries the queue holds before it drops (default 10 000). */
+  queueSize?: number;
+  /** A checkpoint every this many lines (default 1000). */
+  checkpointEvery?: number;
+  onError?: (message: string, err: unknown) => void;
+  now?: () => number;
+}
+
+const BATCH = 1000;
+const RETRY_MS = 1000;
+
+/** Where a target's files go: the directory, the name before the node id, the extension. */
+export function fileLayout(path: string): { dir: string; base: string; ext: string } {
+  const ext = extname(path);
+  if (ext === '.jsonl' || ext === '.log' || ext === '.json')
+    return { dir: dirname(path), base: basename(path, ext), ext };
+  return { dir: path, base: 'audit', ext: '.jsonl' };
+}
+
+/** A file-name-safe timestamp: 20261201T125400123Z. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:.]/g, '');
+}
+
+export class FileTarget implements AuditTarget {
+  readonly name = 'file';
+  /** The file being written. */
+  readonly activePath: string;
+  private readonly o: Required<Omit<FileTargetOptions, 'deploymentId' | 'onError'>> & FileTargetOptions;
+  private readonly layout: { dir: string; base: string; ext: string };
+  private readonly chain: Chain;
+  private readonly ctx: EntryContext;
+  private queue: AuditEvent[] = [];
+  private fh: FileHandle | undefined;
+  private size = 0;
+  private openedAt = 0;
+  private pendingBuf: string | undefined;
+  private lost = 0;
+  private lostSince: number | undefined;
+  private droppedTotal = 0;
+  private written = 0;
+  private draining: Promise<void> | undefined;
+  private scheduled = false;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(opts: FileTargetOptions) {
+    this.o = {
+      maxSize: 100 * 1024 * 1024,
+      maxAgeMs: 24 * 3_600_000,
+      queueSize: 10_000,
+      checkpointEvery: 1000,
+      now: Date.now,
+      ...opts,
+    };
+    this.layout = fileLayout(opts.path);
+    this.activePath = join(this.layout.dir, `${this.layout.base}-${opts.node}${this.layout.ext}`);
+    this.chain = new Chain(opts.stream, opts.key);
+    this.ctx = {
+      node: opts.node,
+      ...(opts.deploymentId === undefined ? {} : { deploymentId: opts.deploymentId }),
+    };
+    mkdirSync(this.layout.dir, { recursive: true });
+    // A file left by an earlier process of the same node id is another stream: set it aside.
+    if (existsSync(this.activePath)) renameSync(this.activePath, this.rotatedPath());
+    this.timer = setInterval(() => this.kick(), Math.min(this.o.maxAgeMs, 60_000));
+    this.timer.unref();
+  }
+
+  write(event: AuditEvent): void {
+    if (this.closed || this.queue.length >= this.o.queueSize) {
+      this.lost++;
+      this.droppedTotal++;
+      this.lostSince ??= this.o.now();
+      return;
+    }
+    this.queue.push(event);
+    this.kick();
+  }
+
+  stats(): TargetStats {
+    return { queued: this.queue.length, dropped: this.droppedTotal, written: this.written };
+  }
+
+  async flush(): Promise<void> {
+    if (this.closed) return; // sealed: what arrives now is counted as dropped
+    while (this.draining !== undefined || this.queue.length > 0 || this.lost > 0) {
+      await (this.draining ?? this.drain());
+      if (this.pendingBuf !== undefined) return; // the disk refuses: onError has said so
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.sealed();
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.draining !== undefined) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain();
+    });
+  }
+
+  private drain(): Promise<void> {
+    this.draining ??= this.run().finally(() => {
+      this.draining = undefined;
+      if (!this.closed && (this.queue.length > 0 || this.lost > 0)) this.kick();
+    });
+    return this.draining;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      if (this.pendingBuf !== undefined) await this.append(this.pendingBuf);
+      while (this.queue.length > 0 || this.lost > 0 || this.rotationDue()) {
+        if (this.rotationDue()) await this.rotate();
+        const lines: string[] = [];
+        if (this.lost > 0) {
+          const now = this.o.now();
+          lines.push(
+            this.chain.line({
+              type: 'dropped',
+              time: new Date(now).toISOString(),
+              node: this.o.node,
+              count: this.lost,
+              since: new Date(this.lostSince ?? now).toISOString(),
+            }),
+          );
+          this.lost = 0;
+          this.lostSince = undefined;
+        }
+        for (const e of this.queue.splice(0, BATCH)) {
+          lines.push(this.chain.line(toAuditEntry(e, this.ctx)));
+          if (this.chain.pending >= this.o.checkpointEvery) lines.push(this.chain.checkpoint());
+        }
+        if (lines.length > 0) await this.append(`${lines.join('\n')}\n`);
+      }
+    } catch (e) {
+      this.o.onError?.('audit file target: write failed, retrying', e);
+      await new Promise((r) => setTimeout(r, RETRY_MS).unref());
+    }
+  }
+
+  /** One write and one fdatasync; on failure the chained bytes are kept and written again. */
+  private async append(buf: string): Promise<void> {
+    this.pendingBuf = buf;
+    const fh = await this.handle();
+    await fh.write(buf);
+    await fh.datasync();
+    this.pendingBuf = undefined;
+    this.size += Buffer.byteLength(buf);
+    this.written += countLines(buf);
+  }
+
+  private async handle(): Promise<FileHandle> {
+    if (this.fh === undefined) {
+      this.fh = await open(this.activePath, 'a', 0o600);
+      this.size = (await this.fh.stat()).size;
+      this.openedAt = this.o.now();
+    }
+    return this.fh;
+  }
+
+  private rotationDue(): boolean {
+    if (this.fh === undefined || this.chain.pending === 0) return false;
+    return this.size >= this.o.maxSize || this.o.now() - this.openedAt >= this.o.maxAgeMs;
+  }
+
+  private rotatedPath(): string {
+    const { dir, base, ext } = this.layout;
+    let p = join(dir, `${base}-${this.o.node}-${stamp(this.o.now())}${ext}`);
+    for (let i = 1; existsSync(p); i++)
+      p = join(dir, `${base}-${this.o.node}-${stamp(this.o.now())}-${i}${ext}`);
+    return p;
+  }
+
+  /** Seals the file with a checkpoint, renames it aside and opens the next with one. */
+  private async rotate(): Promise<void> {
+    await this.sealed();
+    renameSync(this.activePath, this.rotatedPath());
+    await this.append(`${this.chain.checkpoint(new Date(this.o.now()))}\n`);
+  }
+
+  /** A closing checkpoint (when lines were written since the last), then the file closed. */
+  private async sealed(): Promise<void> {
+    if (this.fh === undefined) return;
+    if (this.chain.pending > 0) await this.append(`${this.chain.checkpoint(new Date(this.o.now()))}\n`);
+    await this.fh.close();
+    this.fh = undefined;
+  }
+}
+
+function countLines(buf: string): number {
+  let n = 0;
+  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', i + 1)) n++;
+  return n;
+}

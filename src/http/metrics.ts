@@ -1,0 +1,265 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { iamApiActions } from '../admin/index.js';
+import { operationSpecs } from '../s3/index.js';
+import { stsApiActions } from '../sts/index.js';
+import type { ApiName } from './apis/api.js';
+import type { EventSink, RequestEvent } from './request-event.js';
+
+/** Request latency buckets, in seconds (1 ms … 1 min). */
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+const FRONT_DOORS: readonly ApiName[] = ['S3', 'Query', 'MinioAdmin', 'Health', 'Metrics'];
+const S3_OPERATIONS: ReadonlySet<string> = new Set(operationSpecs.map((s) => s.name));
+/** STS actions that issue temporary credentials. */
+const STS_ISSUING: ReadonlySet<string> = new Set(
+  stsApiActions.filter(
+    (a) => a.startsWith('Assume') || a === 'GetSessionToken' || a === 'GetFederationToken',
+  ),
+);
+/**
+ * Every value the `api` label may take: the S3 operations, the IAM and STS actions, the front
+ * doors' names. Anything else (an unknown Query `Action` a client made up) is `other`, so a
+ * client cannot grow the series without bound.
+ */
+const API_LABELS: ReadonlySet<string> = new Set([
+  ...S3_OPERATIONS,
+  ...iamApiActions,
+  ...stsApiActions,
+  ...FRONT_DOORS,
+  'IamQuery',
+  'StsQuery',
+]);
+/** Label values that are codes (error codes, decision reasons): short identifiers only. */
+const CODE = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+function apiLabel(api: string): string {
+  return API_LABELS.has(api) ? api : 'other';
+}
+
+function codeLabel(code: string): string {
+  return CODE.test(code) ? code : 'other';
+}
+
+export interface RequestMetricsOptions {
+  /** Entry counts of the IAM caches (iam.cacheStats()), read at scrape time. */
+  iamCache?: () => Readonly<Record<string, number>>;
+  /** prom-client's process and Node.js metrics (default true). */
+  processMetrics?: boolean;
+}
+
+/** The series one `api` label value updates on every request, looked up once. */
+interface ApiSeries {
+  readonly duration: Histogram.Internal<string>;
+  readonly received: Counter.Internal;
+  readonly sent: Counter.Internal;
+  readonly byCode: Map<number, Counter.Internal>;
+  /** MinIO's names (S3 operations only; api in lower case as MinIO names its handlers). */
+  readonly minio?: {
+    readonly requests: Counter.Internal;
+    readonly errors: Counter.Internal;
+    readonly errors4xx: Counter.Internal;
+    readonly errors5xx: Counter.Internal;
+  };
+}
+
+/**
+ * The Prometheus metrics of one process (docs/metrics.md lists every name and label: a
+ * contract). It is an EventSink: the pipeline's request events are counted once each response
+ * has closed, off the request's path. `registry` is what /minio/v2/metrics/node serves.
+ */
+export class RequestMetrics implements EventSink {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'api' | 'code'>;
+  readonly #errors: Counter<'api' | 'error'>;
+  readonly #authFailures: Counter<'reason'>;
+  readonly #decisions: Counter<'decision' | 'reason'>;
+  readonly #duration: Histogram<'api'>;
+  readonly #received: Counter<'api'>;
+  readonly #sent: Counter<'api'>;
+  readonly #stsIssued: Counter<'api'>;
+  readonly #minioRequests: Counter<'api'>;
+  readonly #minioErrors: Counter<'api'>;
+  readonly #minio4xx: Counter<'api'>;
+  readonly #minio5xx: Counter<'api'>;
+  readonly #minioRejectedAuth: Counter;
+  readonly #minioReceived: Counter;
+  readonly #minioSent: Counter;
+  readonly #series = new Map<string, ApiSeries>();
+  /** Children of the labelled counters, by their label values (labels() hashes on every call). */
+  readonly #children = new Map<string, Counter.Internal>();
+
+  constructor(o: RequestMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.#requests = new Counter({
+      name: 'tessera_s3_requests_total',
+      help: 'Requests answered on the S3 port, by API (S3 operation, IAM/STS action or front door) and HTTP status code.',
+      labelNames: ['api', 'code'],
+      registers,
+    });
+    this.#errors = new Counter({
+      name: 'tessera_s3_request_errors_total',
+      help: 'Requests answered with an error, by API and error code.',
+      labelNames: ['api', 'error'],
+      registers,
+    });
+    this.#authFailures = new Counter({
+      name: 'tessera_auth_failures_total',
+      help: 'Requests whose authentication failed, by reason (the error code).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.#decisions = new Counter({
+      name: 'tessera_authz_decisions_total',
+      help: 'Authorization decisions, by decision (allow, deny) and reason.',
+      labelNames: ['decision', 'reason'],
+      registers,
+    });
+    this.#duration = new Histogram({
+      name: 'tessera_s3_request_duration_seconds',
+      help: 'Time from the request line to the closed response, by API.',
+      labelNames: ['api'],
+      buckets: [...LATENCY_BUCKETS],
+      registers,
+    });
+    this.#received = new Counter({
+      name: 'tessera_s3_received_bytes_total',
+      help: 'Bytes received (request head and body), by API.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#sent = new Counter({
+      name: 'tessera_s3_sent_bytes_total',
+      help: 'Response body bytes sent (as Content-Length announced them), by API.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#stsIssued = new Counter({
+      name: 'tessera_sts_credentials_issued_total',
+      help: 'Temporary credentials issued, by STS action.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#minioRequests = new Counter({
+      name: 'minio_s3_requests_total',
+      help: 'Total number of S3 requests.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#minioErrors = new Counter({
+      name: 'minio_s3_requests_errors_total',
+      help: 'Total number of S3 requests with (4xx and 5xx) errors.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#minio4xx = new Counter({
+      name: 'minio_s3_requests_4xx_errors_total',
+      help: 'Total number of S3 requests with (4xx) errors.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#minio5xx = new Counter({
+      name: 'minio_s3_requests_5xx_errors_total',
+      help: 'Total number of S3 requests with (5xx) errors.',
+      labelNames: ['api'],
+      registers,
+    });
+    this.#minioRejectedAuth = new Counter({
+      name: 'minio_s3_requests_rejected_auth_total',
+      help: 'Total number of S3 requests rejected for auth failure.',
+      registers,
+    });
+    this.#minioReceived = new Counter({
+      name: 'minio_s3_traffic_received_bytes',
+      help: 'Total number of s3 bytes received.',
+      registers,
+    });
+    this.#minioSent = new Counter({
+      name: 'minio_s3_traffic_sent_bytes',
+      help: 'Total number of s3 bytes sent.',
+      registers,
+    });
+    const iamCache = o.iamCache;
+    if (iamCache !== undefined) {
+      new Gauge({
+        name: 'tessera_iam_cache_entries',
+        help: 'Entries in the bounded IAM caches of the process (summed over workers in /cluster), by cache.',
+        labelNames: ['cache'],
+        registers,
+        collect() {
+          for (const [cache, n] of Object.entries(iamCache())) this.labels(cache).set(n);
+        },
+      });
+    }
+    if (o.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one request (the pipeline's EventSink). */
+  write(e: RequestEvent): void {
+    const api = apiLabel(e.api);
+    const s = this.#seriesOf(api);
+    const status = e.status;
+    let byCode = s.byCode.get(status);
+    if (byCode === undefined) s.byCode.set(status, (byCode = this.#requests.labels(api, String(status))));
+    byCode.inc();
+    s.duration.observe(e.timings.totalMs / 1000);
+    if (e.bytesIn > 0) s.received.inc(e.bytesIn);
+    if (e.bytesOut > 0) s.sent.inc(e.bytesOut);
+    if (e.errorCode !== undefined && status >= 400) this.#child(this.#errors, api, e.errorCode).inc();
+    const authError = e.auth.error;
+    if (authError !== undefined) this.#child(this.#authFailures, authError).inc();
+    const authz = e.authz;
+    if (authz.decision !== 'none')
+      this.#child(this.#decisions, authz.decision, authz.reason ?? 'unknown').inc();
+    if (status === 200 && STS_ISSUING.has(api)) this.#stsIssued.labels(api).inc();
+    const minio = s.minio;
+    if (minio !== undefined || api === 'S3') {
+      minio?.requests.inc();
+      if (status >= 400) {
+        minio?.errors.inc();
+        if (status >= 500) minio?.errors5xx.inc();
+        else minio?.errors4xx.inc();
+      }
+      if (authError !== undefined) this.#minioRejectedAuth.inc();
+      if (e.bytesIn > 0) this.#minioReceived.inc(e.bytesIn);
+      if (e.bytesOut > 0) this.#minioSent.inc(e.bytesOut);
+    }
+  }
+
+  /** `counter`'s child for `first` (already a label value) and `code` (made one by codeLabel). */
+  #child(counter: Counter<string>, first: string, code?: string): Counter.Internal {
+    const key = `${counter === this.#errors ? 'e' : counter === this.#decisions ? 'd' : 'a'}\0${first}\0${code ?? ''}`;
+    let child = this.#children.get(key);
+    if (child === undefined) {
+      child = code === undefined ? counter.labels(codeLabel(first)) : counter.labels(first, codeLabel(code));
+      this.#children.set(key, child);
+    }
+    return child;
+  }
+
+  #seriesOf(api: string): ApiSeries {
+    let s = this.#series.get(api);
+    if (s === undefined) {
+      const lower = api.toLowerCase();
+      s = {
+        duration: this.#duration.labels(api),
+        received: this.#received.labels(api),
+        sent: this.#sent.labels(api),
+        byCode: new Map(),
+        ...(S3_OPERATIONS.has(api)
+          ? {
+              minio: {
+                requests: this.#minioRequests.labels(lower),
+                errors: this.#minioErrors.labels(lower),
+                errors4xx: this.#minio4xx.labels(lower),
+                errors5xx: this.#minio5xx.labels(lower),
+              },
+            }
+          : {}),
+      };
+      this.#series.set(api, s);
+    }
+    return s;
+  }
+}
