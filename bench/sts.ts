@@ -373,7 +373,9 @@ function opsPerSec(ms: number, fn: (i: number) => unknown): number {
   return best;
 }
 
-async function microbench(v: StsScale, idp: Idp | undefined): Promise<MicroRow[]> {
+async function microbench(v: StsScale, idp: Idp | undefined, log: (l: string) => void): Promise<MicroRow[]> {
+  // Like the load runs: wait for the rest of the machine to be quiet before each measurement.
+  const quiet = () => (v.quick ? Promise.resolve() : waitForQuiet(30_000, log));
   const keys = StsKeyring.derive(randomBytes(32));
   const now = Date.now();
   const claims = (policy: boolean): SessionClaims => ({
@@ -415,10 +417,12 @@ async function microbench(v: StsScale, idp: Idp | undefined): Promise<MicroRow[]
       () => issueSession(keys, parent as never, { now, durationSeconds: 3600 }),
     ],
   ];
-  const out = rows.map(([name, fn]) => {
+  const out: MicroRow[] = [];
+  for (const [name, fn] of rows) {
+    await quiet();
     const ops = opsPerSec(v.microMs, fn);
-    return { name, opsPerSec: ops, us: 1e6 / ops };
-  });
+    out.push({ name, opsPerSec: ops, us: 1e6 / ops });
+  }
   if (idp) {
     const key = await importJWK(idp.publicJwk, 'RS256');
     const token = idp.tokens[0]!;
@@ -432,6 +436,7 @@ async function microbench(v: StsScale, idp: Idp | undefined): Promise<MicroRow[]
       }
       return (n / (performance.now() - t0)) * 1000;
     };
+    await quiet();
     await run(Math.min(200, v.microMs));
     const ops = Math.max(await run(v.microMs), await run(v.microMs), await run(v.microMs));
     out.push({ name: 'jose compactVerify of the RS256 web identity token', opsPerSec: ops, us: 1e6 / ops });
@@ -795,7 +800,7 @@ export async function runStsBench(o: {
     o.log('issuance:');
     const issuanceRows = await measureGroup(issuance, server, ctx, v, o.log, check);
     o.log('in-process:');
-    const micro = await microbench(v, idp);
+    const micro = await microbench(v, idp, o.log);
     for (const m of micro)
       o.log(`  ${m.name.padEnd(62)} ${int(m.opsPerSec).padStart(10)}/s  ${m.us.toFixed(2)} µs`);
     o.log('request path:');

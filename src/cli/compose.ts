@@ -40,6 +40,7 @@ export async function startLifecycle(config: ServerConfig): Promise<() => Promis
     stores: storage,
     intervalMs: config.lifecycleIntervalMs,
     dayMs: config.lifecycleDayMs,
+    ...(config.staleUploadMs > 0 ? { staleUploadMs: config.staleUploadMs } : {}),
     onError: (e, bucket) => log(`lifecycle pass failed${bucket === '' ? '' : ` for bucket ${bucket}`}`, e),
     ...(config.logRequests
       ? { onAction: (a: LifecycleAction) => void process.stdout.write(lifecycleEvent(a)) }

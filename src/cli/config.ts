@@ -40,6 +40,8 @@ export interface ServerConfig {
   lifecycleIntervalMs: number;
   /** TESSERA_LIFECYCLE_DAY: how long one day of a lifecycle rule is, in milliseconds (tests shorten it). */
   lifecycleDayMs: number;
+  /** TESSERA_STALE_UPLOAD_EXPIRY: incomplete multipart uploads older than this are aborted (0: never). */
+  staleUploadMs: number;
   /** TESSERA_AUDIT_FILE…: the audit file target (docs/audit.md); undefined: off. */
   auditFile: AuditFileSettings | undefined;
   /** TESSERA_PROMETHEUS_AUTH_TYPE: `jwt` (scrapes need admin:Prometheus) or `public` (docs/metrics.md). */
@@ -120,7 +122,12 @@ function logLevel(value: string | undefined): LogLevel {
 }
 
 /** The lifecycle scanner's period and day length (docs/lifecycle.md). */
-function lifecycleSettings(env: Env): Pick<ServerConfig, 'lifecycleIntervalMs' | 'lifecycleDayMs'> {
+function lifecycleSettings(
+  env: Env,
+): Pick<ServerConfig, 'lifecycleIntervalMs' | 'lifecycleDayMs' | 'staleUploadMs'> {
+  const staleRaw = envValue(env, 'TESSERA_STALE_UPLOAD_EXPIRY', 'MINIO_API_STALE_UPLOADS_EXPIRY');
+  const staleUploadMs =
+    staleRaw === undefined ? 7 * 86_400_000 : parseDuration('TESSERA_STALE_UPLOAD_EXPIRY', staleRaw);
   const interval = envValue(env, 'TESSERA_LIFECYCLE_INTERVAL');
   const day = envValue(env, 'TESSERA_LIFECYCLE_DAY');
   const lifecycleDayMs = day === undefined ? 86_400_000 : parseDuration('TESSERA_LIFECYCLE_DAY', day);
@@ -129,6 +136,7 @@ function lifecycleSettings(env: Env): Pick<ServerConfig, 'lifecycleIntervalMs' |
     lifecycleIntervalMs:
       interval === undefined ? 3_600_000 : parseDuration('TESSERA_LIFECYCLE_INTERVAL', interval),
     lifecycleDayMs,
+    staleUploadMs,
   };
 }
 

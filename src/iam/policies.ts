@@ -6,6 +6,7 @@ import type {
   IamInlinePolicyRecord,
   IamPolicyRecord,
   IamPolicyVersionRecord,
+  PolicyEntities,
 } from '../storage/index.js';
 import { type DirectoryContext, newEntityId } from './context.js';
 import { validatePolicyName, validateVersionId } from './names.js';
@@ -90,8 +91,8 @@ export class PolicyDirectory {
   /** A custom or built-in policy; NoSuchEntity when neither. */
   async get(account: string, name: string): Promise<IamPolicy> {
     if (isBuiltinName(name)) {
-      const { users, groups } = await this.c.store.listEntitiesForPolicy(account, name);
-      return this.#builtinView(name, account, users.length + groups.length);
+      const { users, groups, roles = [] } = await this.c.store.listEntitiesForPolicy(account, name);
+      return this.#builtinView(name, account, users.length + groups.length + roles.length);
     }
     const r = await this.c.store.getPolicy(account, name);
     if (r === undefined) throw new TesseraError('NoSuchEntity', `Policy ${name} was not found.`);
@@ -201,7 +202,7 @@ export class PolicyDirectory {
   }
 
   /** ListEntitiesForPolicy. NoSuchEntity when the policy does not exist. */
-  async entities(account: string, policy: string): Promise<{ users: string[]; groups: string[] }> {
+  async entities(account: string, policy: string): Promise<PolicyEntities> {
     const p = await this.get(account, policy);
     return this.c.store.listEntitiesForPolicy(account, p.name);
   }

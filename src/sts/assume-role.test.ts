@@ -124,6 +124,16 @@ describe('AssumeRole of a role', () => {
     expect(await failure(call(await principal('alice'), { RoleArn: ROLE }))).toMatch(/^ValidationError/);
   });
 
+  it('an explicit Deny of sts:AssumeRole in the caller’s policies refuses even a trust naming it', async () => {
+    const deny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: ROLE }],
+    });
+    await iam.policies.putInline('', 'user', 'alice', 'deny', deny);
+    const refused = await failure(call(await principal('alice'), { RoleArn: ROLE, RoleSessionName: 'xx' }));
+    expect(refused).toMatch(/^AccessDenied/);
+  });
+
   it('evaluates trust conditions over the request (sts:ExternalId)', async () => {
     await iam.roles.updateTrust(
       '',

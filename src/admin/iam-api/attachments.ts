@@ -71,9 +71,8 @@ export function listAttached(k: EntityKind): Handler {
 }
 
 /**
- * ListEntitiesForPolicy: users and groups the policy is attached to (Tessera has no roles, so
- * PolicyRoles is always empty). EntityFilter User / Group / Role / LocalManagedPolicy /
- * AWSManagedPolicy as in AWS.
+ * ListEntitiesForPolicy: users, groups and roles the policy is attached to. EntityFilter User /
+ * Group / Role / LocalManagedPolicy / AWSManagedPolicy as in AWS.
  */
 const listEntitiesForPolicy: Handler = async (call) => {
   const p = call.params;
@@ -99,8 +98,7 @@ const listEntitiesForPolicy: Handler = async (call) => {
     filter === undefined ||
     (filter === 'AWSManagedPolicy' && policy.builtin) ||
     (filter === 'LocalManagedPolicy' && !policy.builtin);
-  const none =
-    !'/'.startsWith(prefix) || p.optional('PolicyUsageFilter') === 'PermissionsBoundary' || filter === 'Role';
+  const none = !'/'.startsWith(prefix) || p.optional('PolicyUsageFilter') === 'PermissionsBoundary';
   const entries = none
     ? []
     : [
@@ -110,6 +108,9 @@ const listEntitiesForPolicy: Handler = async (call) => {
         ...(kindMatches || filter === 'Group'
           ? found.groups.map((n) => ({ kind: 'group' as const, name: n }))
           : []),
+        ...(kindMatches || filter === 'Role'
+          ? (found.roles ?? []).map((n) => ({ kind: 'role' as const, name: n }))
+          : []),
       ];
   const page = paginate(entries, (e) => `${e.kind}/${e.name}`, req);
   const groups = await Promise.all(
@@ -118,10 +119,13 @@ const listEntitiesForPolicy: Handler = async (call) => {
   const users = await Promise.all(
     page.items.filter((e) => e.kind === 'user').map((e) => call.iam.users.get(call.account, e.name)),
   );
+  const roles = await Promise.all(
+    page.items.filter((e) => e.kind === 'role').map((e) => call.iam.roles.get(call.account, e.name)),
+  );
   return {
     PolicyGroups: members(groups.map((g) => ({ GroupName: g.name, GroupId: g.id }))),
     PolicyUsers: members(users.map((u) => ({ UserName: u.name, UserId: u.id }))),
-    PolicyRoles: members([]),
+    PolicyRoles: members(roles.map((r) => ({ RoleName: r.name, RoleId: r.id }))),
     ...truncation(page),
   };
 };

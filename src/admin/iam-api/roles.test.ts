@@ -106,6 +106,10 @@ describe('roles', () => {
     const attached = (await h.call(h.root, 'ListAttachedRolePolicies', { RoleName: 'r' }))
       .ListAttachedRolePoliciesResult;
     expect(attached.AttachedPolicies.member).toEqual([{ PolicyName: 'readonly', PolicyArn: readonly }]);
+    const entities = (
+      await h.call(h.root, 'ListEntitiesForPolicy', { PolicyArn: readonly, EntityFilter: 'Role' })
+    ).ListEntitiesForPolicyResult;
+    expect(entities.PolicyRoles.member).toEqual([{ RoleName: 'r', RoleId: expect.stringMatching(/^AROA/) }]);
     await h.call(h.root, 'TagRole', { RoleName: 'r', 'Tags.member.1.Key': 'k', 'Tags.member.1.Value': 'v' });
     expect((await h.call(h.root, 'ListRoleTags', { RoleName: 'r' })).ListRoleTagsResult.Tags.member).toEqual([
       { Key: 'k', Value: 'v' },

@@ -334,6 +334,42 @@ describe('the lifecycle scanner: Object Lock and uploads', () => {
     ]);
   });
 
+  it('the server-wide stale-upload expiry aborts old uploads in every bucket, lifecycle or not', async () => {
+    await storage.metadata.createBucket({ name: 'plain', account: '', region: 'us-east-1', createdAt: T });
+    const upload = (uploadId: string, days: number) =>
+      storage.metadata.createUpload({
+        uploadId,
+        bucket: 'plain',
+        key: `k-${uploadId}`,
+        initiatedAt: ago(days),
+        headers: {},
+        userMetadata: {},
+        tags: [],
+      });
+    await upload('old', 8);
+    await upload('young', 6);
+    const withoutExpiry = await scanner().runOnce();
+    expect(withoutExpiry.uploadsAborted).toBe(0);
+    const stale = new LifecycleScanner({
+      stores: storage,
+      dayMs: DAY,
+      now: () => T,
+      staleUploadMs: 7 * DAY,
+      onAction: (a) => actions.push(a),
+    });
+    expect((await stale.runOnce()).uploadsAborted).toBe(1);
+    const left = await storage.metadata.listUploads({
+      bucket: 'plain',
+      prefix: '',
+      delimiter: '',
+      keyMarker: '',
+      uploadIdMarker: '',
+      maxUploads: 10,
+    });
+    expect(left.uploads.map((u) => u.uploadId)).toEqual(['young']);
+    expect(actions).toEqual([expect.objectContaining({ uploadId: 'old', ruleId: 'tessera-stale-uploads' })]);
+  });
+
   it('start() runs passes on its interval until stop()', async () => {
     await bucketWith('b', rule('<Filter/>', '<Expiration><Days>1</Days></Expiration>'));
     const s = new LifecycleScanner({ stores: storage, dayMs: DAY, now: () => T, intervalMs: 10 });

@@ -47,11 +47,19 @@ export interface ScannerOptions {
   now?: () => number;
   /** Listing page size. */
   pageSize?: number;
+  /**
+   * Server-wide expiry of incomplete multipart uploads, in every bucket, lifecycle or not
+   * (TESSERA_STALE_UPLOAD_EXPIRY; docs/operations.md). Undefined: none.
+   */
+  staleUploadMs?: number;
   onAction?: (a: LifecycleAction) => void;
   onError?: (e: unknown, bucket: string) => void;
 }
 
 type Rule = LifecycleRule;
+
+/** The rule id a server-wide stale-upload abort is reported under. */
+export const STALE_RULE = 'tessera-stale-uploads';
 
 /**
  * The lifecycle scanner: for every bucket with Enabled rules, expires current versions
@@ -132,12 +140,12 @@ export class LifecycleScanner {
 
   async #scanBucket(bucket: BucketRecord, result: ScanResult): Promise<void> {
     const doc = await this.#metadata.getBucketConfig(bucket.name, 'lifecycle');
-    if (doc === undefined) return;
-    const rules = deserializeLifecycle(doc).rules.filter((r) => r.enabled);
-    if (rules.length === 0) return;
-    result.buckets++;
+    const rules = doc === undefined ? [] : deserializeLifecycle(doc).rules.filter((r) => r.enabled);
+    const stale = this.#o.staleUploadMs;
+    if (rules.length === 0 && stale === undefined) return;
+    if (rules.length > 0) result.buckets++;
     const now = this.#o.now();
-    if (rules.some((r) => r.abortAfterDays !== undefined))
+    if (stale !== undefined || rules.some((r) => r.abortAfterDays !== undefined))
       await this.#abortUploads(bucket.name, rules, now, result);
     if (rules.some((r) => r.expiration !== undefined || r.noncurrentExpiration !== undefined))
       await new VersionWalk(
@@ -172,7 +180,10 @@ export class LifecycleScanner {
             scopeMatches(r.scope, { key: u.key, size: 0, tags: [] }) &&
             dueAt(u.initiatedAt, r.abortAfterDays, this.#o.dayMs) <= now,
         );
-        if (!rule) continue;
+        const stale = this.#o.staleUploadMs;
+        const ruleId =
+          rule?.id ?? (stale !== undefined && u.initiatedAt + stale <= now ? STALE_RULE : undefined);
+        if (ruleId === undefined) continue;
         try {
           await removeUpload(this.#o.stores, bucket, u.key, u.uploadId);
         } catch (e) {
@@ -186,7 +197,7 @@ export class LifecycleScanner {
           bucket,
           key: u.key,
           uploadId: u.uploadId,
-          ruleId: rule.id,
+          ruleId,
           time: now,
         });
       }

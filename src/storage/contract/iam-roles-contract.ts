@@ -96,6 +96,7 @@ export function runRoleStoreContract(
       await store.attachPolicy('', 'role', 'r', 'readonly', true);
       await store.putInlinePolicy('', 'role', 'r', 'in', doc());
       expect(await store.listAttachedPolicies('', 'role', 'r')).toEqual(['p', 'readonly']);
+      expect(await store.listEntitiesForPolicy('', 'P')).toEqual({ users: [], groups: [], roles: ['r'] });
       const snap = await store.roleSnapshot('', 'R');
       expect(snap?.role.name).toBe('r');
       expect(snap?.attached).toEqual(['p', 'readonly']);

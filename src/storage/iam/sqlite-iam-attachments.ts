@@ -106,11 +106,7 @@ export function listAttachedPolicies(
   return d.read(() => attachedTo(d, account, kind, d.entity(account, kind, entity)));
 }
 
-export function listEntitiesForPolicy(
-  d: IamDb,
-  account: string,
-  policy: string,
-): PolicyEntities {
+export function listEntitiesForPolicy(d: IamDb, account: string, policy: string): PolicyEntities {
   return d.read(() => {
     const rows = d.all<{ entity_kind: IamEntityKind; entity: string }>(
       'SELECT entity_kind, entity FROM iam_attachments WHERE account = ? AND policy = ? ORDER BY entity',

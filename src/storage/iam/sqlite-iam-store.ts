@@ -188,10 +188,7 @@ export class SqliteIamStore implements IamStore {
   async listAttachedPolicies(account: string, kind: Kind, entity: string): Promise<string[]> {
     return a.listAttachedPolicies(this.#d, account, kind, entity);
   }
-  async listEntitiesForPolicy(
-    account: string,
-    policy: string,
-  ): Promise<PolicyEntities> {
+  async listEntitiesForPolicy(account: string, policy: string): Promise<PolicyEntities> {
     return a.listEntitiesForPolicy(this.#d, account, policy);
   }
   async putInlinePolicy(
