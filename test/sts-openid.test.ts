@@ -285,9 +285,7 @@ describe('AssumeRoleWithWebIdentity with a real OpenID provider', () => {
     s3.destroy();
   });
 
-  // Waits for IAM: a federated session's policies are its claims' policies only (src/iam/policy-sets.ts
-  // buildFederated); the groups claim reaches the session but no group policy applies yet.
-  it.skip("the groups claim maps to Tessera groups: a group's policy applies", async () => {
+  it("the groups claim maps to Tessera groups: a group's policy applies", async () => {
     const group = await iam.send(
       new CreatePolicyCommand({
         PolicyName: 'analysts-list',

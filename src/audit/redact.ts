@@ -92,7 +92,8 @@ export function redactValue(name: string, value: string): string {
 
 /** A map of headers or parameters, redacted (a new object). */
 export function redactMap(map: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // A null prototype: a header or parameter named `__proto__` is kept as a field, not a prototype.
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(map)) out[k] = redactValue(k, v);
   return out;
 }
@@ -109,7 +110,7 @@ export function redact<T>(value: T): T {
 function walk(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(walk);
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
     if (typeof v === 'string') out[k] = redactValue(k, v);

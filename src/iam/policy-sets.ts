@@ -82,17 +82,31 @@ export function buildIdentity(cache: IamCache, snap: IdentitySnapshot | undefine
   return { policies: Object.freeze(policies), groups, policyNames };
 }
 
-/** The identity cache key of a federated identity's policy set: its account and policy names. */
-export function federatedKey(f: { readonly account: string; readonly policies: readonly string[] }): string {
-  return `federated\u0000${f.account}\u0000${[...f.policies]
-    .map((n) => n.toLowerCase())
-    .sort()
-    .join('\u0000')}`;
+/** The identity cache key of a federated identity's policy set: its account, policy names and groups. */
+export function federatedKey(f: {
+  readonly account: string;
+  readonly policies: readonly string[];
+  readonly groups?: readonly string[];
+}): string {
+  const sorted = (xs: readonly string[]) =>
+    [...xs]
+      .map((n) => n.toLowerCase())
+      .sort()
+      .join('\u0000');
+  return `federated\u0000${f.account}\u0000${sorted(f.policies)}\u0001${sorted(f.groups ?? [])}`;
+}
+
+/** What a group of the directory gives a federated identity whose groups claim names it. */
+export interface FederatedGroup {
+  readonly name: string;
+  readonly attached: readonly string[];
+  readonly inline: readonly { readonly name: string; readonly document: string }[];
 }
 
 /**
  * A federated identity's policies: the managed policies (or built-ins) its claims name, as they
- * are now. `documents`: name → the default version's text (absent: a built-in, or no such
+ * are now, and those of the enabled groups of the directory its groups claim names (attached and
+ * inline). `documents`: name → the default version's text (absent: a built-in, or no such
  * policy — which then grants nothing).
  */
 export function buildFederated(
@@ -100,16 +114,32 @@ export function buildFederated(
   account: string,
   names: readonly string[],
   documents: Readonly<Record<string, string>>,
+  groups: readonly FederatedGroup[] = [],
+  claimedGroups: readonly string[] = groups.map((g) => g.name),
 ): CachedIdentity {
   const policies: CompiledPolicy[] = [];
-  for (const name of names) {
+  const managed = (name: string) => {
     const text = documents[name];
     const p =
       text === undefined ? builtinCompiled(name) : compileStored(cache, name, text, { kind: 'identity' });
     if (p !== undefined) policies.push(p);
+  };
+  names.forEach(managed);
+  for (const g of groups) {
+    g.attached.forEach(managed);
+    for (const p of g.inline) {
+      policies.push(compileStored(cache, `group/${g.name}/${p.name}`, p.document, { kind: 'identity' }));
+    }
   }
-  const policyNames = [...new Set(names.map((n) => entityKey(account, n)))];
-  return { policies: Object.freeze(policies), groups: [], policyNames };
+  const all = [...names, ...groups.flatMap((g) => g.attached)];
+  const policyNames = [...new Set(all.map((n) => entityKey(account, n)))];
+  return {
+    policies: Object.freeze(policies),
+    // Every group the claim names, existing or not: creating one, or changing its policies,
+    // evicts this entry (the change feed evicts by group).
+    groups: [...new Set(claimedGroups.map((g) => entityKey(account, g)))],
+    policyNames,
+  };
 }
 
 /**

@@ -3,7 +3,13 @@ import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
 import type { IamStore } from '../storage/index.js';
 import type { IamArns } from './arn.js';
 import { type IamCache, roleKey } from './cache.js';
-import { buildFederated, buildRole, compileStored, federatedKey } from './policy-sets.js';
+import {
+  buildFederated,
+  buildRole,
+  compileStored,
+  type FederatedGroup,
+  federatedKey,
+} from './policy-sets.js';
 import { authzPrincipal } from './principal-context.js';
 import type { RoleDirectory } from './roles.js';
 
@@ -45,17 +51,40 @@ export async function loadFederated(
   cache: IamCache,
   account: string,
   names: readonly string[],
+  groupNames: readonly string[] = [],
 ): Promise<readonly CompiledPolicy[]> {
   const version = cache.version;
   const documents: Record<string, string> = {};
-  for (const name of names) {
+  const load = async (name: string) => {
+    if (name in documents) return;
     const record = await store.getPolicy(account, name);
-    if (record === undefined) continue;
+    if (record === undefined) return;
     const v = await store.getPolicyVersion(account, record.name, record.defaultVersion);
     if (v !== undefined) documents[name] = v.document;
+  };
+  for (const name of names) await load(name);
+  // The groups claim names groups of the directory: their policies apply too ("a disabled group
+  // contributes no permissions"; a group that does not exist contributes none either).
+  const groups: FederatedGroup[] = [];
+  for (const name of groupNames) {
+    const g = await store.getGroup(account, name);
+    if (g === undefined || g.status !== 'enabled') continue;
+    const attached = await store.listAttachedPolicies(account, 'group', g.name);
+    for (const p of attached) await load(p);
+    const inline = await store.listInlinePolicies(account, 'group', g.name);
+    groups.push({
+      name: g.name,
+      attached,
+      inline: inline.map((p) => ({ name: p.name, document: p.document })),
+    });
   }
-  const built = buildFederated(cache, account, names, documents);
-  cache.fill(cache.identities, federatedKey({ account, policies: names }), built, version);
+  const built = buildFederated(cache, account, names, documents, groups, groupNames);
+  cache.fill(
+    cache.identities,
+    federatedKey({ account, policies: names, groups: groupNames }),
+    built,
+    version,
+  );
   return built.policies;
 }
 

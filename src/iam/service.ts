@@ -286,7 +286,13 @@ export class IamService {
     let identity = this.#cachedIdentity(p);
     const user = identityUser(p);
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
-      identity = await loadFederated(this.#store, this.#cache, p.parent.account, p.parent.policies);
+      identity = await loadFederated(
+        this.#store,
+        this.#cache,
+        p.parent.account,
+        p.parent.policies,
+        p.parent.groups,
+      );
     }
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'role') {
       identity = await loadRolePolicies(this.#store, this.#cache, p.parent.account, p.parent.name);

@@ -29,6 +29,22 @@ describe('session tokens', () => {
     expect(sessionOpener(keys).open('ASIABBBBBBBBBBBBBBBB', token, NOW)).toBeUndefined();
   });
 
+  it('a token opened before is served from the cache, still checked for its key and expiry', () => {
+    const keys = StsKeyring.derive(master);
+    const { token } = sealSession(keys, claims);
+    const opener = sessionOpener(keys, 2);
+    const first = opener.open(claims.accessKey, token, NOW);
+    expect(opener.open(claims.accessKey, token, NOW + 1)).toBe(first);
+    expect(opener.open('ASIABBBBBBBBBBBBBBBB', token, NOW)).toBeUndefined();
+    let code: string | undefined;
+    try {
+      opener.open(claims.accessKey, token, claims.expiresAt + 1);
+    } catch (e) {
+      code = isTesseraError(e) ? e.code : 'other';
+    }
+    expect(code).toBe('ExpiredToken');
+  });
+
   it('expire: ExpiredToken at and after the expiry', () => {
     const keys = StsKeyring.derive(master);
     const { token } = sealSession(keys, claims);

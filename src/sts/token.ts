@@ -1,7 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { constantTimeEqual, type FederatedIdentity, TesseraError } from '../core/index.js';
-import type { OpenedSession, SessionClaims, SessionOpener, SessionRoleClaim } from '../iam/index.js';
+import {
+  Lru,
+  type OpenedSession,
+  type SessionClaims,
+  type SessionOpener,
+  type SessionRoleClaim,
+} from '../iam/index.js';
 import { type StsKeyring, sessionSecret } from './keys.js';
 
 /**
@@ -142,31 +148,53 @@ function unseal(keys: StsKeyring, token: string): { wire: Wire; keyId: string } 
   }
 }
 
+/** How many opened tokens a process keeps (each a few hundred bytes). */
+export const OPENED_CACHE_SIZE = 10_000;
+
 /**
  * The SessionOpener IAM resolves temporary credentials with: a token opens only for the access
- * key it was issued for, and only before it expires (ExpiredToken after).
+ * key it was issued for, and only before it expires (ExpiredToken after). Opened tokens are kept
+ * in a bounded cache keyed by the token itself, so a session's later requests skip the
+ * decryption; the expiry and the access key are still checked on every request, and the parent
+ * is still resolved by IAM every time. Only genuine tokens enter the cache, and a token's
+ * contents never change, so an entry is never stale.
  */
-export function sessionOpener(keys: StsKeyring): SessionOpener {
+export function sessionOpener(keys: StsKeyring, cacheSize = OPENED_CACHE_SIZE): SessionOpener {
+  const opened = new Lru<string, OpenedSession>(cacheSize);
+  const check = (session: OpenedSession, accessKey: string, now: number): OpenedSession | undefined => {
+    if (!constantTimeEqual(session.claims.accessKey, accessKey)) return undefined;
+    if (now >= session.claims.expiresAt)
+      throw new TesseraError('ExpiredToken', 'The security token included in the request is expired');
+    return session;
+  };
   return {
     open(accessKey: string, token: string, now: number): OpenedSession | undefined {
-      const opened = unseal(keys, token);
-      if (opened === undefined || !constantTimeEqual(opened.wire.ak, accessKey)) return undefined;
-      const w = opened.wire;
-      if (now >= w.exp)
-        throw new TesseraError('ExpiredToken', 'The security token included in the request is expired');
-      const claims: SessionClaims = {
-        sessionId: w.sid,
-        accessKey: w.ak,
-        ...(w.par === undefined ? {} : { parentAccessKey: w.par }),
-        ...(w.fed === undefined ? {} : { federated: w.fed }),
-        ...(w.role === undefined ? {} : { role: w.role }),
-        issuedAt: w.iat,
-        expiresAt: w.exp,
-        ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),
-        ...(w.name === undefined ? {} : { sessionName: w.name }),
-      };
-      const key = keys.key(opened.keyId)!;
-      return { claims, secretKey: sessionSecret(key, w.sid, w.ak) };
+      const hit = opened.get(token);
+      if (hit !== undefined) return check(hit, accessKey, now);
+      const session = openToken(keys, token);
+      if (session === undefined) return undefined;
+      opened.set(token, session);
+      return check(session, accessKey, now);
     },
   };
+}
+
+/** Decrypts and checks a token: its claims and the secret derived for it. */
+function openToken(keys: StsKeyring, token: string): OpenedSession | undefined {
+  const opened = unseal(keys, token);
+  if (opened === undefined) return undefined;
+  const w = opened.wire;
+  const claims: SessionClaims = {
+    sessionId: w.sid,
+    accessKey: w.ak,
+    ...(w.par === undefined ? {} : { parentAccessKey: w.par }),
+    ...(w.fed === undefined ? {} : { federated: w.fed }),
+    ...(w.role === undefined ? {} : { role: w.role }),
+    issuedAt: w.iat,
+    expiresAt: w.exp,
+    ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),
+    ...(w.name === undefined ? {} : { sessionName: w.name }),
+  };
+  const key = keys.key(opened.keyId)!;
+  return Object.freeze({ claims: Object.freeze(claims), secretKey: sessionSecret(key, w.sid, w.ak) });
 }
