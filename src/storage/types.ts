@@ -1,4 +1,7 @@
 import type { Readable } from 'node:stream';
+import type { BucketConfigKind, LockUpdate, ObjectLock, RemovalGuard } from './lock-types.js';
+
+export type * from './lock-types.js';
 
 /**
  * The storage ports. The S3 layer speaks only to these interfaces; the embedded implementation is
@@ -32,35 +35,6 @@ export interface BucketRecord {
   /** Object Lock is enabled (at creation or later); S3 never lets it be turned off. */
   objectLock?: true;
 }
-
-/**
- * Bucket configuration documents the store keeps as the S3 layer hands them over (serialized by
- * it): each kind is one document per bucket, removed with the bucket.
- */
-export type BucketConfigKind = 'lifecycle' | 'object-lock';
-
-/** S3 Object Lock retention modes. */
-export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
-
-/** A version's Object Lock state: retention (mode and until when), legal hold. */
-export interface ObjectLock {
-  mode?: RetentionMode;
-  /** Epoch milliseconds. */
-  retainUntil?: number;
-  legalHold?: boolean;
-}
-
-/**
- * Runs inside the store's transaction on the version a delete is about to remove for good (its
- * Object Lock state, undefined when it has none); throws to refuse the delete. Must be synchronous.
- */
-export type RemovalGuard = (lock: ObjectLock | undefined) => void;
-
-/**
- * Runs inside the store's transaction on a version's Object Lock state and returns the new state
- * (PutObjectRetention, PutObjectLegalHold); throws to refuse. Must be synchronous.
- */
-export type LockUpdate = (current: ObjectLock) => ObjectLock;
 
 /** A bucket's versioning status once configured; S3 never lets a bucket go back to "never configured". */
 export type BucketVersioning = 'Enabled' | 'Suspended';

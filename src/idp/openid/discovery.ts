@@ -1,4 +1,5 @@
 import { TesseraError } from '../../core/index.js';
+import { Refresher } from './refresher.js';
 
 /** The fetch Tessera reaches providers with (global fetch unless a test injects one). */
 export type FetchFn = (
@@ -100,10 +101,7 @@ function httpUrl(value: unknown): value is string {
  * share one fetch.
  */
 export class DiscoveryCache {
-  private doc: Discovery | undefined;
-  private fetchedAt = 0;
-  private pending: Promise<Discovery> | undefined;
-  private failure: { at: number; error: unknown } | undefined;
+  readonly #doc: Refresher<Discovery>;
 
   constructor(
     private readonly provider: string,
@@ -115,40 +113,19 @@ export class DiscoveryCache {
       failureBackoffMs: number;
       clock: () => number;
     },
-  ) {}
+  ) {
+    this.#doc = new Refresher(() => this.load(), opts);
+  }
 
   /** The cached document, if any (whatever its age). */
   peek(): Discovery | undefined {
-    return this.doc;
+    return this.#doc.value;
   }
 
   async get(): Promise<Discovery> {
-    const fresh = this.doc !== undefined && this.opts.clock() - this.fetchedAt < this.opts.maxAgeMs;
-    if (fresh) return this.doc!;
-    // A provider that just failed is not asked again at once (tokens naming it would each wait).
-    const f = this.failure;
-    if (f !== undefined && this.opts.clock() - f.at < this.opts.failureBackoffMs) {
-      if (this.doc !== undefined) return this.doc;
-      throw f.error;
-    }
-    this.pending ??= this.load().then(
-      (doc) => {
-        this.pending = undefined;
-        this.failure = undefined;
-        return doc;
-      },
-      (error: unknown) => {
-        this.pending = undefined;
-        this.failure = { at: this.opts.clock(), error };
-        throw error;
-      },
-    );
-    try {
-      return await this.pending;
-    } catch (e) {
-      if (this.doc !== undefined) return this.doc;
-      throw e;
-    }
+    const doc = this.#doc.value;
+    if (doc !== undefined && this.opts.clock() - this.#doc.fetchedAt < this.opts.maxAgeMs) return doc;
+    return this.#doc.refresh();
   }
 
   private async load(): Promise<Discovery> {
@@ -161,8 +138,6 @@ export class DiscoveryCache {
     if (typeof issuer !== 'string' || issuer === '')
       throw communication(this.provider, `${url} has no issuer`);
     if (!httpUrl(jwksUri)) throw communication(this.provider, `${url} has no http(s) jwks_uri`);
-    this.doc = Object.freeze({ issuer, jwksUri });
-    this.fetchedAt = this.opts.clock();
-    return this.doc;
+    return Object.freeze({ issuer, jwksUri });
   }
 }

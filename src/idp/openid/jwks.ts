@@ -1,6 +1,7 @@
 import { createLocalJWKSet, errors, type JWTHeaderParameters } from 'jose';
 import { TesseraError } from '../../core/index.js';
 import { type FetchFn, fetchJson } from './discovery.js';
+import { Refresher } from './refresher.js';
 
 type KeyGetter = ReturnType<typeof createLocalJWKSet>;
 /** The key jose verifies with (what createLocalJWKSet resolves). */
@@ -27,11 +28,8 @@ function invalidToken(message: string): TesseraError {
  * Tessera hammer the provider.
  */
 export class JwksCache {
-  private keys: KeyGetter | undefined;
-  private fetchedAt = 0;
+  readonly #keys: Refresher<KeyGetter>;
   private lastRefetch = Number.NEGATIVE_INFINITY;
-  private pending: Promise<KeyGetter> | undefined;
-  private failure: { at: number; error: unknown } | undefined;
   /** How many times the set was fetched (tests count refetches). */
   fetches = 0;
 
@@ -40,7 +38,9 @@ export class JwksCache {
     private readonly provider: string,
     private readonly fetchFn: FetchFn,
     private readonly opts: JwksOptions,
-  ) {}
+  ) {
+    this.#keys = new Refresher(() => this.load(), opts);
+  }
 
   /**
    * The keys that may have signed a token with this header: one, or several when the header
@@ -50,17 +50,19 @@ export class JwksCache {
   async candidates(header: JWTHeaderParameters): Promise<VerifyKey[]> {
     const now = this.opts.clock();
     let keys: KeyGetter;
-    if (this.keys === undefined || now - this.fetchedAt >= this.opts.maxAgeMs) keys = await this.refresh();
-    else keys = this.keys;
+    const cached = this.#keys.value;
+    if (cached === undefined || now - this.#keys.fetchedAt >= this.opts.maxAgeMs)
+      keys = await this.#keys.refresh();
+    else keys = cached;
     try {
       return await select(keys, header);
     } catch (e) {
       if (!(e instanceof errors.JWKSNoMatchingKey)) throw e;
     }
     // Not there: perhaps the provider rotated its keys.
-    if (now - this.lastRefetch >= this.opts.cooldownMs && now - this.fetchedAt > 0) {
+    if (now - this.lastRefetch >= this.opts.cooldownMs && now - this.#keys.fetchedAt > 0) {
       this.lastRefetch = now;
-      keys = await this.refresh();
+      keys = await this.#keys.refresh();
       try {
         return await select(keys, header);
       } catch (e) {
@@ -71,33 +73,6 @@ export class JwksCache {
     throw invalidToken(
       `unknown kid: no key of ${this.provider}'s JWKS matches the token (${kid}, alg ${String(header.alg).slice(0, 20)}).`,
     );
-  }
-
-  private async refresh(): Promise<KeyGetter> {
-    // Just failed: the stale keys (or the failure) at once, rather than each token waiting again.
-    const f = this.failure;
-    if (f !== undefined && this.opts.clock() - f.at < this.opts.failureBackoffMs) {
-      if (this.keys !== undefined) return this.keys;
-      throw f.error;
-    }
-    this.pending ??= this.load().then(
-      (keys) => {
-        this.pending = undefined;
-        this.failure = undefined;
-        return keys;
-      },
-      (error: unknown) => {
-        this.pending = undefined;
-        this.failure = { at: this.opts.clock(), error };
-        throw error;
-      },
-    );
-    try {
-      return await this.pending;
-    } catch (e) {
-      if (this.keys !== undefined) return this.keys;
-      throw e;
-    }
   }
 
   private async load(): Promise<KeyGetter> {
@@ -112,8 +87,6 @@ export class JwksCache {
         `The OpenID provider ${this.provider} answered a malformed JWKS at ${this.uri.slice(0, 300)}.`,
       );
     }
-    this.keys = keys;
-    this.fetchedAt = this.opts.clock();
     return keys;
   }
 }
