@@ -9,6 +9,7 @@
  *   node dist/bench/run.js --baseline /tmp/tessera-prev server   # also an earlier build, as `previous`
  *   node dist/bench/run.js versioning             # versions vs unversioned data (bench/versioning.ts)
  *   node dist/bench/run.js sts                    # STS issuance and temporary credentials (bench/sts.ts)
+ *   node dist/bench/run.js audit                  # 1 KiB GETs, audit off vs file, webhook, NATS (bench/audit.ts)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -17,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { auditErrors, auditTables, runAuditBench } from './audit.js';
 import { SERVER_BENCH_NAMES } from './server/cases.js';
 import { builtMain } from './server/procs.js';
 import { summarizeProfiles } from './server/profile-summary.js';
@@ -50,7 +52,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, versioning, sts, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, sts, audit, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -83,6 +85,7 @@ function parseArgs(argv: string[]): Args {
       x === 'policy' ||
       x === 'versioning' ||
       x === 'sts' ||
+      x === 'audit' ||
       x === 'server' ||
       SERVER_BENCH_NAMES.includes(x)
     )
@@ -181,6 +184,26 @@ async function runSts(args: Args): Promise<void> {
   }
 }
 
+/** The audit benchmark (bench/audit.ts): audit off against the file target, same run. */
+async function runAudit(args: Args): Promise<void> {
+  log('== audit ==');
+  const r = await runAuditBench({
+    quick: args.quick,
+    keep: args.keep,
+    log,
+    ...(args.rounds ? { rounds: args.rounds } : {}),
+    ...(args.profileDir ? { profileDir: join(args.profileDir, 'audit') } : {}),
+  });
+  log('');
+  log(auditTables(r));
+  if (r.profile) log(`\n${r.profile}`);
+  const errors = auditErrors(r);
+  if (errors) {
+    log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors) in the audit benchmark`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const m = machine();
@@ -191,7 +214,10 @@ async function main(): Promise<void> {
   if (all || args.names.includes('policy')) await runPolicy();
   if (all || args.names.includes('versioning')) await runVersioning(args);
   if (all || args.names.includes('sts')) await runSts(args);
-  const serverNames = args.names.filter((n) => n !== 'policy' && n !== 'versioning' && n !== 'sts');
+  if (all || args.names.includes('audit')) await runAudit(args);
+  const serverNames = args.names.filter(
+    (n) => n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit',
+  );
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;
   log('== server ==');

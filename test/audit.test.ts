@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamQuery, xmlValue } from './helpers/iam.js';
@@ -18,10 +20,29 @@ import { MAIN, ROOT_PASSWORD, type RunningServer, s3Client, startServer } from '
 
 const run = promisify(execFile);
 
+interface Change {
+  action: string;
+  target: { type: string; name?: string; arn?: string };
+  parameters?: Record<string, unknown>;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  issued?: Record<string, unknown>;
+}
+
 interface Entry {
   type?: string;
+  deploymentid?: string;
   requestID: string;
-  api: { name: string; bucket?: string; object?: string; statusCode: number; errorCode?: string };
+  api: {
+    name: string;
+    bucket?: string;
+    object?: string;
+    statusCode: number;
+    errorCode?: string;
+    timeToFirstByte?: string;
+    timeToFirstByteInNS?: string;
+  };
+  change?: Change;
   accessKey?: string;
   auth: {
     kind?: string;
@@ -30,6 +51,7 @@ interface Entry {
     principalArn?: string;
     outcome: string;
     failureReason?: string;
+    sessionId?: string;
   };
   authz: {
     decision: string;
@@ -42,6 +64,32 @@ interface Entry {
 
 let server: RunningServer;
 const auditDir = mkdtempSync(join(tmpdir(), 'tessera-audit-it-'));
+/**
+ * A controllable clock for the server: a module preloaded into its processes (NODE_OPTIONS)
+ * adds the number of milliseconds in `clockFile` to Date.now(), re-read every 50 ms.
+ */
+const clockDir = mkdtempSync(join(tmpdir(), 'tessera-audit-clock-'));
+const clockFile = join(clockDir, 'offset');
+const clockModule = join(clockDir, 'clock.mjs');
+writeFileSync(clockFile, '0');
+writeFileSync(
+  clockModule,
+  `import { readFileSync } from 'node:fs';
+const real = Date.now.bind(Date);
+let offset = 0;
+const read = () => { try { offset = Number(readFileSync(${JSON.stringify(clockFile)}, 'utf8')) || 0; } catch {} };
+read();
+setInterval(read, 50).unref();
+Date.now = () => real() + offset;
+`,
+);
+
+async function shiftServerClock(ms: number): Promise<void> {
+  writeFileSync(clockFile, String(ms));
+  await new Promise((r) => setTimeout(r, 400));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const secrets: string[] = [ROOT_PASSWORD];
 const ids: Record<string, string> = {};
 let userKey = '';
@@ -55,8 +103,9 @@ function files(dir = auditDir): string[] {
 function entries(): Entry[] {
   return files()
     .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
-    .filter((l) => l.startsWith('{') && !l.includes('"type":"'))
-    .map((l) => JSON.parse(l) as Entry);
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Entry)
+    .filter((e) => e.type === undefined);
 }
 
 async function entryOf(requestId: string): Promise<Entry> {
@@ -91,7 +140,12 @@ beforeAll(async () => {
   server = await startServer({
     workers: 2,
     keepData: true,
-    env: { TESSERA_AUDIT_FILE: auditDir, TESSERA_AUDIT_CHECKPOINT_EVERY: '5', TESSERA_LOG_REQUESTS: 'on' },
+    env: {
+      TESSERA_AUDIT_FILE: auditDir,
+      TESSERA_AUDIT_CHECKPOINT_EVERY: '5',
+      TESSERA_LOG_REQUESTS: 'on',
+      NODE_OPTIONS: `--import ${clockModule}`,
+    },
   });
   const root = s3Client(server);
   await root.send(new CreateBucketCommand({ Bucket: 'audited' }));
@@ -116,6 +170,8 @@ beforeAll(async () => {
     }),
   );
   await root.send(new PutObjectCommand({ Bucket: 'audited', Key: 'pub/open.txt', Body: 'open' }));
+  await root.send(new PutObjectCommand({ Bucket: 'elsewhere', Key: 'group.txt', Body: 'for the group' }));
+  await root.send(new PutObjectCommand({ Bucket: 'elsewhere', Key: 'managed.txt', Body: 'for the user' }));
   root.destroy();
   await iamQuery(server.endpoint, { Action: 'CreateUser', UserName: 'auditee' });
   const key = await iamQuery(server.endpoint, { Action: 'CreateAccessKey', UserName: 'auditee' });
@@ -199,12 +255,163 @@ beforeAll(async () => {
     unknown.send(new GetObjectCommand({ Bucket: 'audited', Key: 'public.txt' })),
   );
   unknown.destroy();
-}, 60_000);
+  await administrativeChanges(client);
+}, 90_000);
+
+const INLINE_1 = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::elsewhere' }],
+});
+const INLINE_2 = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: ['arn:aws:s3:::elsewhere'] }],
+});
+const SESSION_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::elsewhere/*' }],
+});
+
+/** An IAM API call as root; its request id (from the answer's ResponseMetadata). */
+async function iamId(params: Record<string, string>): Promise<string> {
+  return xmlValue(await iamQuery(server.endpoint, params), 'RequestId')!;
+}
+
+/** A GET that may meet a worker whose cache has not yet seen a change (enforced within 1 s): retried. */
+async function getAllowed(c: S3Client, bucket: string, key: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      const ok = await c.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      await ok.Body?.transformToString();
+      return ok.$metadata.requestId!;
+    } catch (e) {
+      if (i >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
+ * Administrative changes through the IAM API (as the CLI makes them), STS issuance, and the
+ * decisions they lead to: a group policy, a managed user policy, a session, an expired session.
+ */
+async function administrativeChanges(client: (id: string, secret: string) => S3Client): Promise<void> {
+  ids.createUser = await iamId({ Action: 'CreateUser', UserName: 'changed' });
+  const password = 'a-login-password-for-the-audit-test-4711';
+  secrets.push(password);
+  ids.loginProfile = await iamId({ Action: 'CreateLoginProfile', UserName: 'changed', Password: password });
+  await iamQuery(server.endpoint, {
+    Action: 'CreatePolicy',
+    PolicyName: 'changed-read',
+    PolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ManagedRead',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::elsewhere/managed.txt',
+        },
+      ],
+    }),
+  });
+  ids.attach = await iamId({
+    Action: 'AttachUserPolicy',
+    UserName: 'changed',
+    PolicyArn: 'arn:aws:iam:::policy/changed-read',
+  });
+  ids.put1 = await iamId({
+    Action: 'PutUserPolicy',
+    UserName: 'changed',
+    PolicyName: 'inline-1',
+    PolicyDocument: INLINE_1,
+  });
+  ids.put2 = await iamId({
+    Action: 'PutUserPolicy',
+    UserName: 'changed',
+    PolicyName: 'inline-1',
+    PolicyDocument: INLINE_2,
+  });
+  await iamQuery(server.endpoint, { Action: 'CreateGroup', GroupName: 'readers' });
+  await iamQuery(server.endpoint, {
+    Action: 'PutGroupPolicy',
+    GroupName: 'readers',
+    PolicyName: 'group-read',
+    PolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GroupRead',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::elsewhere/group.txt',
+        },
+      ],
+    }),
+  });
+  ids.addToGroup = await iamId({ Action: 'AddUserToGroup', GroupName: 'readers', UserName: 'changed' });
+  const keyXml = await iamQuery(server.endpoint, { Action: 'CreateAccessKey', UserName: 'changed' });
+  ids.createKey = xmlValue(keyXml, 'RequestId')!;
+  const key = {
+    accessKeyId: xmlValue(keyXml, 'AccessKeyId')!,
+    secretAccessKey: xmlValue(keyXml, 'SecretAccessKey')!,
+  };
+  ids.changedKey = key.accessKeyId;
+  secrets.push(key.secretAccessKey);
+
+  const changed = client(key.accessKeyId, key.secretAccessKey);
+  ids.byGroup = await getAllowed(changed, 'elsewhere', 'group.txt');
+  ids.byManaged = await getAllowed(changed, 'elsewhere', 'managed.txt');
+  changed.destroy();
+
+  const sts = new STSClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: key,
+    maxAttempts: 1,
+  });
+  const got = await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+  ids.getSessionToken = got.$metadata.requestId!;
+  const session = {
+    accessKeyId: got.Credentials!.AccessKeyId!,
+    secretAccessKey: got.Credentials!.SecretAccessKey!,
+    sessionToken: got.Credentials!.SessionToken!,
+  };
+  ids.sessionKey = session.accessKeyId;
+  secrets.push(session.secretAccessKey, session.sessionToken);
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: 'arn:aws:iam::000000000000:role/any',
+      RoleSessionName: 'audit-it',
+      Policy: SESSION_POLICY,
+    }),
+  );
+  ids.assumeRole = assumed.$metadata.requestId!;
+  secrets.push(assumed.Credentials!.SecretAccessKey!, assumed.Credentials!.SessionToken!);
+  sts.destroy();
+
+  const asSession = s3Client(server, { credentials: session, maxAttempts: 1 });
+  ids.bySession = await getAllowed(asSession, 'elsewhere', 'group.txt');
+  asSession.destroy();
+  // The session lives 900 s: move the server's clock (and the client's, for SigV4's skew check) past it.
+  const later = 1000 * 1000;
+  await shiftServerClock(later);
+  try {
+    const expired = s3Client(server, { credentials: session, maxAttempts: 1 });
+    expired.config.systemClockOffset = later;
+    ids.expiredToken = await failedId(
+      expired.send(new GetObjectCommand({ Bucket: 'elsewhere', Key: 'group.txt' })),
+    );
+    expired.destroy();
+  } finally {
+    await shiftServerClock(0);
+  }
+}
 
 afterAll(async () => {
   await server?.stop();
   if (server) rmSync(server.dataDir, { recursive: true, force: true });
   rmSync(auditDir, { recursive: true, force: true });
+  rmSync(clockDir, { recursive: true, force: true });
 });
 
 describe('the audit trail (file target)', () => {
@@ -316,8 +523,138 @@ describe('the audit trail (file target)', () => {
     expect(table.out).toContain('bad-signature');
   });
 
+  it('records decisions by a group policy, a managed user policy and an inline user policy, naming the statement', async () => {
+    expect(await entryOf(ids.byGroup!)).toMatchObject({
+      api: { name: 'GetObject', bucket: 'elsewhere', object: 'group.txt', statusCode: 200 },
+      auth: { principalType: 'serviceAccount', parentUser: 'changed', groups: ['readers'] },
+      authz: {
+        decision: 'allow',
+        reason: 'allowed',
+        statements: [{ policy: 'group/readers/group-read', index: 0, sid: 'GroupRead', effect: 'Allow' }],
+      },
+    });
+    expect(await entryOf(ids.byManaged!)).toMatchObject({
+      api: { object: 'managed.txt', statusCode: 200 },
+      authz: { decision: 'allow', statements: [{ policy: 'changed-read', index: 0, sid: 'ManagedRead' }] },
+    });
+    expect(await entryOf(ids.allowed!)).toMatchObject({
+      authz: {
+        decision: 'allow',
+        statements: [{ policy: 'user/auditee/audited-rw', index: 0, sid: 'Everything' }],
+      },
+    });
+  });
+
+  it('records a request with temporary credentials (its session) and an expired session token', async () => {
+    const issued = (await entryOf(ids.getSessionToken!)).change!.issued!;
+    expect(await entryOf(ids.bySession!)).toMatchObject({
+      api: { statusCode: 200 },
+      accessKey: ids.sessionKey,
+      auth: { principalType: 'session', sessionId: issued.sessionId, outcome: 'success' },
+      authz: { decision: 'allow', statements: [{ policy: 'group/readers/group-read' }] },
+    });
+    expect(await entryOf(ids.expiredToken!)).toMatchObject({
+      api: { statusCode: 400, errorCode: 'ExpiredToken' },
+      auth: { accessKey: ids.sessionKey, outcome: 'failure', failureReason: 'expired-token' },
+      authz: { decision: 'none' },
+    });
+  });
+
+  it('records what administrative calls changed: CreateUser, CreateLoginProfile, AttachUserPolicy, PutUserPolicy, AddUserToGroup, CreateAccessKey', async () => {
+    const create = await entryOf(ids.createUser!);
+    expect(create).toMatchObject({
+      api: { name: 'CreateUser', statusCode: 200 },
+      auth: { principalType: 'root' },
+      change: {
+        action: 'CreateUser',
+        target: { type: 'user', name: 'changed', arn: 'arn:aws:iam:::user/changed' },
+        parameters: { UserName: 'changed' },
+        after: {
+          status: 'enabled',
+          groups: [],
+          attachedPolicies: [],
+          inlinePolicies: [],
+          loginProfile: false,
+        },
+      },
+    });
+    expect(create.change!.before).toBeUndefined();
+    const profile = (await entryOf(ids.loginProfile!)).change!;
+    expect(profile).toMatchObject({ before: { loginProfile: false }, after: { loginProfile: true } });
+    expect(profile.parameters).not.toHaveProperty('Password');
+    expect((await entryOf(ids.attach!)).change).toMatchObject({
+      action: 'AttachUserPolicy',
+      target: { type: 'user', name: 'changed' },
+      parameters: { PolicyArn: 'arn:aws:iam:::policy/changed-read' },
+      before: { attachedPolicies: [] },
+      after: { attachedPolicies: ['changed-read'] },
+    });
+    const digest = (doc: string) => ({ sha256: sha256(doc), size: Buffer.byteLength(doc) });
+    expect((await entryOf(ids.put1!)).change).toMatchObject({
+      action: 'PutUserPolicy',
+      parameters: { PolicyName: 'inline-1', PolicyDocument: digest(INLINE_1) },
+      before: { inlinePolicies: [] },
+      after: { inlinePolicies: [{ name: 'inline-1', ...digest(INLINE_1) }] },
+    });
+    expect((await entryOf(ids.put2!)).change).toMatchObject({
+      before: { inlinePolicies: [{ name: 'inline-1', ...digest(INLINE_1) }] },
+      after: { inlinePolicies: [{ name: 'inline-1', ...digest(INLINE_2) }] },
+    });
+    expect((await entryOf(ids.addToGroup!)).change).toMatchObject({
+      action: 'AddUserToGroup',
+      target: { type: 'group', name: 'readers' },
+      parameters: { UserName: 'changed', GroupName: 'readers' },
+      before: { members: [] },
+      after: { members: ['changed'] },
+    });
+    expect((await entryOf(ids.createKey!)).change).toMatchObject({
+      action: 'CreateAccessKey',
+      target: { type: 'user', name: 'changed' },
+      after: { accessKeyId: ids.changedKey },
+    });
+  });
+
+  it('records STS issuance: session id, temporary key id, parent, role, expiration, session policy digest', async () => {
+    const got = await entryOf(ids.getSessionToken!);
+    expect(got).toMatchObject({
+      api: { name: 'GetSessionToken', statusCode: 200 },
+      change: {
+        action: 'GetSessionToken',
+        target: { type: 'session' },
+        issued: {
+          accessKeyId: ids.sessionKey,
+          parent: 'arn:aws:iam:::user/changed',
+          parentAccessKey: ids.changedKey,
+          expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+      },
+    });
+    expect(got.change!.target.name).toBe(got.change!.issued!.sessionId);
+    expect((await entryOf(ids.assumeRole!)).change).toMatchObject({
+      action: 'AssumeRole',
+      issued: {
+        roleArn: 'arn:aws:iam::000000000000:role/any',
+        sessionName: 'audit-it',
+        sessionPolicy: { sha256: sha256(SESSION_POLICY), size: SESSION_POLICY.length },
+      },
+    });
+  });
+
+  it('gives every entry the deployment id kept in the data directory, and the time to first byte', async () => {
+    const id = readFileSync(join(server.dataDir, '.tessera', 'deployment-id'), 'utf8').trim();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    await entryOf(ids.expiredToken!);
+    const all = entries();
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.filter((e) => e.deploymentid !== id)).toEqual([]);
+    const get = await entryOf(ids.allowed!);
+    expect(get.api.timeToFirstByte).toMatch(/^[\d.]+(µs|ms|s)$/);
+    expect(Number(get.api.timeToFirstByteInNS)).toBeGreaterThan(0);
+  });
+
   it('no secret reaches an audit file or the server output', async () => {
     await entryOf(ids.unknownKey!);
+    await entryOf(ids.expiredToken!);
     const text = files()
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');

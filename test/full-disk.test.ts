@@ -22,6 +22,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iamCall, iamQuery } from './helpers/iam.js';
 import { type RunningServer, s3Client, startServer } from './helpers/server.js';
 
 /** A small tmpfs of its own (the tests run as root, in CI too), so filling it harms nothing else. */
@@ -84,7 +85,29 @@ beforeAll(async () => {
   mkdirSync(dataDir);
   await start();
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  // IAM entities to remove once the disk is full.
+  await iamQuery(server.endpoint, { Action: 'CreateUser', UserName: 'keeper' });
+  await iamQuery(server.endpoint, { Action: 'CreateAccessKey', UserName: 'keeper' });
+  await iamQuery(server.endpoint, { Action: 'AttachUserPolicy', UserName: 'keeper', PolicyArn: READONLY });
+  await iamQuery(server.endpoint, {
+    Action: 'PutUserPolicy',
+    UserName: 'keeper',
+    PolicyName: 'inline',
+    PolicyDocument: POLICY,
+  });
 });
+
+const READONLY = 'arn:aws:iam::aws:policy/readonly';
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::full/*' }],
+});
+
+/** `200` or `<status> <code>` of an IAM Query API call (as root). */
+async function iam(params: Record<string, string>): Promise<string> {
+  const r = await iamCall(server.endpoint, params);
+  return r.status === 200 ? '200' : `${r.status} ${r.code}`;
+}
 afterAll(async () => {
   await server?.stop();
   try {
@@ -127,6 +150,41 @@ describe('a full disk', () => {
     const [key, body] = [...acked][0]!;
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+  });
+
+  it('refuses IAM writes below the threshold with 507 XMinioStorageFull; IAM deletes work', async () => {
+    // Still below the threshold: the deletes above freed a few MiB, less than it asks for.
+    expect(freeBytes()).toBeLessThan(8 * MiB);
+    const full = '507 XMinioStorageFull';
+    expect(await iam({ Action: 'CreateUser', UserName: 'newcomer' })).toBe(full);
+    expect(await iam({ Action: 'CreateGroup', GroupName: 'newcomers' })).toBe(full);
+    expect(await iam({ Action: 'CreateAccessKey', UserName: 'keeper' })).toBe(full);
+    expect(await iam({ Action: 'CreatePolicy', PolicyName: 'p', PolicyDocument: POLICY })).toBe(full);
+    expect(
+      await iam({ Action: 'PutUserPolicy', UserName: 'keeper', PolicyName: 'more', PolicyDocument: POLICY }),
+    ).toBe(full);
+    expect(
+      await iam({
+        Action: 'TagUser',
+        UserName: 'keeper',
+        'Tags.member.1.Key': 'k',
+        'Tags.member.1.Value': 'v',
+      }),
+    ).toBe(full);
+    // A session revocation is a row too (docs/sts.md "Revocation"); deleting the user below revokes at once.
+    expect(await iam({ Action: 'RevokeSessions', UserName: 'keeper' })).toBe(full);
+    // Reads go on, and nothing was half-written.
+    expect(await iam({ Action: 'GetUser', UserName: 'newcomer' })).toBe('404 NoSuchEntity');
+    expect(await iam({ Action: 'ListUsers' })).toBe('200');
+    // Every kind of removal works.
+    expect(await iam({ Action: 'DeleteUserPolicy', UserName: 'keeper', PolicyName: 'inline' })).toBe('200');
+    expect(await iam({ Action: 'DetachUserPolicy', UserName: 'keeper', PolicyArn: READONLY })).toBe('200');
+    const keys = await iamQuery(server.endpoint, { Action: 'ListAccessKeys', UserName: 'keeper' });
+    for (const [, id] of keys.matchAll(/<AccessKeyId>([^<]+)<\/AccessKeyId>/g)) {
+      expect(await iam({ Action: 'DeleteAccessKey', UserName: 'keeper', AccessKeyId: id! })).toBe('200');
+    }
+    expect(await iam({ Action: 'DeleteUser', UserName: 'keeper' })).toBe('200');
+    expect(await iam({ Action: 'GetUser', UserName: 'keeper' })).toBe('404 NoSuchEntity');
   });
 
   it('restarts on the full disk, and writes succeed again once space is freed', async () => {

@@ -70,6 +70,7 @@ const ROWS: Record<string, (n: Names) => Record<string, string>> = {
   PutUserPolicy: (n) => ({ UserName: n.user, PolicyName: 'inl', PolicyDocument: MALLORY_POLICY }),
   GetUserPolicy: (n) => ({ UserName: n.user, PolicyName: 'inl' }),
   ListUserPolicies: (n) => ({ UserName: n.user }),
+  RevokeSessions: (n) => ({ UserName: n.user }),
   SimulatePrincipalPolicy: (n) => ({
     PolicySourceArn: `arn:aws:iam:::user/${n.user}`,
     'ActionNames.member.1': 's3:GetObject',
@@ -128,6 +129,18 @@ const NAME_NO_ENTITY = [
   'SimulateCustomPolicy',
   'GetAccessKeyLastUsed',
   'GetAccessKeyInfo',
+  // OIDC providers are named by their ARN's URL, looked up exactly (no case folding): no spelling
+  // of a provider ARN other than the stored one finds it.
+  'CreateOpenIDConnectProvider',
+  'GetOpenIDConnectProvider',
+  'ListOpenIDConnectProviders',
+  'DeleteOpenIDConnectProvider',
+  'AddClientIDToOpenIDConnectProvider',
+  'RemoveClientIDFromOpenIDConnectProvider',
+  'UpdateOpenIDConnectProviderThumbprint',
+  'TagOpenIDConnectProvider',
+  'UntagOpenIDConnectProvider',
+  'ListOpenIDConnectProviderTags',
 ];
 
 const spellings = (n: string) => [n, n.toUpperCase(), n.charAt(0).toUpperCase() + n.slice(1)];

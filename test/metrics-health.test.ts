@@ -1,5 +1,6 @@
-import { renameSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
@@ -335,6 +336,36 @@ describe('readiness follows the storage', () => {
 });
 
 describe('public metrics', () => {
+  it("shows each audit target's queue, drops and deliveries as MinIO's minio_audit_* series", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-audit-metrics-'));
+    const audited = await startServer({
+      workers: 1,
+      env: { MINIO_PROMETHEUS_AUTH_TYPE: 'public', TESSERA_AUDIT_FILE: dir },
+    });
+    try {
+      const s3 = s3Client(audited);
+      for (let i = 0; i < 5; i++) await s3.send(new ListObjectsV2Command({ Bucket: 'nope' })).catch(() => {});
+      // Delivered lines grow as the file target drains; poll rather than time it.
+      let samples: Sample[] = [];
+      for (let tries = 0; tries < 100; tries++) {
+        samples = parse(await (await fetch(`${audited.endpoint}/minio/v2/metrics/node`)).text());
+        if (total(samples, 'minio_audit_total_messages', { target_id: 'file' }) >= 5) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(total(samples, 'minio_audit_total_messages', { target_id: 'file' })).toBeGreaterThanOrEqual(5);
+      expect(
+        samples.some((x) => x.name === 'minio_audit_target_queue_length' && x.labels.target_id === 'file'),
+      ).toBe(true);
+      expect(total(samples, 'minio_audit_failed_messages', { target_id: 'file' })).toBe(0);
+      // Without an audit target there are no audit series.
+      const plainSamples = parse((await scrape('node', prom)).body);
+      expect(plainSamples.some((x) => x.name.startsWith('minio_audit_'))).toBe(false);
+    } finally {
+      await audited.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('MINIO_PROMETHEUS_AUTH_TYPE=public (alias of TESSERA_PROMETHEUS_AUTH_TYPE) lets anyone scrape', async () => {
     const open = await startServer({ workers: 1, env: { MINIO_PROMETHEUS_AUTH_TYPE: 'public' } });
     try {

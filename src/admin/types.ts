@@ -1,3 +1,4 @@
+import type { ChangeFact } from '../audit/index.js';
 import type { Principal } from '../core/index.js';
 
 /**
@@ -17,6 +18,8 @@ export interface IamApiRequest {
 export interface IamApiResponse {
   status: number;
   body: string;
+  /** What a mutating call changed, for its audit entry (docs/audit.md `change`); never a secret. */
+  change?: ChangeFact;
 }
 
 export type IamApi = (req: IamApiRequest) => Promise<IamApiResponse>;

@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Tamper evidence (docs/audit.md "Chain and checkpoints"). Every line of a stream (one writer:
@@ -16,7 +16,8 @@ export function genesisHash(stream: string): string {
 }
 
 export function sha256(line: string): string {
-  return createHash('sha256').update(line, 'utf8').digest('hex');
+  // One-shot crypto.hash (Node ≥ 20.12): about half the cost of createHash for a line.
+  return hash('sha256', line, 'hex');
 }
 
 /** The checkpoint signing key: 32 bytes derived from key material (the master key) with an id. */
@@ -77,11 +78,14 @@ export class Chain {
   private seq = 0;
   private head: string;
   private sinceCheckpoint = 0;
+  /** The stream id as a JSON string, made once. */
+  private readonly quoted: string;
 
   constructor(stream: string, key: AuditKey) {
     this.stream = stream;
     this.key = key;
     this.head = genesisHash(stream);
+    this.quoted = JSON.stringify(stream);
   }
 
   /** The seq of the last line made (0 before the first). */
@@ -97,7 +101,7 @@ export class Chain {
   /** A record as its chained line (no newline): `stream`, `seq`, `prevHash` first, then its fields. */
   line(record: object): string {
     const fields = JSON.stringify(record);
-    const head = `{"stream":${JSON.stringify(this.stream)},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
+    const head = `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
     const text = fields === '{}' ? `${head}}` : `${head},${fields.slice(1)}`;
     this.advance(text);
     this.sinceCheckpoint++;

@@ -97,6 +97,34 @@ describe('the audit entry', () => {
     expect(e.requestHeader.cookie).toBe('REDACTED');
   });
 
+  it('carries the deployment id, the time to first byte and what an administrative call changed', () => {
+    const e = toAuditEntry(
+      sampleEvent({
+        deploymentId: '2c275eed-a264-495f-b7b8-c158326fd4a3',
+        timings: { totalMs: 1.5, firstByteMs: 1.25 },
+        change: {
+          action: 'PutUserPolicy',
+          target: { type: 'user', name: 'alice' },
+          parameters: { PolicyName: 'p', PolicyDocument: { sha256: 'ab', size: 2 }, SecretAccessKey: 'x' },
+          after: { inlinePolicies: [{ name: 'p', sha256: 'ab', size: 2 }] },
+        },
+      }),
+      ctx,
+    );
+    expect(e.deploymentid).toBe('2c275eed-a264-495f-b7b8-c158326fd4a3');
+    expect(e.api).toMatchObject({ timeToFirstByte: '1.25ms', timeToFirstByteInNS: '1250000' });
+    expect(e.change).toMatchObject({
+      action: 'PutUserPolicy',
+      target: { type: 'user', name: 'alice' },
+      parameters: { PolicyName: 'p', PolicyDocument: { sha256: 'ab', size: 2 }, SecretAccessKey: 'REDACTED' },
+      after: { inlinePolicies: [{ name: 'p' }] },
+    });
+    // The target's context wins (a target configured with its own deployment id).
+    expect(toAuditEntry(sampleEvent({ deploymentId: 'a' }), { ...ctx, deploymentId: 'b' }).deploymentid).toBe(
+      'b',
+    );
+  });
+
   it('writes Go durations', () => {
     expect(goDuration(0.25)).toBe('250µs');
     expect(goDuration(12.5)).toBe('12.5ms');

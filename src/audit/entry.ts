@@ -16,12 +16,34 @@ export interface StatementFact {
   readonly effect: string;
 }
 
+/** A digest of a document (a policy) instead of its text: SHA-256 (hex) of its UTF-8 bytes, and its size. */
+export interface DocumentDigest {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * What an administrative call changed (docs/audit.md `change`): the action, the entity it
+ * changed, safe parameters, summaries before and after, or the credentials an STS call issued
+ * (ids and times only). Filled by the IAM and STS APIs; never holds a secret, and the entry's
+ * redaction runs over it all the same.
+ */
+export interface ChangeFact {
+  readonly action: string;
+  readonly target: { readonly type: string; readonly name?: string; readonly arn?: string };
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly before?: Readonly<Record<string, unknown>>;
+  readonly after?: Readonly<Record<string, unknown>>;
+  readonly issued?: Readonly<Record<string, unknown>>;
+}
+
 /**
  * What the audit trail reads from a request: the http layer's RequestEvent (request-event.ts)
  * has this shape. Defined here because audit (rank 1) imports nothing but core.
  */
 export interface AuditEvent {
   readonly time: string;
+  readonly deploymentId?: string;
   readonly requestId: string;
   readonly api: string;
   readonly bucket?: string;
@@ -61,6 +83,9 @@ export interface AuditEvent {
   readonly errorCode?: string;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  readonly change?: ChangeFact;
+  /** Damaged stored bytes the request met (docs/operations.md "Damaged data"). */
+  readonly damage?: readonly DamageFact[];
   readonly timings: { readonly totalMs: number; readonly authMs?: number; readonly firstByteMs?: number };
 }
 
@@ -86,6 +111,7 @@ export interface AuditEntry {
     tx: number;
     /** Go duration strings, as MinIO writes them ("1.234ms"), and the same in nanoseconds. */
     timeToFirstByte?: string;
+    timeToFirstByteInNS?: string;
     timeToResponse: string;
     timeToResponseInNS: string;
   };
@@ -124,6 +150,17 @@ export interface AuditEntry {
     resources?: string[];
     statements?: StatementFact[];
   };
+  /** Administrative calls (IAM API, STS issuance): what changed. */
+  change?: ChangeFact;
+  /** A read that met damaged stored bytes: which blob, and what was wrong. */
+  damage?: DamageFact[];
+}
+
+/** One damaged blob a request met: `missing`, `short`, `long` or `checksum`, and the detail. */
+export interface DamageFact {
+  readonly kind: string;
+  readonly blobId: string;
+  readonly detail: string;
 }
 
 export interface EntryContext {
@@ -152,21 +189,24 @@ function skew(e: AuditEvent): number | undefined {
   return at - Date.parse(e.time);
 }
 
+// The mapping below assigns field by field (no spreads of conditional objects): it runs once per
+// request in the targets' drains, and field order is the order of the JSON line.
+
 function authOf(e: AuditEvent): AuditEntry['auth'] {
   const a = e.auth;
   const failed = a.error !== undefined;
-  const out: AuditEntry['auth'] = {
-    ...(a.kind === undefined ? {} : { kind: a.kind }),
-    ...(a.accessKey === undefined ? {} : { accessKey: a.accessKey }),
-    ...(a.parentUser === undefined ? {} : { parentUser: a.parentUser }),
-    principalType: failed ? 'unknown' : (a.principalType ?? 'anonymous'),
-    ...(a.principalArn === undefined ? {} : { principalArn: a.principalArn }),
-    ...(a.account === undefined ? {} : { account: a.account }),
-    ...(a.groups === undefined ? {} : { groups: [...a.groups] }),
-    ...(a.sessionId === undefined ? {} : { sessionId: a.sessionId }),
-    ...(a.identitySource === undefined ? {} : { identitySource: a.identitySource }),
-    outcome: failed ? 'failure' : (a.principalType ?? 'anonymous') === 'anonymous' ? 'anonymous' : 'success',
-  };
+  const type = a.principalType ?? 'anonymous';
+  const out = {} as AuditEntry['auth'];
+  if (a.kind !== undefined) out.kind = a.kind;
+  if (a.accessKey !== undefined) out.accessKey = a.accessKey;
+  if (a.parentUser !== undefined) out.parentUser = a.parentUser;
+  out.principalType = failed ? 'unknown' : type;
+  if (a.principalArn !== undefined) out.principalArn = a.principalArn;
+  if (a.account !== undefined) out.account = a.account;
+  if (a.groups !== undefined) out.groups = a.groups as string[];
+  if (a.sessionId !== undefined) out.sessionId = a.sessionId;
+  if (a.identitySource !== undefined) out.identitySource = a.identitySource;
+  out.outcome = failed ? 'failure' : type === 'anonymous' ? 'anonymous' : 'success';
   if (failed) {
     out.failureReason = a.failure ?? a.error!;
     if (out.failureReason === 'clock-skew') {
@@ -180,62 +220,65 @@ function authOf(e: AuditEvent): AuditEntry['auth'] {
 function authzOf(e: AuditEvent, anonymous: boolean): AuditEntry['authz'] {
   const z = e.authz;
   const reason = z.decision === 'deny' && anonymous ? 'anonymous-denied' : z.reason;
-  return {
-    decision: z.decision,
-    ...(reason === undefined ? {} : { reason }),
-    ...(z.actions === undefined ? {} : { actions: [...z.actions] }),
-    ...(z.resources === undefined ? {} : { resources: [...z.resources] }),
-    ...(z.statements === undefined
-      ? {}
-      : {
-          statements: z.statements.map((s) => ({
-            policy: s.policy,
-            index: s.index,
-            ...(s.sid === undefined ? {} : { sid: s.sid }),
-            effect: s.effect,
-          })),
-        }),
-  };
+  const out: AuditEntry['authz'] = { decision: z.decision };
+  if (reason !== undefined) out.reason = reason;
+  if (z.actions !== undefined) out.actions = z.actions as string[];
+  if (z.resources !== undefined) out.resources = z.resources as string[];
+  if (z.statements !== undefined) {
+    out.statements = z.statements.map((s) => {
+      const f: StatementFact =
+        s.sid === undefined
+          ? { policy: s.policy, index: s.index, effect: s.effect }
+          : { policy: s.policy, index: s.index, sid: s.sid, effect: s.effect };
+      return f;
+    });
+  }
+  return out;
 }
 
 /** The audit entry of a request event: mapped, then redacted (redact.ts) as every entry is. */
 export function toAuditEntry(e: AuditEvent, ctx: EntryContext): AuditEntry {
   const auth = authOf(e);
   const t = e.timings;
-  const entry: AuditEntry = {
-    version: '1',
-    ...(ctx.deploymentId === undefined ? {} : { deploymentid: ctx.deploymentId }),
-    time: e.time,
-    node: ctx.node,
-    trigger: 'incoming',
-    api: {
-      name: e.api,
-      ...(e.bucket === undefined ? {} : { bucket: e.bucket }),
-      ...(e.key === undefined ? {} : { object: e.key }),
-      ...(e.versionId === undefined ? {} : { versionId: e.versionId }),
-      status: STATUS_CODES[e.status] ?? String(e.status),
-      statusCode: e.status,
-      ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-      rx: e.bytesIn,
-      tx: e.bytesOut,
-      ...(t.firstByteMs === undefined ? {} : { timeToFirstByte: goDuration(t.firstByteMs) }),
-      timeToResponse: goDuration(t.totalMs),
-      timeToResponseInNS: String(Math.round(t.totalMs * 1e6)),
-    },
-    ...(e.remoteAddress === undefined ? {} : { remotehost: e.remoteAddress }),
-    requestID: e.requestId,
-    ...(e.userAgent === undefined ? {} : { userAgent: e.userAgent }),
-    requestMethod: e.request.method,
-    ...(e.request.host === undefined ? {} : { requestHost: e.request.host }),
-    requestPath: e.request.path,
-    requestQuery: { ...e.request.query },
-    requestHeader: { ...e.request.headers },
-    responseHeader: { ...e.response.headers },
-    ...(auth.accessKey === undefined ? {} : { accessKey: auth.accessKey }),
-    ...(auth.parentUser === undefined ? {} : { parentUser: auth.parentUser }),
-    ...(e.errorCode === undefined ? {} : { error: e.errorCode }),
-    auth,
-    authz: authzOf(e, auth.outcome === 'anonymous'),
-  };
+  const deploymentid = ctx.deploymentId ?? e.deploymentId;
+  const api = { name: e.api } as AuditEntry['api'];
+  if (e.bucket !== undefined) api.bucket = e.bucket;
+  if (e.key !== undefined) api.object = e.key;
+  if (e.versionId !== undefined) api.versionId = e.versionId;
+  api.status = STATUS_CODES[e.status] ?? String(e.status);
+  api.statusCode = e.status;
+  if (e.errorCode !== undefined) api.errorCode = e.errorCode;
+  api.rx = e.bytesIn;
+  api.tx = e.bytesOut;
+  if (t.firstByteMs !== undefined) {
+    api.timeToFirstByte = goDuration(t.firstByteMs);
+    api.timeToFirstByteInNS = String(Math.round(t.firstByteMs * 1e6));
+  }
+  api.timeToResponse = goDuration(t.totalMs);
+  api.timeToResponseInNS = String(Math.round(t.totalMs * 1e6));
+  const entry = { version: '1' } as AuditEntry;
+  if (deploymentid !== undefined) entry.deploymentid = deploymentid;
+  entry.time = e.time;
+  entry.node = ctx.node;
+  entry.trigger = 'incoming';
+  entry.api = api;
+  if (e.remoteAddress !== undefined) entry.remotehost = e.remoteAddress;
+  entry.requestID = e.requestId;
+  if (e.userAgent !== undefined) entry.userAgent = e.userAgent;
+  entry.requestMethod = e.request.method;
+  if (e.request.host !== undefined) entry.requestHost = e.request.host;
+  entry.requestPath = e.request.path;
+  // Not copied here: redact() below builds new objects and arrays throughout.
+  entry.requestQuery = e.request.query as Record<string, string>;
+  entry.requestHeader = e.request.headers as Record<string, string>;
+  entry.responseHeader = e.response.headers as Record<string, string>;
+  if (auth.accessKey !== undefined) entry.accessKey = auth.accessKey;
+  if (auth.parentUser !== undefined) entry.parentUser = auth.parentUser;
+  if (e.errorCode !== undefined) entry.error = e.errorCode;
+  entry.auth = auth;
+  entry.authz = authzOf(e, auth.outcome === 'anonymous');
+  if (e.change !== undefined) entry.change = e.change;
+  // Not copied here either: redact() copies.
+  if (e.damage !== undefined) entry.damage = e.damage as DamageFact[];
   return redact(entry);
 }

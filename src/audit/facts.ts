@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type Principal, unhandled } from '../core/index.js';
+import type { DocumentDigest } from './entry.js';
 import { redactValue } from './redact.js';
 
 /**
@@ -162,7 +164,7 @@ export function claimedAccessKey(
 /**
  * Why authentication failed, from the error code and message (docs/audit.md lists the reasons):
  * `unknown-key`, `bad-signature`, `expired`, `not-yet-valid`, `clock-skew`, `expired-token`,
- * `bad-token`, `missing-date`, `unsigned-headers`, `malformed`, `unsupported`, or the code.
+ * `bad-token`, `revoked`, `missing-date`, `unsigned-headers`, `malformed`, `unsupported`, or the code.
  */
 export function authFailureReason(code: string, message = ''): string {
   switch (code) {
@@ -180,6 +182,7 @@ export function authFailureReason(code: string, message = ''): string {
     case 'AuthorizationQueryParametersError':
       return 'malformed';
     case 'AccessDenied':
+      if (/was revoked/i.test(message)) return 'revoked';
       if (/expired/i.test(message)) return 'expired';
       if (/not valid yet/i.test(message)) return 'not-yet-valid';
       if (/not signed/i.test(message)) return 'unsigned-headers';
@@ -190,4 +193,10 @@ export function authFailureReason(code: string, message = ''): string {
     default:
       return code;
   }
+}
+
+/** A document's digest for a `change` (docs/audit.md): its SHA-256 and size, never its text. */
+export function documentDigest(text: string): DocumentDigest {
+  const bytes = Buffer.from(text, 'utf8');
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
 }

@@ -17,6 +17,8 @@ export {
   type AuditEntry,
   type AuditEvent,
   type AuthOutcome,
+  type ChangeFact,
+  type DocumentDigest,
   type EntryContext,
   goDuration,
   type StatementFact,
@@ -25,6 +27,7 @@ export {
 export {
   authFailureReason,
   claimedAccessKey,
+  documentDigest,
   type PrincipalFacts,
   principalFacts,
   selectQuery,
@@ -34,5 +37,21 @@ export {
 export { type AuditFilter, matches, queryFiles, type StoredEntry } from './query.js';
 export { isSecretName, REDACTED, redact, redactAuthorization, redactMap, redactValue } from './redact.js';
 export { FileTarget, type FileTargetOptions, fileLayout } from './targets/file.js';
+export { MultiTarget, statsByTarget } from './targets/multi.js';
+export { type NatsOptions, NatsSender, NatsTarget, type NatsTargetOptions } from './targets/nats.js';
+export { EntryQueue, lineId } from './targets/queue.js';
+export { RemoteTarget, type RemoteTargetOptions, type Sender } from './targets/remote.js';
+export { Spool, type SpoolOptions } from './targets/spool.js';
 export type { AuditTarget, TargetStats } from './targets/target.js';
+export {
+  authorization,
+  WEBHOOK_FORMATS,
+  WebhookError,
+  type WebhookFormat,
+  type WebhookOptions,
+  WebhookSender,
+  WebhookTarget,
+  type WebhookTargetOptions,
+  webhookBody,
+} from './targets/webhook.js';
 export { type VerifyProblem, type VerifyReport, verifyFiles } from './verify.js';

@@ -110,12 +110,22 @@ export function redact<T>(value: T): T {
 function walk(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(walk);
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = Object.create(null);
-  for (const k in value) {
+  // A plain object (V8 keeps it fast to build and to serialize, unlike a null-prototype one); a
+  // field named `__proto__` is defined as an own field, never set as the prototype.
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[k];
-    if (typeof v === 'string') out[k] = redactValue(k, v);
-    else if (v !== null && typeof v === 'object') out[k] = isSecretName(k) ? REDACTED : walk(v);
-    else out[k] = v;
+    const r =
+      typeof v === 'string'
+        ? redactValue(k, v)
+        : v !== null && typeof v === 'object'
+          ? isSecretName(k)
+            ? REDACTED
+            : walk(v)
+          : v;
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+    else out[k] = r;
   }
   return out;
 }

@@ -1,12 +1,15 @@
 import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
+import { statsByTarget } from '../audit/index.js';
 import { createS3Server, fanOut, TrustedProxies } from '../http/index.js';
 import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
-import { type LifecycleAction, LifecycleScanner, type S3Deps } from '../s3/index.js';
-import { openStorage, type StorageConfig } from '../storage/index.js';
-import { createStsApi, StsKeyring, sessionOpener } from '../sts/index.js';
-import { openAuditFile } from './audit-config.js';
+import { type LifecycleAction, LifecycleScanner, type S3Deps, ScanService } from '../s3/index.js';
+import { guardIamStore, openStorage, type StorageConfig } from '../storage/index.js';
+import { createStsApi, IssuanceLimiter, StsKeyring, sessionOpener } from '../sts/index.js';
+import { auditSecrets, openAuditTargets } from './audit-config.js';
 import { envValue, type ServerConfig } from './config.js';
+import { damageSinks } from './damage-sinks.js';
+import { loadDeploymentId } from './deployment-id.js';
 import { createLog } from './log.js';
 import { composeObservability } from './observability.js';
 import { openIdVerifier } from './openid-config.js';
@@ -60,23 +63,36 @@ export async function startLifecycle(config: ServerConfig): Promise<() => Promis
 export async function composeServer(
   config: ServerConfig,
   root: RootCredentials,
-): Promise<{ server: Server; close: () => Promise<void> }> {
+): Promise<{ server: Server; deploymentId: string; close: () => Promise<void> }> {
   // Secrets never go into a log line; should one slip into an error message, it is masked.
   const logError = createLog(config.logLevel, [
     root.secretKey,
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
     ...config.openid.map((p) => p.clientSecret),
+    ...auditSecrets(config.audit),
   ]);
   const storage = await openStorage(storageConfig(config));
   const masterKey = loadMasterKey(config.dataDir);
+  // MinIO's deploymentid: in every audit entry (and for the admin API).
+  const deploymentId = loadDeploymentId(config.dataDir);
   const stsKeys = StsKeyring.derive(masterKey.key, config.sts.keyId, config.sts.acceptedKeyIds);
+  const damage = damageSinks((m) => logError(m));
   const iam = await IamService.open({
-    store: storage.iam,
+    // IAM writes count against the free-space threshold; deletes always work (docs/operations.md).
+    store: guardIamStore(storage.iam, storage.space),
     masterKey,
     sessions: sessionOpener(stsKeys),
     root: { accessKey: root.accessKey, secretKey: root.secretKey },
     defaultAccountId: config.accountId,
     log: logError,
+    // docs/sts.md "Revocation": single-session entries live as long as the longest session.
+    revocations: {
+      maxSessions: config.sts.maxRevocations,
+      maxSessionMs: Math.max(config.sts.limits.maxDurationSeconds, 12 * 3600) * 1000,
+    },
+    ...(config.sts.serviceAccountMaxExpirySeconds === undefined
+      ? {}
+      : { serviceAccountMaxExpiryMs: config.sts.serviceAccountMaxExpirySeconds * 1000 }),
   });
   iam.startChangeFeed();
   const deps: S3Deps = {
@@ -87,11 +103,8 @@ export async function composeServer(
     account: '',
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
     space: storage.space,
-    // Damage found on read (docs/operations.md): one line with bucket, key, version and blob.
-    reportDamage: (d) =>
-      logError(
-        `damaged object ${d.bucket}/${d.key} version ${d.versionId ?? 'null'}: blob ${d.blobId} ${d.kind} (${d.detail})`,
-      ),
+    // Damage found on read (docs/operations.md): one log line, the damage counter, the audit entry.
+    reportDamage: damage.read,
   };
   const authorizer = new Authorizer({
     iam,
@@ -99,10 +112,19 @@ export async function composeServer(
     objectTags: async (bucket, key, versionId) =>
       (await storage.metadata.getObject(bucket, key, versionId))?.tags,
   });
-  // The audit file target (docs/audit.md): each process its own stream; writes only queue.
-  const audit =
-    config.auditFile === undefined ? undefined : openAuditFile(config.auditFile, masterKey, logError);
-  const observed = composeObservability(config, { storage, iam, authorizer, log: logError });
+  // The audit targets (docs/audit.md): each process its own streams; writes only queue.
+  const audit = openAuditTargets(config.audit, masterKey, logError, {
+    dataDir: config.dataDir,
+    deploymentId,
+  });
+  const observed = composeObservability(config, {
+    storage,
+    iam,
+    authorizer,
+    log: logError,
+    ...(audit === undefined ? {} : { auditTargets: () => statsByTarget(audit) }),
+  });
+  damage.countWith(observed.metrics);
   const webIdentity = openIdVerifier(config.openid, (m) => logError(m));
   const server = createS3Server(
     {
@@ -110,17 +132,20 @@ export async function composeServer(
       lookup: iam.lookupCredential,
       authorizer,
       iamApi: createIamApi(iam, { accountId: config.accountId, authorizer }),
+      scan: new ScanService({ metadata: storage.metadata, blobs: storage.blobs, report: damage.scan }),
       stsApi: createStsApi({
         iam,
         authorizer,
         keys: stsKeys,
         limits: config.sts.limits,
         strictRoles: config.sts.strictRoles,
+        limiter: new IssuanceLimiter(config.sts.issuance),
         ...(webIdentity === undefined ? {} : { webIdentity }),
       }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
+      deploymentId,
       apis: observed.apis,
       events: fanOut(
         config.logRequests
@@ -134,6 +159,7 @@ export async function composeServer(
   );
   return {
     server,
+    deploymentId,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit?.close();

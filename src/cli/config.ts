@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
 import type { MinFreeSpace } from '../storage/index.js';
-import { type AuditFileSettings, auditFileSettings } from './audit-config.js';
+import { type AuditSettings, auditSettings } from './audit-config.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { openIdSettings } from './openid-config.js';
 import { parseMinFreeSpace } from './space-config.js';
@@ -42,8 +42,8 @@ export interface ServerConfig {
   lifecycleDayMs: number;
   /** TESSERA_STALE_UPLOAD_EXPIRY: incomplete multipart uploads older than this are aborted (0: never). */
   staleUploadMs: number;
-  /** TESSERA_AUDIT_FILE…: the audit file target (docs/audit.md); undefined: off. */
-  auditFile: AuditFileSettings | undefined;
+  /** TESSERA_AUDIT_FILE…, TESSERA_AUDIT_WEBHOOK_…, TESSERA_AUDIT_NATS_…: the audit targets (docs/audit.md). */
+  audit: AuditSettings;
   /** TESSERA_PROMETHEUS_AUTH_TYPE: `jwt` (scrapes need admin:Prometheus) or `public` (docs/metrics.md). */
   prometheusAuthType: 'jwt' | 'public';
 }
@@ -185,7 +185,7 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
     openid: openIdSettings(env),
     ...lifecycleSettings(env),
-    auditFile: auditFileSettings(env),
+    audit: auditSettings(env),
     prometheusAuthType: prometheusAuthType(env),
   };
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import {
   type Api,
+  type AuditTargetCounts,
   createHealthApi,
   createMetricsApi,
   type HealthProbe,
@@ -55,6 +56,8 @@ export interface ObservabilityDeps {
   iam: IamService;
   authorizer: Authorizer;
   log: (message: string, err?: unknown) => void;
+  /** The audit targets' counters by target, read at scrape time (absent: no audit target). */
+  auditTargets?: () => Readonly<Record<string, AuditTargetCounts>>;
 }
 
 /**
@@ -65,7 +68,10 @@ export function composeObservability(
   config: ServerConfig,
   d: ObservabilityDeps,
 ): { metrics: RequestMetrics; apis: { health: Api; metrics: Api } } {
-  const metrics = new RequestMetrics({ iamCache: () => d.iam.cacheStats() });
+  const metrics = new RequestMetrics({
+    iamCache: () => d.iam.cacheStats(),
+    ...(d.auditTargets === undefined ? {} : { auditTargets: d.auditTargets }),
+  });
   const node = async () => ({
     contentType: metrics.registry.contentType,
     body: await metrics.registry.metrics(),

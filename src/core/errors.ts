@@ -182,6 +182,8 @@ export const errorCatalog = {
     message: 'The request was rejected because an invalid or out-of-range value was supplied.',
   },
   InvalidAction: { status: 400, message: 'The action or operation requested is invalid.' },
+  /** STS: too many credentials asked for (docs/sts.md "Issuance limits"); AWS's code, status and text. */
+  Throttling: { status: 400, message: 'Rate exceeded' },
   ValidationError: {
     status: 400,
     message: 'A required parameter is missing or a parameter does not satisfy its constraints.',

@@ -119,7 +119,8 @@ export type SessionParent =
  * disabled or deleted parent stops its sessions at once — narrowed by the session policy. The
  * identity fields (arn, userId, name, groups, tags) are the parent's; a role's session has
  * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, userId `<role id>:<session>`, the
- * role's name and tags and no groups.
+ * role's name and tags and no groups. `tags` (aws:PrincipalTag) are the parent's (user's or
+ * role's) with the session tags over them, keys compared without regard to case.
  */
 export interface SessionPrincipal extends Identified, UserFields {
   readonly kind: 'session';
@@ -135,6 +136,13 @@ export interface SessionPrincipal extends Identified, UserFields {
   readonly sessionPolicies?: readonly string[];
   /** RoleSessionName of AssumeRole. */
   readonly sessionName?: string;
+  /**
+   * Session tags (AssumeRole's Tags, a web identity's tags claim, transitive tags of role
+   * chaining), as issued; `tags` already has them over the parent's tags of the same key.
+   */
+  readonly sessionTags?: Readonly<Record<string, string>>;
+  /** The keys of `sessionTags` that pass on to sessions this one asks for (role chaining). */
+  readonly transitiveTagKeys?: readonly string[];
 }
 
 /** A request that carried no credentials. */

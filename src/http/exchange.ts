@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChangeFact } from '../audit/index.js';
 import type { VerifiedRequest } from '../auth/index.js';
 import type { Principal } from '../core/index.js';
 import type { StatementRef } from '../policy/index.js';
+import type { DamageReport } from '../s3/index.js';
 
 /** One request and its response as every API sees them: the request line split once, the request id, the time. */
 export interface Exchange {
@@ -60,4 +62,10 @@ export interface Trace {
   auth?: AuthResult;
   authz?: AuthzResult;
   errorCode?: string;
+  /** What an administrative call (IAM API, STS issuance) changed, for the audit entry. */
+  change?: ChangeFact;
+  /** When the response head was written (performance.now()), for timeToFirstByte. */
+  headAt?: number;
+  /** Damaged stored bytes the request met (docs/operations.md "Damaged data"), for the audit entry. */
+  damage?: DamageReport[];
 }

@@ -14,7 +14,12 @@ export {
 } from './apis/metrics-api.js';
 export { DebugNote } from './client-gone.js';
 export { fanOut } from './fan-out.js';
-export { LATENCY_BUCKETS, RequestMetrics, type RequestMetricsOptions } from './metrics.js';
+export {
+  type AuditTargetCounts,
+  LATENCY_BUCKETS,
+  RequestMetrics,
+  type RequestMetricsOptions,
+} from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
 export { renderIamError } from './render-iam-error.js';
 export { TrustedProxies } from './request-context.js';

@@ -30,6 +30,7 @@ const API_LABELS: ReadonlySet<string> = new Set([
   ...FRONT_DOORS,
   'IamQuery',
   'StsQuery',
+  'AdminScan',
 ]);
 /** Label values that are codes (error codes, decision reasons): short identifiers only. */
 const CODE = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
@@ -45,8 +46,20 @@ function codeLabel(code: string): string {
 export interface RequestMetricsOptions {
   /** Entry counts of the IAM caches (iam.cacheStats()), read at scrape time. */
   iamCache?: () => Readonly<Record<string, number>>;
+  /**
+   * Each audit target's counters (queued, dropped, written), by target name, read at scrape time
+   * (docs/audit.md); absent when no audit target is configured.
+   */
+  auditTargets?: () => Readonly<Record<string, AuditTargetCounts>>;
   /** prom-client's process and Node.js metrics (default true). */
   processMetrics?: boolean;
+}
+
+/** What an audit target counts (the audit module's TargetStats, by shape). */
+export interface AuditTargetCounts {
+  readonly queued: number;
+  readonly dropped: number;
+  readonly written: number;
 }
 
 /** The series one `api` label value updates on every request, looked up once. */
@@ -86,6 +99,7 @@ export class RequestMetrics implements EventSink {
   readonly #minioRejectedAuth: Counter;
   readonly #minioReceived: Counter;
   readonly #minioSent: Counter;
+  readonly #damaged: Counter<'kind' | 'source'>;
   readonly #series = new Map<string, ApiSeries>();
   /** Children of the labelled counters, by their label values (labels() hashes on every call). */
   readonly #children = new Map<string, Counter.Internal>();
@@ -180,6 +194,12 @@ export class RequestMetrics implements EventSink {
       help: 'Total number of s3 bytes sent.',
       registers,
     });
+    this.#damaged = new Counter({
+      name: 'tessera_damaged_objects_total',
+      help: 'Damaged stored bytes found, by kind (missing, short, long, checksum) and source (read, scan).',
+      labelNames: ['kind', 'source'],
+      registers,
+    });
     const iamCache = o.iamCache;
     if (iamCache !== undefined) {
       new Gauge({
@@ -192,7 +212,13 @@ export class RequestMetrics implements EventSink {
         },
       });
     }
+    if (o.auditTargets !== undefined) auditGauges(o.auditTargets, registers);
     if (o.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one finding of damaged stored bytes (the server's DamageSink calls it). */
+  damaged(kind: 'missing' | 'short' | 'long' | 'checksum', source: 'read' | 'scan'): void {
+    this.#damaged.labels(kind, source).inc();
   }
 
   /** Counts one request (the pipeline's EventSink). */
@@ -261,5 +287,54 @@ export class RequestMetrics implements EventSink {
       this.#series.set(api, s);
     }
     return s;
+  }
+}
+
+/**
+ * MinIO's audit target series (minio_audit_*, label target_id), read from the targets at scrape
+ * time: entries waiting, entries lost to a full queue (each also recorded as a `dropped` line),
+ * lines delivered.
+ */
+function auditGauges(read: () => Readonly<Record<string, AuditTargetCounts>>, registers: Registry[]): void {
+  const series: [string, string, 'gauge' | 'counter', keyof AuditTargetCounts][] = [
+    [
+      'minio_audit_target_queue_length',
+      'Audit entries waiting to be delivered, by target.',
+      'gauge',
+      'queued',
+    ],
+    [
+      'minio_audit_failed_messages',
+      'Audit entries dropped by a full queue since the start, by target.',
+      'counter',
+      'dropped',
+    ],
+    ['minio_audit_total_messages', 'Audit lines delivered since the start, by target.', 'counter', 'written'],
+  ];
+  for (const [name, help, type, field] of series) {
+    const labelNames = ['target_id'] as const;
+    if (type === 'gauge') {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const [target, counts] of Object.entries(read())) this.labels(target).set(counts[field]);
+        },
+      });
+    } else {
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const [target, counts] of Object.entries(read())) this.labels(target).inc(counts[field]);
+        },
+      });
+    }
   }
 }

@@ -3,8 +3,9 @@ import type { IamApi } from '../admin/index.js';
 import type { CredentialLookup } from '../auth/index.js';
 import { newRequestId, type Principal, type TesseraError } from '../core/index.js';
 import { AccessDeniedError, type Authorizer } from '../iam/index.js';
-import type { S3Deps } from '../s3/index.js';
+import type { S3Deps, ScanService } from '../s3/index.js';
 import type { StsApi } from '../sts/index.js';
+import { createAdminApi } from './apis/admin-api.js';
 import type { Api } from './apis/api.js';
 import { type ApiTable, pickApi } from './apis/pick-api.js';
 import { createQueryApi } from './apis/query-api.js';
@@ -29,6 +30,10 @@ export interface PipelineOptions {
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
   events?: EventSink;
+  /** The deployment's id (cli: the data directory's `.tessera/deployment-id`), in every request event. */
+  deploymentId?: string;
+  /** `tessera admin scan` under `/minio/admin/` (docs/operations.md); absent, NotImplemented. */
+  scan?: ScanService;
   /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
   apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
@@ -48,6 +53,18 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 
 const NOTHING = () => {};
 
+/**
+ * Records when the response head is written (timeToFirstByte): every head goes through
+ * writeHead, the implicit one of write()/end() too (ServerResponse#_implicitHeader).
+ */
+function timeHead(res: ServerResponse, trace: Trace): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    trace.headAt ??= performance.now();
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
 /** Where the last request on a keep-alive connection ended (socket.bytesRead), for bytesIn. */
 const readUpTo = new WeakMap<object, number>();
 
@@ -65,6 +82,14 @@ export function createPipeline(opts: PipelineOptions) {
     query: createQueryApi({
       ...(opts.iamApi ? { iamApi: opts.iamApi } : {}),
       ...(opts.stsApi ? { stsApi: opts.stsApi } : {}),
+      region: opts.deps.region,
+      context,
+    }),
+    admin: createAdminApi({
+      ...(opts.scan === undefined ? {} : { scan: opts.scan }),
+      authorizer: opts.authorizer,
+      lookup: opts.lookup,
+      domains: opts.domains,
       region: opts.deps.region,
       context,
     }),
@@ -100,6 +125,7 @@ export function createPipeline(opts: PipelineOptions) {
     res.setHeader('server', 'Tessera');
     const api = pickApi(req, rawPath, rawQuery, opts.domains, apis);
     const trace: Trace = { api: api.name };
+    if (opts.events !== undefined) timeHead(res, trace);
     // From where the previous request on this connection ended: a small request's head and body
     // are already read when it starts.
     const bytesRead0 = readUpTo.get(req.socket) ?? 0;
@@ -164,7 +190,12 @@ function emit(
   const bytesIn = socket ? socket.bytesRead - bytesRead0 : 0;
   if (socket) readUpTo.set(socket, socket.bytesRead);
   try {
-    const done = sink.write(buildEvent(trace, x, res, { started, bytesIn }));
+    const facts = {
+      started,
+      bytesIn,
+      ...(opts.deploymentId === undefined ? {} : { deploymentId: opts.deploymentId }),
+    };
+    const done = sink.write(buildEvent(trace, x, res, facts));
     if (done instanceof Promise) done.catch((e: unknown) => opts.log('request event sink failed', e));
   } catch (e) {
     opts.log('request event sink failed', e);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   authFailureReason,
+  type ChangeFact,
   claimedAccessKey,
   type PrincipalFacts,
   principalFacts,
@@ -19,6 +20,8 @@ import type { Exchange, Trace } from './exchange.js';
 export interface RequestEvent {
   version: 1;
   time: string;
+  /** The deployment's id (a UUID kept in the data directory), MinIO's `deploymentid`. */
+  deploymentId?: string;
   requestId: string;
   /** The S3 operation, the Query API action, or the API's name. */
   api: string;
@@ -49,7 +52,12 @@ export interface RequestEvent {
   errorCode?: string;
   bytesIn: number;
   bytesOut: number;
-  timings: { totalMs: number; authMs?: number };
+  /** What an administrative call changed (IAM API, STS issuance); never a secret. */
+  change?: ChangeFact;
+  /** Damaged stored bytes the request met: which blob, and what was wrong (docs/operations.md). */
+  damage?: { kind: string; blobId: string; detail: string }[];
+  /** firstByteMs: until the response head was written. */
+  timings: { totalMs: number; authMs?: number; firstByteMs?: number };
 }
 
 /**
@@ -64,6 +72,7 @@ export interface EventSink {
 export interface EventFacts {
   readonly started: number;
   readonly bytesIn: number;
+  readonly deploymentId?: string;
 }
 
 /** Builds the request event from the steps' results, once the response has closed. */
@@ -72,6 +81,7 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   const event: RequestEvent = {
     version: 1,
     time: new Date().toISOString(),
+    ...(facts.deploymentId === undefined ? {} : { deploymentId: facts.deploymentId }),
     requestId: x.requestId,
     api: trace.operation ?? trace.api,
     auth: {},
@@ -98,7 +108,10 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
     status: res.statusCode,
     bytesIn: facts.bytesIn,
     bytesOut: Number(res.getHeader('content-length') ?? 0),
-    timings: { totalMs: performance.now() - facts.started },
+    timings: {
+      totalMs: performance.now() - facts.started,
+      ...(trace.headAt === undefined ? {} : { firstByteMs: trace.headAt - facts.started }),
+    },
   };
   const auth = trace.auth;
   if (auth !== undefined) {
@@ -123,5 +136,8 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   if (x.req.socket?.remoteAddress) event.remoteAddress = x.req.socket.remoteAddress;
   if (x.req.headers['user-agent']) event.userAgent = x.req.headers['user-agent'];
   if (trace.errorCode !== undefined) event.errorCode = trace.errorCode;
+  if (trace.change !== undefined) event.change = trace.change;
+  if (trace.damage !== undefined)
+    event.damage = trace.damage.map((d) => ({ kind: d.kind, blobId: d.blobId, detail: d.detail }));
   return event;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/index.js';
 import type { IamStore } from '../storage/index.js';
 import type { IamCache } from './cache.js';
+import { evictFederatedUser } from './federated-users.js';
 
 /** Changes older than this are pruned from the feed; a process further behind drops its caches. */
 export const FEED_RETENTION_MS = 5 * 60_000;
@@ -23,6 +24,8 @@ export class ChangeFeed {
     seq: number,
     private readonly clock: Clock,
     private readonly log: (message: string, err?: unknown) => void = () => {},
+    /** Reloads the session revocations (on a `revocation` change, and after a reset). */
+    private readonly reloadRevocations: () => Promise<void> = async () => {},
   ) {
     this.#seq = seq;
     this.#lastPrune = clock.now();
@@ -56,6 +59,7 @@ export class ChangeFeed {
 
   async #poll(): Promise<number> {
     let applied = 0;
+    let revocations = false;
     for (;;) {
       const { changes, reset } = await this.store.changesSince(this.#seq, PAGE);
       if (reset) {
@@ -64,13 +68,21 @@ export class ChangeFeed {
         this.cache.clear();
         this.#seq = latest;
         applied++;
+        revocations = true;
         continue;
       }
-      for (const c of changes) this.cache.apply(c);
+      for (const c of changes) {
+        if (c.kind === 'revocation') revocations = true;
+        else {
+          this.cache.apply({ kind: c.kind, account: c.account, name: c.name });
+          evictFederatedUser(this.cache, c.kind, c.account, c.name);
+        }
+      }
       applied += changes.length;
       if (changes.length > 0) this.#seq = changes[changes.length - 1]!.seq;
       if (changes.length < PAGE) break;
     }
+    if (revocations) await this.reloadRevocations();
     const now = this.clock.now();
     if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
       this.#lastPrune = now;

@@ -35,6 +35,13 @@ export {
   validateTags,
   validateUserName,
 } from './names.js';
+export {
+  type CreateOidcProviderInput,
+  type IamOidcProvider,
+  normalizeProviderUrl,
+  OIDC_PROVIDER_LIMITS,
+  OidcProviderDirectory,
+} from './oidc-providers.js';
 export { type IamPolicy, PolicyDirectory } from './policies.js';
 export { authzPrincipal, principalContext } from './principal-context.js';
 export {

@@ -33,7 +33,8 @@ export function principalContext(p: Principal, accountId: string): Record<string
       out['aws:userid'] = p.userId;
       if (p.parent.kind === 'role') {
         // An assumed-role session (AWS): aws:PrincipalArn is the role's ARN, aws:userid
-        // `<role id>:<session>`, the role's tags are principal tags; there is no aws:username.
+        // `<role id>:<session>`, the role's tags (under its session tags) are principal tags;
+        // there is no aws:username.
         out['aws:PrincipalType'] = 'AssumedRole';
         out['aws:PrincipalArn'] = p.parent.arn;
         for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
@@ -44,14 +45,17 @@ export function principalContext(p: Principal, accountId: string): Record<string
         out['aws:PrincipalType'] = 'AssumedRole';
         for (const [k, v] of Object.entries(p.parent.claims))
           out[`jwt:${k}`] = typeof v === 'string' ? v : [...v];
+        // Its session tags (the token's https://aws.amazon.com/tags claim).
+        for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
         return out;
       }
       out['aws:PrincipalType'] = principalType[p.parent.kind];
       if (p.parent.kind !== 'root') {
         out['aws:username'] = p.name;
         out['aws:groups'] = [...p.groups];
-        for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
       }
+      // The user's tags with the session tags over them (root has none of its own).
+      for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
       return out;
     case 'user':
     case 'serviceAccount':

@@ -49,7 +49,14 @@ export interface ServiceAccountUpdate {
  * permissions, optionally narrowed by an embedded policy, with an optional expiry.
  */
 export class ServiceAccountDirectory {
-  constructor(private readonly c: DirectoryContext) {}
+  /**
+   * @param maxExpiryMs TESSERA_SVCACCT_MAX_EXPIRY: the longest lifetime of a user's (directory or
+   * federated) service account: one created without an expiry gets it, a later one is refused.
+   */
+  constructor(
+    private readonly c: DirectoryContext,
+    private readonly maxExpiryMs?: number,
+  ) {}
 
   view(r: IamServiceAccountRecord): IamServiceAccount {
     const v: IamServiceAccount = {
@@ -78,6 +85,26 @@ export class ServiceAccountDirectory {
   }
 
   /**
+   * The server-wide cap of a user's service accounts (root's are not capped): no expiry → the
+   * cap (on create) or InvalidInput (on update: removing it); one beyond the cap → InvalidInput.
+   */
+  #capExpiry(parent: ServiceAccountParent['type'], expiresAt: number | null | undefined, creating: boolean) {
+    if (this.maxExpiryMs === undefined || parent === 'root' || expiresAt === undefined) {
+      return creating && this.maxExpiryMs !== undefined && parent !== 'root'
+        ? this.c.clock.now() + this.maxExpiryMs
+        : expiresAt;
+    }
+    const latest = this.c.clock.now() + this.maxExpiryMs;
+    if (expiresAt === null || expiresAt > latest) {
+      throw new TesseraError(
+        'InvalidInput',
+        `A user's service account must expire within ${Math.round(this.maxExpiryMs / 1000)} seconds (TESSERA_SVCACCT_MAX_EXPIRY): at the latest ${new Date(latest).toISOString()}.`,
+      );
+    }
+    return expiresAt;
+  }
+
+  /**
    * Creates a service account; the result carries the secret, the only time it is shown.
    * The parent user must exist and be enabled.
    * @example const { accessKey, secretKey } = await iam.serviceAccounts.create('', { parent: { type: 'user', name: 'alice' } })
@@ -89,6 +116,7 @@ export class ServiceAccountDirectory {
     validateServiceAccountInfo(input);
     this.#checkPolicy(input.policy);
     this.#checkExpiry(input.expiresAt);
+    const expiresAt = this.#capExpiry(input.parent.type, input.expiresAt, true);
     let parent = '';
     if (input.parent.type === 'user') {
       const user = await this.c.store.getUser(account, input.parent.name);
@@ -114,7 +142,7 @@ export class ServiceAccountDirectory {
       updatedAt: now,
     };
     if (input.policy !== undefined) record.policy = input.policy;
-    if (input.expiresAt !== undefined) record.expiresAt = input.expiresAt;
+    if (expiresAt != null) record.expiresAt = expiresAt;
     if (input.name !== undefined) record.name = input.name;
     if (input.description !== undefined) record.description = input.description;
     await this.c.store.createServiceAccount(record);
@@ -142,10 +170,11 @@ export class ServiceAccountDirectory {
 
   /** Changes status, secret, policy, expiry, name or description (null clears). */
   async update(account: string, accessKey: string, update: ServiceAccountUpdate): Promise<void> {
-    await this.get(account, accessKey);
+    const current = await this.get(account, accessKey);
     validateServiceAccountInfo(update);
     this.#checkPolicy(update.policy);
     this.#checkExpiry(update.expiresAt);
+    this.#capExpiry(current.parent.type, update.expiresAt, false);
     const patch: ServiceAccountPatch = {};
     if (update.status !== undefined) patch.status = update.status;
     if (update.policy !== undefined) patch.policy = update.policy;

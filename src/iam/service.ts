@@ -5,6 +5,7 @@ import {
   type Principal,
   type RoleIdentity,
   type RootPrincipal,
+  type SessionParent,
   systemClock,
   TesseraError,
   unhandled,
@@ -22,17 +23,26 @@ import {
   roleKey,
 } from './cache.js';
 import type { DirectoryContext } from './context.js';
+import {
+  evictFederatedUser,
+  FederatedUserDirectory,
+  federatedUserKey,
+  federatedUserName,
+  loadFederatedUser,
+} from './federated-users.js';
 import { ChangeFeed } from './feed.js';
 import { GroupDirectory } from './groups.js';
 import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
+import { OidcProviderDirectory } from './oidc-providers.js';
 import { PolicyDirectory } from './policies.js';
 import { ALLOW_ALL, buildIdentity, compileStored, federatedKey } from './policy-sets.js';
+import { type RevocationLimits, SessionRevocations } from './revocations.js';
 import { RoleDirectory } from './roles.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
 import { loadBucket, loadFederated, loadRole, loadRolePolicies, policySets } from './service-loaders.js';
-import { type SessionOpener, sessionCredential, sessionParentOf } from './sessions.js';
+import { type OpenedSession, type SessionOpener, sessionCredential, sessionParentOf } from './sessions.js';
 import { UserDirectory } from './users.js';
 
 export interface IamServiceOptions {
@@ -48,6 +58,10 @@ export interface IamServiceOptions {
   log?: (message: string, err?: unknown) => void;
   /** Opens STS session tokens (temporary credentials); without it, no session key resolves. */
   sessions?: SessionOpener;
+  /** Bounds of the session revocation list (docs/sts.md "Revocation"). */
+  revocations?: RevocationLimits;
+  /** TESSERA_SVCACCT_MAX_EXPIRY: longest lifetime (ms) of a user's service account (default: none). */
+  serviceAccountMaxExpiryMs?: number;
 }
 
 type MaybeAsync<T> = T | Promise<T>;
@@ -66,9 +80,15 @@ export class IamService {
   readonly users: UserDirectory;
   readonly groups: GroupDirectory;
   readonly roles: RoleDirectory;
+  /** IAM OpenID Connect providers (AssumeRoleWithWebIdentity into roles). */
+  readonly oidcProviders: OidcProviderDirectory;
   readonly policies: PolicyDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly bucketPolicies: BucketPolicyDirectory;
+  /** Revoked sessions (checked on every request with temporary credentials). */
+  readonly revocations: SessionRevocations;
+  /** Federated users recorded just in time (docs/openid.md). */
+  readonly federatedUsers: FederatedUserDirectory;
   readonly #store: IamStore;
   readonly #box: SecretBox;
   readonly #clock: Clock;
@@ -79,7 +99,9 @@ export class IamService {
 
   /** Opens the service at the feed's current position (changes before it are already in the store). */
   static async open(options: IamServiceOptions): Promise<IamService> {
-    return new IamService(options, await options.store.latestChangeSeq());
+    const service = new IamService(options, await options.store.latestChangeSeq());
+    await service.revocations.reload();
+    return service;
   }
 
   /** Prefer `open`. `feedSeq`: the change-feed position the (empty) caches correspond to. */
@@ -106,16 +128,23 @@ export class IamService {
       arns: this.arns,
       clock: this.#clock,
       rootAccessKey: accessKey,
-      changed: (kind: IamChangeKind, account: string, name: string) =>
-        this.#cache.apply({ kind, account, name }),
+      changed: (kind: IamChangeKind, account: string, name: string) => {
+        this.#cache.apply({ kind, account, name });
+        evictFederatedUser(this.#cache, kind, account, name);
+      },
     };
     this.users = new UserDirectory(context);
     this.groups = new GroupDirectory(context);
     this.roles = new RoleDirectory(context);
+    this.oidcProviders = new OidcProviderDirectory(context);
     this.policies = new PolicyDirectory(context);
-    this.serviceAccounts = new ServiceAccountDirectory(context);
+    this.serviceAccounts = new ServiceAccountDirectory(context, options.serviceAccountMaxExpiryMs);
     this.bucketPolicies = new BucketPolicyDirectory(context);
-    this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log);
+    this.revocations = new SessionRevocations(this.#store, this.#clock, options.revocations);
+    this.federatedUsers = new FederatedUserDirectory(this.#store, this.users, this.#clock, options.log);
+    this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log, () =>
+      this.revocations.reload(),
+    );
   }
 
   /**
@@ -132,11 +161,11 @@ export class IamService {
       const session = this.#sessions.open(accessKey, sessionToken, this.#clock.now());
       if (session !== undefined) {
         const { federated, parentAccessKey, role } = session.claims;
-        if (federated !== undefined) return sessionCredential(session, federated, sessionToken);
+        if (federated !== undefined) return this.#session(session, federated, sessionToken);
         if (role !== undefined) {
           // The role as it is now: deleted (or deleted and created again) → InvalidToken.
           const ofRole = (r: RoleIdentity | null) =>
-            sessionCredential(session, r !== null && r.roleId === role.id ? r : undefined, sessionToken);
+            this.#session(session, r !== null && r.roleId === role.id ? r : undefined, sessionToken);
           const hit = this.#cache.roles.get(roleKey(role.account, role.name));
           return hit !== undefined
             ? ofRole(hit)
@@ -144,11 +173,7 @@ export class IamService {
         }
         const parent = parentAccessKey === undefined ? undefined : this.lookupCredential(parentAccessKey);
         const of = (c: IamCredential | undefined) =>
-          sessionCredential(
-            session,
-            c === undefined ? undefined : sessionParentOf(c.principal),
-            sessionToken,
-          );
+          this.#session(session, c === undefined ? undefined : sessionParentOf(c.principal), sessionToken);
         return parent instanceof Promise ? parent.then(of) : of(parent);
       }
       // Not a session token of this deployment: a long-term key refuses any token (auth's
@@ -222,6 +247,12 @@ export class IamService {
     this.#feed.stop();
   }
 
+  /** A session's credential, unless it is revoked (AccessDenied) or its parent is gone (InvalidToken). */
+  #session(session: OpenedSession, parent: SessionParent | undefined, token: string): IamCredential {
+    if (parent !== undefined) this.revocations.check(session.claims, parent);
+    return sessionCredential(session, parent, token);
+  }
+
   #live(e: CachedCredential): IamCredential | undefined {
     if (e.credential === undefined) return undefined;
     if (e.expiresAt !== undefined && this.#clock.now() >= e.expiresAt) return undefined;
@@ -251,8 +282,15 @@ export class IamService {
       case 'session':
         // A root session is evaluated (its session policy narrows root's "everything").
         if (p.parent.kind === 'root') return [ALLOW_ALL];
-        if (p.parent.kind === 'federated')
-          return this.#cache.identities.get(federatedKey(p.parent))?.policies;
+        if (p.parent.kind === 'federated') {
+          // The claim-mapped policies, and those of its directory user (just-in-time provisioned).
+          const claimed = this.#cache.identities.get(federatedKey(p.parent))?.policies;
+          const own = this.#cache.identities.get(
+            federatedUserKey(p.account, federatedUserName(p.parent)),
+          )?.policies;
+          if (claimed === undefined || own === undefined) return undefined;
+          return own.length === 0 ? claimed : [...claimed, ...own];
+        }
         if (p.parent.kind === 'role')
           return this.#cache.identities.get(roleKey(p.parent.account, p.parent.name))?.policies;
         return this.#cachedIdentity(p.parent);
@@ -286,13 +324,11 @@ export class IamService {
     let identity = this.#cachedIdentity(p);
     const user = identityUser(p);
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
-      identity = await loadFederated(
-        this.#store,
-        this.#cache,
-        p.parent.account,
-        p.parent.policies,
-        p.parent.groups,
-      );
+      const f = p.parent;
+      const claimed =
+        this.#cache.identities.get(federatedKey(f))?.policies ??
+        (await loadFederated(this.#store, this.#cache, f.account, f.policies, f.groups));
+      identity = [...claimed, ...(await loadFederatedUser(this.#store, this.#cache, f))];
     }
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'role') {
       identity = await loadRolePolicies(this.#store, this.#cache, p.parent.account, p.parent.name);

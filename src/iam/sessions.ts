@@ -25,6 +25,9 @@ export interface SessionClaims {
   readonly expiresAt: number;
   readonly sessionPolicies?: readonly string[];
   readonly sessionName?: string;
+  /** Session tags (docs/sts.md "Session tags"): key → value, and the transitive keys among them. */
+  readonly sessionTags?: Readonly<Record<string, string>>;
+  readonly transitiveTagKeys?: readonly string[];
 }
 
 /** The role of an assumed-role session, as its token names it. */
@@ -83,18 +86,32 @@ export function sessionCredential(
     );
   }
   const c = session.claims;
+  const identity = identityOf(parent, c.sessionName ?? c.sessionId);
   const principal: SessionPrincipal = Object.freeze({
     kind: 'session',
     account: parent.account,
     accessKey: c.accessKey,
-    ...identityOf(parent, c.sessionName ?? c.sessionId),
+    ...identity,
+    ...(c.sessionTags === undefined ? {} : { tags: overTags(identity.tags, c.sessionTags) }),
     parent,
     sessionId: c.sessionId,
     expiresAt: c.expiresAt,
     ...(c.sessionPolicies === undefined ? {} : { sessionPolicies: c.sessionPolicies }),
     ...(c.sessionName === undefined ? {} : { sessionName: c.sessionName }),
+    ...(c.sessionTags === undefined ? {} : { sessionTags: c.sessionTags }),
+    ...(c.transitiveTagKeys === undefined ? {} : { transitiveTagKeys: c.transitiveTagKeys }),
   });
   return { accessKey: c.accessKey, secretKey: session.secretKey, principal, sessionToken: token };
+}
+
+/** Principal tags: `base` (a user's or role's tags) with `session` over them, keys compared without regard to case. */
+function overTags(
+  base: Readonly<Record<string, string>>,
+  session: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const replaced = new Set(Object.keys(session).map((k) => k.toLowerCase()));
+  const kept = Object.entries(base).filter(([k]) => !replaced.has(k.toLowerCase()));
+  return Object.freeze(Object.fromEntries([...kept, ...Object.entries(session)]));
 }
 
 /** The identity fields a session shows: its parent's; for a role, the assumed-role session's. */

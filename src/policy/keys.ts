@@ -155,6 +155,11 @@ const tagFamilies = [
   's3:requestobjecttag/',
 ];
 const openPrefixes = ['jwt:', 'ldap:', 'saml:'];
+/**
+ * A web identity provider's keys in role trust policies (AWS): `<host/path>:aud`, `:sub`, `:amr`,
+ * `:azp`, `:oaud`, e.g. `token.actions.githubusercontent.com:sub`; a port is accepted.
+ */
+const providerKey = /^[a-z0-9.-]+(?::\d{1,5})?(?:\/[\w.~%!$&'()*+,;=@/-]*)?:(?:aud|sub|amr|azp|oaud)$/i;
 
 /**
  * True when a condition key (or policy variable name) is known.
@@ -165,7 +170,7 @@ export function isKnownKey(key: string): boolean {
   if (exact.has(k)) return true;
   for (const f of tagFamilies) if (k.startsWith(f) && k.length > f.length) return true;
   for (const p of openPrefixes) if (k.startsWith(p) && /^[a-z]+:[\w.\-/:@+]+$/i.test(key)) return true;
-  return false;
+  return key.length <= 300 && providerKey.test(key);
 }
 
 /** The keys that may appear in the context of a request for `action` (tag families as `<key>`). */

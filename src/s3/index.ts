@@ -8,7 +8,16 @@ export {
   type ScanResult,
 } from './lifecycle/scanner.js';
 export * from './names.js';
+export type { DamageKind, DamageReport, DamageSink } from './object-reader.js';
 export type * from './operation.js';
 export * from './ops/index.js';
 export * from './router.js';
 export * from './s3-access.js';
+export {
+  DEFAULT_ORPHAN_MIN_AGE_MS,
+  type ScanFinding,
+  type ScanPage,
+  type ScanRequest,
+  ScanService,
+  type ScanServiceOptions,
+} from './scan/scan-service.js';

@@ -16,12 +16,29 @@ export interface DamageReport {
   readonly versionId?: string | undefined;
   readonly blobId: string;
   /** `missing`: the file is gone; `short` / `long`: not the size recorded; `checksum`: other bytes. */
-  readonly kind: 'missing' | 'short' | 'long' | 'checksum';
+  readonly kind: DamageKind;
   readonly detail: string;
+  /** A part of an incomplete multipart upload (tessera admin scan), not an object version. */
+  readonly uploadId?: string | undefined;
+  readonly partNumber?: number | undefined;
 }
 
-/** Where damage reports go (the server's log; metrics and the audit trail as they land). */
+export type DamageKind = 'missing' | 'short' | 'long' | 'checksum';
+
+/**
+ * Where damage reports go: the server's log, the `tessera_damaged_objects_total` counter, and
+ * the audit entry of the request that met it (docs/operations.md).
+ */
 export type DamageSink = (report: DamageReport) => void;
+
+/** A version quarantined by `tessera admin scan --quarantine`: refused, never served. */
+export function quarantined(record: ObjectRecord): TesseraError {
+  const version = record.versionId === undefined ? '' : ` version ${record.versionId}`;
+  return new TesseraError(
+    'InternalError',
+    `damaged object ${record.bucket}/${record.key}${version} is quarantined (${record.damage ?? 'damaged'}); overwrite or delete it`,
+  );
+}
 
 function damaged(
   record: ObjectRecord,
@@ -47,7 +64,7 @@ function damaged(
 }
 
 /** The MD5 a segment's bytes must have, when the record says (a single-part object's ETag, a part's ETag). */
-function expectedMd5(record: ObjectRecord, index: number, count: number): string | undefined {
+export function expectedMd5(record: ObjectRecord, index: number, count: number): string | undefined {
   const md5 = /^[0-9a-f]{32}$/;
   if (record.parts !== undefined) {
     const part = record.parts.length === count ? record.parts[index] : undefined;
@@ -74,6 +91,7 @@ export async function openObject(
   record: ObjectRecord,
   sink?: DamageSink,
 ): Promise<OpenedObject> {
+  if (record.damage !== undefined) throw quarantined(record);
   const data = record.data;
   if (data.kind === 'inline') {
     return {

@@ -30,6 +30,7 @@ export {
 } from './free-space.js';
 export { SqliteIamStore } from './iam/sqlite-iam-store.js';
 export * from './iam/types.js';
+export { guardIamStore } from './iam-space.js';
 export { compareUtf8, successor } from './metadata/keys.js';
 export { latestVersion, type Migration, migrate, migrations, type OpenOptions } from './metadata/schema.js';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';

@@ -83,6 +83,8 @@ export interface ObjectRecord {
   parts?: PartInfo[];
   /** Object Lock retention and legal hold, when the version has any. */
   lock?: ObjectLock;
+  /** Quarantined by `tessera admin scan --quarantine`: what was found wrong (reads refuse it). */
+  damage?: string;
   data: DataLocation;
 }
 
@@ -369,6 +371,14 @@ export interface MetadataStore {
 
   /** Every blob id referenced by an object or a part (for start-up garbage collection). */
   referencedBlobIds(): AsyncIterable<string>;
+  /** Those of `blobIds` that no object version or part references (tessera admin scan's orphans). */
+  unreferencedBlobIds(blobIds: readonly string[]): Promise<string[]>;
+  /**
+   * Quarantines one object version (not a delete marker): `damage` says what is wrong, and reads
+   * refuse it until the key is overwritten or the version deleted. False when there is no such
+   * version.
+   */
+  markDamaged(bucket: string, key: string, versionId: string, damage: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -378,6 +388,13 @@ export interface BlobHandle {
   /** Streams bytes [start, end] (inclusive) of the blob. */
   stream(start: number, end: number): Readable;
   close(): Promise<void>;
+}
+
+/** A blob file as listShard finds it. */
+export interface BlobInfo {
+  blobId: string;
+  size: number;
+  modifiedAt: number;
 }
 
 export interface BlobWriteResult {
@@ -397,4 +414,9 @@ export interface BlobStore {
   delete(blobIds: string[]): Promise<void>;
   /** Removes temporary files left by a crash, and blobs not in `referenced`. Returns how many. */
   collectGarbage(referenced: Set<string>): Promise<number>;
+  /**
+   * The blobs of one shard (blob ids starting with `shard`, two hex digits), with their size and
+   * modification time (epoch ms), for tessera admin scan. Empty when the shard has none.
+   */
+  listShard(shard: string): Promise<BlobInfo[]>;
 }

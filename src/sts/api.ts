@@ -9,9 +9,18 @@ import {
 import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
 import type { WebIdentityVerifier } from '../idp/index.js';
 import { assumedRole, type RoleAssumeEnv } from './assume-role.js';
-import { checkSessionPolicy, type IssuedCredentials, issueSession, managedSessionPolicies } from './issue.js';
+import {
+  checkSessionPolicy,
+  credentialsXml,
+  type IssuedCredentials,
+  issueSession,
+  managedSessionPolicies,
+} from './issue.js';
+import { issuedChange } from './issued.js';
 import type { StsKeyring } from './keys.js';
+import { type IssuanceLimiter, limitKey } from './limits.js';
 import { durationSeconds, param, policyArns, sessionName } from './params.js';
+import { packedPolicySize, requestedTags, requireTagSession } from './session-tags.js';
 import { DEFAULT_STS_LIMITS, type StsApi, type StsApiRequest, type StsLimits } from './types.js';
 import {
   assumeRoleWithClientGrants,
@@ -33,6 +42,8 @@ export interface StsApiOptions {
   webIdentity?: WebIdentityVerifier;
   /** AssumeRole with a RoleArn that names no role of this deployment: AWS's AccessDenied (default: MinIO's fallback). */
   strictRoles?: boolean;
+  /** Per-principal issuance limits (limits.ts): Throttling past them. */
+  limiter?: IssuanceLimiter;
 }
 
 interface Env {
@@ -42,15 +53,6 @@ interface Env {
 }
 
 type Handler = (env: Env, req: StsApiRequest) => Promise<XmlNode>;
-
-function credentialsXml(c: IssuedCredentials): XmlNode {
-  return {
-    AccessKeyId: c.accessKeyId,
-    SecretAccessKey: c.secretAccessKey,
-    SessionToken: c.sessionToken,
-    Expiration: new Date(c.expiration).toISOString(),
-  };
-}
 
 /** Who may ask for temporary credentials: long-term identities (not sessions: no chaining without roles). */
 function requireParent(p: Principal, action: string): SessionParent {
@@ -109,27 +111,37 @@ const assumeRole: Handler = async (env, req) => {
   const name = sessionName(req.params);
   const raw = param(req.params, 'DurationSeconds');
   const duration = durationSeconds(req.params, env.limits);
+  const requested = requestedTags(req.params);
   const role = await assumedRole(roleEnv(env), req, roleArn, {
     // Role chaining (a session assuming a role): at most one hour, as AWS.
     durationSeconds: raw === undefined ? undefined : duration,
     defaultSeconds: duration,
     sessionName: name,
     chained: req.principal.kind === 'session',
+    tags: requested,
   });
   const parent: SessionParent = role?.role ?? requireParent(req.principal, 'AssumeRole');
+  // Session tags (session-tags.ts): without a role, the caller's own sts:TagSession.
+  if (role === undefined)
+    await requireTagSession(env.o.authorizer, req.principal, roleArn, req.context, requested);
+  const tags = role?.tags ?? requested;
   const seconds = role?.durationSeconds ?? duration;
   await refuseIfDenied(env, req, 'sts:AssumeRole', roleArn, {
     'sts:DurationSeconds': String(seconds),
     ...(name === undefined ? {} : { 'sts:RoleSessionName': name }),
   });
   const { policies, inline } = await sessionPolicies(env, req, parent.account);
-  const issued = issueSession(env.o.keys, parent, {
-    now: env.now(),
-    durationSeconds: seconds,
-    policies,
-    ...(name === undefined ? {} : { sessionName: name }),
-    ...(inline === undefined ? {} : { inlinePolicy: inline }),
-  });
+  const packed = packedPolicySize(inline, tags);
+  const issued = limited(env, req, () =>
+    issueSession(env.o.keys, parent, {
+      now: env.now(),
+      durationSeconds: seconds,
+      policies,
+      ...(name === undefined ? {} : { sessionName: name }),
+      ...(inline === undefined ? {} : { inlinePolicy: inline }),
+      tags,
+    }),
+  );
   const user =
     parent.kind === 'role'
       ? { Arn: `${parent.assumedRoleArn}/${name}`, AssumedRoleId: `${parent.roleId}:${name}` }
@@ -137,7 +149,7 @@ const assumeRole: Handler = async (env, req) => {
   return {
     Credentials: credentialsXml(issued),
     AssumedRoleUser: user,
-    PackedPolicySize: issued.packedPolicySize,
+    PackedPolicySize: packed,
   };
 };
 
@@ -146,7 +158,9 @@ const getSessionToken: Handler = async (env, req) => {
   const parent = requireParent(req.principal, 'GetSessionToken');
   const duration = durationSeconds(req.params, env.limits);
   await refuseIfDenied(env, req, 'sts:GetSessionToken', '*', { 'sts:DurationSeconds': String(duration) });
-  const issued = issueSession(env.o.keys, parent, { now: env.now(), durationSeconds: duration });
+  const issued = limited(env, req, () =>
+    issueSession(env.o.keys, parent, { now: env.now(), durationSeconds: duration }),
+  );
   return { Credentials: credentialsXml(issued) };
 };
 
@@ -166,12 +180,25 @@ const getCallerIdentity: Handler = async (env, req) => {
   }
 };
 
+/** Issues within the caller's issuance limits (Throttling past them). */
+function limited(env: Env, req: StsApiRequest, issue: () => IssuedCredentials): IssuedCredentials {
+  const limiter = env.o.limiter;
+  return limiter === undefined ? issue() : limiter.issue(limitKey(req.principal), env.now(), issue);
+}
+
 function roleEnv(env: Env): RoleAssumeEnv {
   return { iam: env.o.iam, authorizer: env.o.authorizer, strictRoles: env.o.strictRoles === true };
 }
 
 function webEnv(env: Env): WebIdentityEnv {
-  return { iam: env.o.iam, keys: env.o.keys, limits: env.limits, now: env.now, verifier: env.o.webIdentity };
+  return {
+    iam: env.o.iam,
+    keys: env.o.keys,
+    limits: env.limits,
+    now: env.now,
+    verifier: env.o.webIdentity,
+    ...(env.o.limiter === undefined ? {} : { limiter: env.o.limiter }),
+  };
 }
 
 const handlers: Readonly<Record<string, Handler>> = Object.freeze({
@@ -208,6 +235,8 @@ export function createStsApi(o: StsApiOptions): StsApi {
       { [`${action}Result`]: result, ResponseMetadata: { RequestId: req.requestId } },
       STS_NS,
     );
-    return { status: 200, body };
+    // Issued credentials go into the audit entry (issued.ts): ids and times, never secrets.
+    const change = issuedChange(action, req, result);
+    return change === undefined ? { status: 200, body } : { status: 200, body, change };
   };
 }

@@ -1,6 +1,15 @@
 import { type Principal, type RoleIdentity, TesseraError } from '../core/index.js';
 import { type Authorizer, authzPrincipal, type IamRole, type IamService, Lru } from '../iam/index.js';
 import { type CompiledPolicy, compilePolicy, evaluate, parsePolicy } from '../policy/index.js';
+import {
+  hasTags,
+  inheritedTags,
+  NO_SESSION_TAGS,
+  requestTagContext,
+  type SessionTags,
+  tagSessionDenied,
+  withInherited,
+} from './session-tags.js';
 import type { StsApiRequest } from './types.js';
 
 /** What AssumeRole of a real role needs. */
@@ -16,12 +25,14 @@ export interface AssumedRole {
   readonly role: RoleIdentity;
   readonly durationSeconds: number;
   readonly sessionName: string;
+  /** The session's tags: the calling session's transitive ones and the requested ones. */
+  readonly tags: SessionTags;
 }
 
 /** Compiled trust policies by (role, text): content-addressed, so never stale. */
 const trustPolicies = new Lru<string, CompiledPolicy>(1000);
 
-function compiledTrust(role: IamRole): CompiledPolicy {
+export function compiledTrust(role: IamRole): CompiledPolicy {
   const key = `${role.arn}\u0000${role.trustPolicy}`;
   let p = trustPolicies.get(key);
   if (p === undefined) {
@@ -71,6 +82,8 @@ export async function assumedRole(
     sessionName: string | undefined;
     /** The caller is a session (role chaining): at most one hour. */
     chained: boolean;
+    /** Session tags the request passes (Tags, TransitiveTagKeys): need sts:TagSession. */
+    tags?: SessionTags;
   },
 ): Promise<AssumedRole | undefined> {
   const p = req.principal;
@@ -104,8 +117,10 @@ export async function assumedRole(
   const limit = requested.chained ? Math.min(3600, role.maxSessionDuration) : role.maxSessionDuration;
   const duration = requested.durationSeconds ?? Math.min(requested.defaultSeconds, limit);
   const externalId = req.params.get('ExternalId');
+  const tags = requested.tags ?? NO_SESSION_TAGS;
   const base = env.authorizer.context(p, {
     ...req.context,
+    ...requestTagContext(tags),
     'sts:RoleSessionName': requested.sessionName,
     'sts:DurationSeconds': String(duration),
     ...(externalId === null ? {} : { 'sts:ExternalId': externalId }),
@@ -124,9 +139,21 @@ export async function assumedRole(
   // trust policy names the caller's exact ARN.
   const own = await env.authorizer.decide(p, check, base);
   if (own.reason === 'explicitDeny' || (!own.allowed && out.grant !== 3)) throw denied(p, roleArn);
+  // Session tags: sts:TagSession, decided as sts:AssumeRole is (trust, then the caller's own).
+  if (hasTags(tags)) {
+    const tagCheck = { action: 'sts:TagSession', resource: role.arn, context: {} };
+    const tagOut = { grant: 0 as 0 | 1 | 2 | 3 };
+    const principal = authzPrincipal(p, env.iam.arns.accountId(p.account));
+    if (!evaluate([trust], { ...tagCheck, context: base, principal }, {}, tagOut).allowed)
+      throw tagSessionDenied(p, role.arn);
+    const ownTag = await env.authorizer.decide(p, tagCheck, base);
+    if (ownTag.reason === 'explicitDeny' || (!ownTag.allowed && tagOut.grant !== 3))
+      throw tagSessionDenied(p, role.arn);
+  }
   return {
     role: env.iam.roles.identity(role),
     durationSeconds: duration,
     sessionName: requested.sessionName,
+    tags: withInherited(tags, inheritedTags(p)),
   };
 }

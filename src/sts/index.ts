@@ -8,6 +8,7 @@
  */
 export { createStsApi, STS_NS, STS_VERSION, type StsApiOptions, stsApiActions } from './api.js';
 export { StsKeyring, sessionSecret } from './keys.js';
+export { IssuanceLimiter, type IssuanceLimits, limitKey } from './limits.js';
 export { MAX_TOKEN_LENGTH, sealSession, sessionOpener } from './token.js';
 export {
   DEFAULT_STS_LIMITS,

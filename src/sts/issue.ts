@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { type SessionParent, TesseraError, unhandled } from '../core/index.js';
+import { randomPooled, type SessionParent, TesseraError, unhandled, type XmlNode } from '../core/index.js';
 import type { IamService, SessionClaims } from '../iam/index.js';
 import { isPolicyError, parsePolicy } from '../policy/index.js';
 import type { StsKeyring } from './keys.js';
@@ -17,13 +16,30 @@ export interface IssuedCredentials {
   readonly sessionId: string;
   /** The inline session policy's size as a percentage of the allowed packed size (PackedPolicySize). */
   readonly packedPolicySize?: number;
+  /** What the token says (for the audit entry's `change.issued`: ids and times, never the secret). */
+  readonly claims: SessionClaims;
+}
+
+/** The key under which a `<Credentials>` node keeps its claims (a symbol: never rendered). */
+export const ISSUED_CLAIMS: unique symbol = Symbol('tessera.issuedClaims');
+
+/** `<Credentials>` as STS answers them; the node also carries the claims, out of the XML, for the audit. */
+export function credentialsXml(c: IssuedCredentials): XmlNode {
+  const node: XmlNode & { [ISSUED_CLAIMS]?: SessionClaims } = {
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    SessionToken: c.sessionToken,
+    Expiration: new Date(c.expiration).toISOString(),
+  };
+  Object.defineProperty(node, ISSUED_CLAIMS, { value: c.claims, enumerable: false });
+  return node;
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A temporary access key id: `ASIA` and 16 random characters, as AWS's. */
 function temporaryAccessKey(): string {
-  const bytes = randomBytes(16);
+  const bytes = randomPooled(16);
   let out = 'ASIA';
   for (const b of bytes) out += BASE32[b & 31];
   return out;
@@ -109,12 +125,14 @@ export function issueSession(
     policies?: readonly string[];
     sessionName?: string;
     inlinePolicy?: string;
+    /** Session tags (session-tags.ts), carried in the token. */
+    tags?: { readonly tags: Readonly<Record<string, string>>; readonly transitive: readonly string[] };
   },
 ): IssuedCredentials {
   const accessKey = temporaryAccessKey();
-  const sessionId = randomBytes(12).toString('base64url');
+  const sessionId = randomPooled(12).toString('base64url');
   const expiresAt = opts.now + opts.durationSeconds * 1000;
-  const { token, secretKey } = sealSession(keys, {
+  const claims: SessionClaims = {
     sessionId,
     accessKey,
     ...parentClaim(parent),
@@ -122,13 +140,18 @@ export function issueSession(
     expiresAt,
     ...(opts.policies !== undefined && opts.policies.length > 0 ? { sessionPolicies: opts.policies } : {}),
     ...(opts.sessionName === undefined ? {} : { sessionName: opts.sessionName }),
-  });
+    ...(opts.tags === undefined || Object.keys(opts.tags.tags).length === 0
+      ? {}
+      : { sessionTags: opts.tags.tags, transitiveTagKeys: opts.tags.transitive }),
+  };
+  const { token, secretKey } = sealSession(keys, claims);
   const issued: IssuedCredentials = {
     accessKeyId: accessKey,
     secretAccessKey: secretKey,
     sessionToken: token,
     expiration: expiresAt,
     sessionId,
+    claims,
   };
   return opts.inlinePolicy === undefined
     ? issued

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTesseraError } from '../core/index.js';
@@ -74,8 +75,41 @@ describe('session tokens', () => {
     const { token, secretKey } = sealSession(old, claims);
     const rotated = StsKeyring.derive(master, '2', ['1']);
     expect(sessionOpener(rotated).open(claims.accessKey, token, NOW)?.secretKey).toBe(secretKey);
-    expect(sealSession(rotated, claims).token.startsWith('ts1.2.')).toBe(true);
+    expect(sealSession(rotated, claims).token.startsWith('ts2.2.')).toBe(true);
     expect(sessionOpener(StsKeyring.derive(master, '2')).open(claims.accessKey, token, NOW)).toBeUndefined();
+  });
+
+  it('long claims (a 2,048-character session policy) are deflated and open the same', () => {
+    const keys = StsKeyring.derive(master);
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(1990) }] });
+    const long = { ...claims, sessionPolicies: [policy] };
+    const { token, secretKey } = sealSession(keys, long);
+    // Deflated: the token is much shorter than the base64 of the raw claims would be.
+    expect(token.length).toBeLessThan(policy.length);
+    const opened = sessionOpener(keys).open(claims.accessKey, token, NOW);
+    expect(opened?.claims).toEqual(long);
+    expect(opened?.secretKey).toBe(secretKey);
+  });
+
+  it('tokens of the previous format (ts1: deflated claims, no flag byte) still open', () => {
+    const keys = StsKeyring.derive(master, '1');
+    const wire = { v: 1, sid: 'sess-1', ak: claims.accessKey, iat: NOW, exp: NOW + 3600_000, par: 'alice' };
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', keys.key('1')!.seal, iv);
+    cipher.setAAD(Buffer.from('tessera-sts:ts1:1'));
+    const body = Buffer.concat([cipher.update(deflateRawSync(JSON.stringify(wire))), cipher.final()]);
+    const token = `ts1.1.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+    const opened = sessionOpener(keys).open(claims.accessKey, token, NOW);
+    expect(opened?.claims).toEqual({
+      sessionId: 'sess-1',
+      accessKey: claims.accessKey,
+      parentAccessKey: 'alice',
+      issuedAt: NOW,
+      expiresAt: NOW + 3600_000,
+    });
+    expect(opened?.secretKey).toBe(sealSession(keys, opened!.claims).secretKey);
+    // The same bytes under the new version label do not open (the version is authenticated).
+    expect(sessionOpener(keys).open(claims.accessKey, token.replace(/^ts1/, 'ts2'), NOW)).toBeUndefined();
   });
 
   it('never throws on garbage (fuzz), and refuses oversized tokens unread', () => {

@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { constantTimeEqual, type FederatedIdentity, TesseraError } from '../core/index.js';
+import { constantTimeEqual, type FederatedIdentity, randomPooled, TesseraError } from '../core/index.js';
 import {
   Lru,
   type OpenedSession,
@@ -13,12 +13,20 @@ import { type StsKeyring, sessionSecret } from './keys.js';
 /**
  * The session token format (docs/sts.md), self-contained so that issuing credentials writes
  * nothing: `<version>.<key id>.<base64url(iv ‖ ciphertext ‖ tag)>`, the ciphertext being
- * AES-256-GCM of the deflated JSON claims, authenticated with `tessera-sts:<version>:<key id>`
- * as additional data. Secrets are not in the token: they are derived from it (keys.ts).
+ * AES-256-GCM of the claims, authenticated with `tessera-sts:<version>:<key id>` as additional
+ * data. In `ts2` the plaintext is a flag byte (0: JSON as is, 1: deflated JSON) and the JSON
+ * claims; only claims longer than DEFLATE_OVER bytes (long session policies) are deflated, since
+ * a zlib stream per token costs more than the bytes it saves on short ones. `ts1` tokens (always
+ * deflated, no flag) still open. Secrets are not in the token: they are derived from it (keys.ts).
  */
-const VERSION = 'ts1';
+const VERSION = 'ts2';
+const LEGACY_VERSION = 'ts1';
 const IV = 12;
 const TAG = 16;
+/** Claims longer than this are deflated before sealing. */
+const DEFLATE_OVER = 1024;
+const RAW = 0;
+const DEFLATED = 1;
 /** Longest token accepted (a session policy of 2,048 characters and a few ARNs fit easily). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 /** Most bytes the claims may inflate to (bounds the inflate of a forged token). */
@@ -39,10 +47,39 @@ interface Wire {
   exp: number;
   pol?: string[];
   name?: string;
+  /** Session tags as [key, value] pairs, and the transitive keys among them (docs/sts.md). */
+  tg?: [string, string][];
+  tt?: string[];
 }
 
-function aad(keyId: string): Buffer {
-  return Buffer.from(`tessera-sts:${VERSION}:${keyId}`, 'utf8');
+const AADS = new Map<string, Buffer>();
+
+/** The additional data of a version and key id (cached: a handful of ids per process). */
+function aad(version: string, keyId: string): Buffer {
+  const id = `${version}:${keyId}`;
+  let a = AADS.get(id);
+  if (a === undefined) {
+    a = Buffer.from(`tessera-sts:${id}`, 'utf8');
+    if (AADS.size < 64) AADS.set(id, a);
+  }
+  return a;
+}
+
+/** The flagged plaintext of `ts2`: short claims as they are, long ones deflated. */
+function plaintext(json: string): Buffer {
+  const raw = Buffer.from(json, 'utf8');
+  if (raw.length <= DEFLATE_OVER) return Buffer.concat([Buffer.of(RAW), raw]);
+  return Buffer.concat([Buffer.of(DEFLATED), deflateRawSync(raw)]);
+}
+
+/** The claims' JSON text of an opened plaintext. */
+function claimsText(version: string, plain: Buffer): string {
+  if (version === LEGACY_VERSION)
+    return inflateRawSync(plain, { maxOutputLength: MAX_CLAIMS }).toString('utf8');
+  if (plain[0] === RAW) return plain.toString('utf8', 1);
+  if (plain[0] === DEFLATED)
+    return inflateRawSync(plain.subarray(1), { maxOutputLength: MAX_CLAIMS }).toString('utf8');
+  throw new Error('unknown claims encoding');
 }
 
 /** Seals claims into a token with the keyring's current key; returns the token and the session's secret. */
@@ -60,12 +97,15 @@ export function sealSession(keys: StsKeyring, claims: SessionClaims): { token: s
     wire.role = { account: claims.role.account, name: claims.role.name, id: claims.role.id };
   if (claims.sessionPolicies !== undefined) wire.pol = [...claims.sessionPolicies];
   if (claims.sessionName !== undefined) wire.name = claims.sessionName;
+  if (claims.sessionTags !== undefined) wire.tg = Object.entries(claims.sessionTags);
+  if (claims.transitiveTagKeys !== undefined && claims.transitiveTagKeys.length > 0)
+    wire.tt = [...claims.transitiveTagKeys];
   const key = keys.current;
-  const iv = randomBytes(IV);
+  const iv = randomPooled(IV);
   const cipher = createCipheriv('aes-256-gcm', key.seal, iv);
-  cipher.setAAD(aad(key.id));
-  const body = Buffer.concat([cipher.update(deflateRawSync(JSON.stringify(wire))), cipher.final()]);
-  const sealed = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  cipher.setAAD(aad(VERSION, key.id));
+  const body = cipher.update(plaintext(JSON.stringify(wire)));
+  const sealed = Buffer.concat([iv, body, cipher.final(), cipher.getAuthTag()]).toString('base64url');
   return {
     token: `${VERSION}.${key.id}.${sealed}`,
     secretKey: sessionSecret(key, claims.sessionId, claims.accessKey),
@@ -105,6 +145,17 @@ function hasOneParent(o: Record<string, unknown>): boolean {
   return isRole(o['role']);
 }
 
+/** Most session tags a token may carry (AWS's 50). */
+const MAX_TAGS = 50;
+
+function isTagPairs(v: unknown): boolean {
+  return (
+    Array.isArray(v) &&
+    v.length <= MAX_TAGS &&
+    v.every((p) => Array.isArray(p) && p.length === 2 && isString(p[0]) && isString(p[1]))
+  );
+}
+
 function isWire(w: unknown): w is Wire {
   if (typeof w !== 'object' || w === null) return false;
   const o = w as Record<string, unknown>;
@@ -116,7 +167,9 @@ function isWire(w: unknown): w is Wire {
     typeof o['iat'] === 'number' &&
     typeof o['exp'] === 'number' &&
     (o['pol'] === undefined || (Array.isArray(o['pol']) && o['pol'].every((p) => typeof p === 'string'))) &&
-    (o['name'] === undefined || typeof o['name'] === 'string')
+    (o['name'] === undefined || typeof o['name'] === 'string') &&
+    (o['tg'] === undefined || isTagPairs(o['tg'])) &&
+    (o['tt'] === undefined || (isStrings(o['tt']) && (o['tt'] as string[]).length <= MAX_TAGS))
   );
 }
 
@@ -124,7 +177,13 @@ function isWire(w: unknown): w is Wire {
 function unseal(keys: StsKeyring, token: string): { wire: Wire; keyId: string } | undefined {
   if (token.length > MAX_TOKEN_LENGTH) return undefined;
   const [version, keyId, sealed, ...rest] = token.split('.');
-  if (version !== VERSION || keyId === undefined || sealed === undefined || rest.length > 0) return undefined;
+  if (
+    (version !== VERSION && version !== LEGACY_VERSION) ||
+    keyId === undefined ||
+    sealed === undefined ||
+    rest.length > 0
+  )
+    return undefined;
   const key = keys.key(keyId);
   if (key === undefined || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
   const bytes = Buffer.from(sealed, 'base64url');
@@ -132,15 +191,10 @@ function unseal(keys: StsKeyring, token: string): { wire: Wire; keyId: string } 
   if (bytes.length < IV + TAG + 1 || bytes.toString('base64url') !== sealed) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.seal, bytes.subarray(0, IV));
-    decipher.setAAD(aad(keyId));
+    decipher.setAAD(aad(version, keyId));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG));
-    const deflated = Buffer.concat([
-      decipher.update(bytes.subarray(IV, bytes.length - TAG)),
-      decipher.final(),
-    ]);
-    const wire: unknown = JSON.parse(
-      inflateRawSync(deflated, { maxOutputLength: MAX_CLAIMS }).toString('utf8'),
-    );
+    const plain = Buffer.concat([decipher.update(bytes.subarray(IV, bytes.length - TAG)), decipher.final()]);
+    const wire: unknown = JSON.parse(claimsText(version, plain));
     return isWire(wire) ? { wire, keyId } : undefined;
   } catch {
     // Altered, truncated, sealed by another key: not a token of this deployment.
@@ -194,6 +248,8 @@ function openToken(keys: StsKeyring, token: string): OpenedSession | undefined {
     expiresAt: w.exp,
     ...(w.pol === undefined ? {} : { sessionPolicies: Object.freeze(w.pol) }),
     ...(w.name === undefined ? {} : { sessionName: w.name }),
+    ...(w.tg === undefined ? {} : { sessionTags: Object.freeze(Object.fromEntries(w.tg)) }),
+    ...(w.tt === undefined ? {} : { transitiveTagKeys: Object.freeze(w.tt) }),
   };
   const key = keys.key(opened.keyId)!;
   return Object.freeze({ claims: Object.freeze(claims), secretKey: sessionSecret(key, w.sid, w.ak) });

@@ -1,3 +1,4 @@
+import type { ChangeFact } from '../audit/index.js';
 import type { Principal } from '../core/index.js';
 
 /** One STS Query API call, as the http layer hands it over (authenticated, parameters parsed). */
@@ -12,6 +13,12 @@ export interface StsApiRequest {
 export interface StsApiResponse {
   readonly status: number;
   readonly body: string;
+  /**
+   * Issued credentials, for the audit entry (docs/audit.md `change.issued`): session id,
+   * temporary access key id, parent, role, expiration, session policy digest; never the secret
+   * or the token.
+   */
+  readonly change?: ChangeFact;
 }
 
 /** The STS Query API: answers AWS's XML document, or throws TesseraError (rendered by http). */

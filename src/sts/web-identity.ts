@@ -1,10 +1,12 @@
 import { type FederatedIdentity, TesseraError, type XmlNode } from '../core/index.js';
 import type { IamService } from '../iam/index.js';
 import type { VerifiedIdentity, WebIdentityVerifier } from '../idp/index.js';
-import { checkSessionPolicy, type IssuedCredentials, issueSession } from './issue.js';
+import { checkSessionPolicy, credentialsXml, type IssuedCredentials, issueSession } from './issue.js';
 import type { StsKeyring } from './keys.js';
+import { type IssuanceLimiter, limitKey } from './limits.js';
 import { durationSeconds, param, sessionName } from './params.js';
 import type { StsApiRequest, StsLimits } from './types.js';
+import { tokenTags, webIdentityIntoRole } from './web-identity-role.js';
 
 /** What the web identity calls need from the API. */
 export interface WebIdentityEnv {
@@ -13,6 +15,8 @@ export interface WebIdentityEnv {
   readonly limits: StsLimits;
   readonly now: () => number;
   readonly verifier: WebIdentityVerifier | undefined;
+  /** Per-principal issuance limits (limits.ts). */
+  readonly limiter?: IssuanceLimiter;
 }
 
 /** A session name from a subject: AWS's character set, 2-64 characters. */
@@ -90,23 +94,20 @@ async function federatedSession(
     groups: identity.groups,
     claims: identity.claims,
   };
-  const issued = issueSession(env.keys, federated, {
-    now,
-    durationSeconds: duration,
-    policies,
-    sessionName: session,
-    ...(inline === undefined ? {} : { inlinePolicy: inline }),
-  });
+  const tags = tokenTags(token);
+  const issue = () =>
+    issueSession(env.keys, federated, {
+      now,
+      durationSeconds: duration,
+      policies,
+      sessionName: session,
+      ...(inline === undefined ? {} : { inlinePolicy: inline }),
+      tags,
+    });
+  const issued = env.limiter === undefined ? issue() : env.limiter.issue(limitKey(federated), now, issue);
+  // Just-in-time provisioning (docs/openid.md): a write only at the first login and now and then.
+  await env.iam.federatedUsers.recordLogin(federated);
   return { issued, identity, federated };
-}
-
-function credentials(c: IssuedCredentials): XmlNode {
-  return {
-    AccessKeyId: c.accessKeyId,
-    SecretAccessKey: c.secretAccessKey,
-    SessionToken: c.sessionToken,
-    Expiration: new Date(c.expiration).toISOString(),
-  };
 }
 
 /**
@@ -115,9 +116,12 @@ function credentials(c: IssuedCredentials): XmlNode {
  * session policy.
  */
 export async function assumeRoleWithWebIdentity(env: WebIdentityEnv, req: StsApiRequest): Promise<XmlNode> {
+  // A RoleArn naming a role of this deployment: its trust policy decides (web-identity-role.ts).
+  const intoRole = await webIdentityIntoRole(env, req);
+  if (intoRole !== undefined) return intoRole;
   const { issued, identity, federated } = await federatedSession(env, req, 'WebIdentityToken');
   return {
-    Credentials: credentials(issued),
+    Credentials: credentialsXml(issued),
     SubjectFromWebIdentityToken: identity.subject,
     AssumedRoleUser: { Arn: federated.arn, AssumedRoleId: federated.userId },
     Provider: identity.issuer,
@@ -130,7 +134,7 @@ export async function assumeRoleWithWebIdentity(env: WebIdentityEnv, req: StsApi
 export async function assumeRoleWithClientGrants(env: WebIdentityEnv, req: StsApiRequest): Promise<XmlNode> {
   const { issued, identity, federated } = await federatedSession(env, req, 'Token');
   return {
-    Credentials: credentials(issued),
+    Credentials: credentialsXml(issued),
     SubjectFromToken: identity.subject,
     AssumedRoleUser: { Arn: federated.arn, AssumedRoleId: federated.userId },
     Audience: identity.audience,

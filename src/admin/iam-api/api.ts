@@ -5,12 +5,15 @@ import { accessKeyHandlers } from './access-keys.js';
 import { attachmentHandlers } from './attachments.js';
 import { checkAccess } from './authz.js';
 import type { Call, Handler } from './call.js';
+import { completeChange, probeChange } from './change.js';
 import { groupHandlers } from './groups.js';
 import { inlineHandlers } from './inline.js';
 import { loginProfileHandlers } from './login-profiles.js';
+import { oidcProviderHandlers } from './oidc-providers.js';
 import { Params } from './params.js';
 import { policyHandlers } from './policies.js';
 import { policyVersionHandlers } from './policy-versions.js';
+import { revokeSessionsHandlers } from './revoke-sessions.js';
 import { rolePolicyHandlers } from './role-policies.js';
 import { roleHandlers } from './roles.js';
 import { simulateHandlers } from './simulate.js';
@@ -32,7 +35,9 @@ const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   ...inlineHandlers,
   ...roleHandlers,
   ...rolePolicyHandlers,
+  ...oidcProviderHandlers,
   ...simulateHandlers,
+  ...revokeSessionsHandlers,
 });
 
 /** The supported Action names, sorted. */
@@ -79,7 +84,12 @@ export function createIamApi(iam: IamService, opts: IamApiOptions = {}): IamApi 
       authorize: async (check) => (await checkAccess(env, req.principal, check)).target,
       resolve: (target) => resolveTarget(iam, req.principal.account, target),
     };
+    // What a mutating call changes, for its audit entry (change.ts): the target's summary before…
+    const probe = await probeChange(iam, call.account, action, req.params);
     const result = await handler(call);
-    return { status: 200, body: renderResponse(action, result, req.requestId) };
+    const body = renderResponse(action, result, req.requestId);
+    if (probe === undefined) return { status: 200, body };
+    // …and after.
+    return { status: 200, body, change: await completeChange(iam, call.account, probe, req.params, result) };
   };
 }

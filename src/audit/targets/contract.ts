@@ -46,13 +46,32 @@ export interface OpenedTarget {
   delivered(): Promise<Record<string, unknown>[]>;
 }
 
+/** For a target that delivers elsewhere: take the far side down and bring it back. */
+export interface FarSide {
+  down(): Promise<void>;
+  up(): Promise<void>;
+}
+
+/** Lines kept once per `<stream>-<seq>`: the dedup id of at-least-once delivery. */
+export function dedup(lines: Record<string, unknown>[]): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return lines.filter((l) => {
+    const id = `${String(l.stream)}-${String(l.seq)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 /**
- * The contract every audit target runs (the file target now; webhook and NATS later):
- * `runTargetContract('file', (opts) => …)`. `open` gets the queue size to use.
+ * The contract every audit target runs: `runTargetContract('file', (opts) => …)`. `open` gets the
+ * queue size to use; a remote target also passes its far side, and must then deliver everything
+ * written while the far side was down once it is back (at least once: compared by stream and seq).
  */
 export function runTargetContract(
   name: string,
   open: (o: { queueSize: number }) => Promise<OpenedTarget>,
+  far?: FarSide,
 ): void {
   describe(`audit target contract: ${name}`, () => {
     const entries = (lines: Record<string, unknown>[]) => lines.filter((l) => l.type === undefined);
@@ -94,6 +113,21 @@ export function runTargetContract(
       expect(entries(lines)).toHaveLength(6);
       expect(lines.filter((l) => l.type === 'dropped').reduce((n, l) => n + Number(l.count), 0)).toBe(15);
     });
+
+    if (far !== undefined)
+      it('delivers what was written while the far side was down once it is back', async () => {
+        const { target, delivered } = await open({ queueSize: 1000 });
+        await far.down();
+        for (let i = 0; i < 30; i++) target.write(sampleEvent({ requestId: `O${i}` }));
+        const flushed = target.flush();
+        await new Promise((r) => setTimeout(r, 300));
+        await far.up();
+        await flushed;
+        await target.close();
+        const lines = dedup(await delivered());
+        expect(entries(lines).map((l) => l.requestID)).toEqual(Array.from({ length: 30 }, (_, i) => `O${i}`));
+        expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+      });
 
     it('never delivers a secret of the request', async () => {
       const { target, delivered } = await open({ queueSize: 1000 });

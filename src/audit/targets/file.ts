@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { type AuditKey, Chain } from '../chain.js';
-import { type AuditEvent, type EntryContext, toAuditEntry } from '../entry.js';
+import type { AuditKey, Chain } from '../chain.js';
+import type { AuditEvent } from '../entry.js';
+import { countLines, EntryQueue } from './queue.js';
 import type { AuditTarget, TargetStats } from './target.js';
 
 /**
@@ -56,15 +57,11 @@ export class FileTarget implements AuditTarget {
   private readonly o: Required<Omit<FileTargetOptions, 'deploymentId' | 'onError'>> & FileTargetOptions;
   private readonly layout: { dir: string; base: string; ext: string };
   private readonly chain: Chain;
-  private readonly ctx: EntryContext;
-  private queue: AuditEvent[] = [];
+  private readonly queue: EntryQueue;
   private fh: FileHandle | undefined;
   private size = 0;
   private openedAt = 0;
   private pendingBuf: string | undefined;
-  private lost = 0;
-  private lostSince: number | undefined;
-  private droppedTotal = 0;
   private written = 0;
   private draining: Promise<void> | undefined;
   private scheduled = false;
@@ -82,11 +79,12 @@ export class FileTarget implements AuditTarget {
     };
     this.layout = fileLayout(opts.path);
     this.activePath = join(this.layout.dir, `${this.layout.base}-${opts.node}${this.layout.ext}`);
-    this.chain = new Chain(opts.stream, opts.key);
-    this.ctx = {
-      node: opts.node,
-      ...(opts.deploymentId === undefined ? {} : { deploymentId: opts.deploymentId }),
-    };
+    this.queue = new EntryQueue({
+      ...this.o,
+      onDropped: (n, since) =>
+        this.o.onError?.(`audit file target: queue full, ${n} entries dropped since ${since}`, undefined),
+    });
+    this.chain = this.queue.chain;
     mkdirSync(this.layout.dir, { recursive: true });
     // A file left by an earlier process of the same node id is another stream: set it aside.
     if (existsSync(this.activePath)) renameSync(this.activePath, this.rotatedPath());
@@ -95,23 +93,17 @@ export class FileTarget implements AuditTarget {
   }
 
   write(event: AuditEvent): void {
-    if (this.closed || this.queue.length >= this.o.queueSize) {
-      this.lost++;
-      this.droppedTotal++;
-      this.lostSince ??= this.o.now();
-      return;
-    }
-    this.queue.push(event);
-    this.kick();
+    this.queue.push(event, !this.closed && this.queue.length < this.o.queueSize);
+    if (!this.closed) this.kick();
   }
 
   stats(): TargetStats {
-    return { queued: this.queue.length, dropped: this.droppedTotal, written: this.written };
+    return { queued: this.queue.length, dropped: this.queue.dropped, written: this.written };
   }
 
   async flush(): Promise<void> {
     if (this.closed) return; // sealed: what arrives now is counted as dropped
-    while (this.draining !== undefined || this.queue.length > 0 || this.lost > 0) {
+    while (this.draining !== undefined || this.queue.hasWork) {
       await (this.draining ?? this.drain());
       if (this.pendingBuf !== undefined) return; // the disk refuses: onError has said so
     }
@@ -137,7 +129,7 @@ export class FileTarget implements AuditTarget {
   private drain(): Promise<void> {
     this.draining ??= this.run().finally(() => {
       this.draining = undefined;
-      if (!this.closed && (this.queue.length > 0 || this.lost > 0)) this.kick();
+      if (!this.closed && this.queue.hasWork) this.kick();
     });
     return this.draining;
   }
@@ -145,27 +137,9 @@ export class FileTarget implements AuditTarget {
   private async run(): Promise<void> {
     try {
       if (this.pendingBuf !== undefined) await this.append(this.pendingBuf);
-      while (this.queue.length > 0 || this.lost > 0 || this.rotationDue()) {
+      while (this.queue.hasWork || this.rotationDue()) {
         if (this.rotationDue()) await this.rotate();
-        const lines: string[] = [];
-        if (this.lost > 0) {
-          const now = this.o.now();
-          lines.push(
-            this.chain.line({
-              type: 'dropped',
-              time: new Date(now).toISOString(),
-              node: this.o.node,
-              count: this.lost,
-              since: new Date(this.lostSince ?? now).toISOString(),
-            }),
-          );
-          this.lost = 0;
-          this.lostSince = undefined;
-        }
-        for (const e of this.queue.splice(0, BATCH)) {
-          lines.push(this.chain.line(toAuditEntry(e, this.ctx)));
-          if (this.chain.pending >= this.o.checkpointEvery) lines.push(this.chain.checkpoint());
-        }
+        const lines = this.queue.take(BATCH);
         if (lines.length > 0) await this.append(`${lines.join('\n')}\n`);
       }
     } catch (e) {
@@ -221,10 +195,4 @@ export class FileTarget implements AuditTarget {
     await this.fh.close();
     this.fh = undefined;
   }
-}
-
-function countLines(buf: string): number {
-  let n = 0;
-  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', i + 1)) n++;
-  return n;
 }

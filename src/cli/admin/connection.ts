@@ -80,32 +80,73 @@ export class Connection {
     return out;
   }
 
-  /** SigV4 headers for `POST /` with a form body. */
-  #sign(host: string, body: string): Record<string, string> {
+  /**
+   * One call of the server's admin API under `/minio/admin/` (signed for service s3, as
+   * madmin-go signs): the parsed JSON answer. Throws AdminError with the server's Code.
+   * @example await conn.admin('POST', '/minio/admin/v3/tessera/scan', { bucket: 'photos' })
+   */
+  async admin(method: string, path: string, params: Record<string, string> = {}): Promise<unknown> {
+    const query = Object.entries(params).map(([k, v]) => ({
+      key: encodeURIComponent(k),
+      value: encodeURIComponent(v),
+    }));
+    const url = new URL(path, this.alias.url);
+    url.search = query.map((p) => `${p.key}=${p.value}`).join('&');
+    const headers = this.#sign(url.host, '', { method, path, query, service: 's3' });
+    const res = await fetch(url, { method, headers }).catch((e: unknown) => {
+      throw new AdminError('ConnectionError', `${url.origin}: ${causeOf(e)}`);
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new AdminError(`Http${res.status}`, `HTTP ${res.status}: not a JSON answer`);
+    }
+    if (!res.ok) {
+      const err = parsed as { Code?: string; Message?: string } | null;
+      throw new AdminError(err?.Code ?? `Http${res.status}`, err?.Message ?? `HTTP ${res.status}`);
+    }
+    return parsed;
+  }
+
+  /** SigV4 headers for `POST /` with a form body (IAM), or another request with an empty body. */
+  #sign(
+    host: string,
+    body: string,
+    target: {
+      method: string;
+      path: string;
+      query: { key: string; value: string }[];
+      service: string;
+    } = { method: 'POST', path: '/', query: [], service: 'iam' },
+  ): Record<string, string> {
     const amzDate = new Date()
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}/, '');
-    const scope = `${amzDate.slice(0, 8)}/${REGION}/iam/aws4_request`;
+    const scope = `${amzDate.slice(0, 8)}/${REGION}/${target.service}/aws4_request`;
     const payloadHash = sha256Hex(body);
     const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      ...(target.service === 'iam'
+        ? { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
+        : {}),
       host,
       'x-amz-content-sha256': payloadHash,
       'x-amz-date': amzDate,
     };
     const names = Object.keys(headers).sort();
     const canonical = canonicalRequest({
-      method: 'POST',
-      rawPath: '/',
-      params: [],
+      method: target.method,
+      rawPath: target.path,
+      params: target.query,
       headers,
       signedHeaders: names.join(';'),
       signedHeaderNames: names,
       payloadHash,
       presigned: false,
     });
-    const key = deriveSigningKey(this.alias.secretKey, amzDate.slice(0, 8), REGION, 'iam');
+    const key = deriveSigningKey(this.alias.secretKey, amzDate.slice(0, 8), REGION, target.service);
     const signature = hmacSha256(key, stringToSign(amzDate, scope, canonical)).toString('hex');
     const { host: _host, ...sent } = headers;
     return {

@@ -8,6 +8,8 @@ import { healthApi, metricsApi, minioAdminApi } from './reserved-apis.js';
 export interface ApiTable {
   s3: Api;
   query: Api;
+  /** `/minio/admin/…` (default: the reserved front door, NotImplemented). */
+  admin?: Api;
   /** `/minio/health/…` (default: the reserved front door, NotImplemented). */
   health?: Api;
   /** `/minio/v2/metrics/…`, `/minio/metrics/…` (default: the reserved front door). */
@@ -33,7 +35,7 @@ export function pickApi(
 ): Api {
   if (!rawPath.startsWith('/minio/') && rawPath !== '/') return apis.s3;
   if (bucketFromHost(req.headers.host, domains) !== undefined) return apis.s3;
-  if (rawPath.startsWith('/minio/admin/')) return minioAdminApi;
+  if (rawPath.startsWith('/minio/admin/')) return apis.admin ?? minioAdminApi;
   if (rawPath.startsWith('/minio/health/')) return apis.health ?? healthApi;
   if (rawPath.startsWith('/minio/v2/metrics/') || rawPath.startsWith('/minio/metrics/'))
     return apis.metrics ?? metricsApi;

@@ -56,6 +56,7 @@ export function createQueryApi(o: QueryApiOptions): Api {
         context: o.context(x, v),
       });
       trace.authz = { decision: 'allow', reason: 'allowed' };
+      if (answer.change !== undefined) trace.change = answer.change;
       return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
     },
     renderError: (err, x) => ({ contentType: 'text/xml', body: renderIamError(err, x.requestId) }),
@@ -83,5 +84,6 @@ async function serveUnsigned(
     context: o.context(x, v),
   });
   trace.authz = { decision: 'allow', reason: 'allowed' };
+  if (answer.change !== undefined) trace.change = answer.change;
   return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };
 }

@@ -10,13 +10,28 @@ import {
   type S3Request,
   s3Handlers,
 } from '../../s3/index.js';
-import type { Exchange, RequestContextSource } from '../exchange.js';
+import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
 import { renderS3Error } from '../render-error.js';
 import { decodeBody } from '../request-body.js';
 import type { Api, Authenticated } from './api.js';
 import { safeDecode } from './reserved-apis.js';
 import { s3ScopeRule } from './s3-scope.js';
 import { scopeStep } from './scope-step.js';
+
+/** Operations that read stored bytes: damage they meet goes into their request event too. */
+const READS_BLOBS: ReadonlySet<string> = new Set(['GetObject', 'CopyObject', 'UploadPartCopy']);
+
+/** The deps of one request that reads blobs: damage is reported to the server's sink and the trace. */
+function withDamageTrace(deps: S3Deps, trace: Trace): S3Deps {
+  const sink = deps.reportDamage;
+  return {
+    ...deps,
+    reportDamage: (d) => {
+      sink?.(d);
+      (trace.damage ??= []).push(d);
+    },
+  };
+}
 
 export interface S3ApiOptions {
   deps: S3Deps;
@@ -90,7 +105,8 @@ export function createS3Api(o: S3ApiOptions): Api {
         now: x.time,
         access,
       };
-      return handlers[op.name]!(o.deps, s3req);
+      const deps = READS_BLOBS.has(op.name) ? withDamageTrace(o.deps, trace) : o.deps;
+      return handlers[op.name]!(deps, s3req);
     },
     renderError: (err, x) => ({
       contentType: 'application/xml',

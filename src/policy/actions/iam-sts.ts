@@ -40,7 +40,7 @@ UpdateAccountPasswordPolicy UpdateAssumeRolePolicy UpdateGroup UpdateLoginProfil
 UpdateOpenIDConnectProviderThumbprint UpdateRole UpdateRoleDescription UpdateSAMLProvider
 UpdateSSHPublicKey UpdateServerCertificate UpdateServiceSpecificCredential
 UpdateSigningCertificate UpdateUser UploadSSHPublicKey UploadServerCertificate
-UploadSigningCertificate`;
+UploadSigningCertificate RevokeSessions`;
 
 function prefixed(prefix: string, names: string): string[] {
   return names

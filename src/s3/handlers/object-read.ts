@@ -4,7 +4,7 @@ import { checksumResponseHeaders } from '../checksum-headers.js';
 import { header, type S3Deps, type S3Handler, type S3Request, type S3Response } from '../context.js';
 import { applyResponseOverrides, objectResponseHeaders } from '../object-headers.js';
 import { visibleLockHeaders } from '../object-lock/requests.js';
-import { missingBlob, type OpenedObject, openObject } from '../object-reader.js';
+import { missingBlob, type OpenedObject, openObject, quarantined } from '../object-reader.js';
 import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
@@ -77,6 +77,8 @@ async function readObject(
 ): Promise<S3Response> {
   const { bucket, key, versionId, partNumber } = req.op;
   const obj = await requireObject(deps, bucket, key, versionId, withBody ? 'GET' : 'HEAD');
+  // Quarantined by tessera admin scan: a clean 500, never its bytes nor a 304 (docs/operations.md).
+  if (obj.damage !== undefined) throw quarantined(obj);
   try {
     checkPreconditions(
       {

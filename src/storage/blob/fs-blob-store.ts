@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import type { BlobHandle, BlobStore, BlobWriteResult } from '../types.js';
+import type { BlobHandle, BlobInfo, BlobStore, BlobWriteResult } from '../types.js';
 import { FsBlobHandle } from './fs-blob-handle.js';
 
 const openFd = promisify(fs.open);
@@ -143,6 +143,29 @@ export class FsBlobStore implements BlobStore {
         }
       }),
     );
+  }
+
+  async listShard(shard: string): Promise<BlobInfo[]> {
+    if (!/^[0-9a-f]{2}$/.test(shard)) return [];
+    const dir = join(this.#blobs, shard);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if (code(e) === 'ENOENT') return [];
+      throw e;
+    }
+    const out: BlobInfo[] = [];
+    for (const name of names.sort()) {
+      try {
+        const st = await stat(join(dir, name));
+        // Anything that is not a blob file (a stray folder) is not a blob.
+        if (st.isFile()) out.push({ blobId: name, size: st.size, modifiedAt: st.mtimeMs });
+      } catch (e) {
+        if (code(e) !== 'ENOENT') throw e; // deleted meanwhile
+      }
+    }
+    return out;
   }
 
   /**

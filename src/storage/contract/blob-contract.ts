@@ -148,5 +148,33 @@ export function runBlobContract(name: string, open: BlobFactory): void {
       }
       expect(await store.collectGarbage(new Set([keep.blobId]))).toBe(0);
     });
+
+    it('lists a shard: every blob whose id starts with it, with size and time; nothing else', async () => {
+      const before = Date.now() - 1000;
+      const written = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.write(Readable.from([Buffer.alloc(i + 1, i)]))),
+      );
+      const shards = new Set(written.map((w) => w.blobId.slice(0, 2)));
+      let seen = 0;
+      for (const shard of shards) {
+        const listed = await store.listShard(shard);
+        const expected = written.filter((w) => w.blobId.startsWith(shard));
+        expect(listed.map((b) => b.blobId).sort()).toEqual(expected.map((w) => w.blobId).sort());
+        for (const b of listed) {
+          expect(b.size).toBe(written.find((w) => w.blobId === b.blobId)!.size);
+          expect(b.modifiedAt).toBeGreaterThan(before);
+        }
+        seen += listed.length;
+      }
+      expect(seen).toBe(40);
+      const [first] = written;
+      await store.delete([first!.blobId]);
+      expect((await store.listShard(first!.blobId.slice(0, 2))).map((b) => b.blobId)).not.toContain(
+        first!.blobId,
+      );
+      // Not a shard name: nothing (never a path outside the store).
+      expect(await store.listShard('../')).toEqual([]);
+      expect(await store.listShard('zz')).toEqual([]);
+    });
   });
 }

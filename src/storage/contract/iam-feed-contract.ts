@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { IamChange, IamStore } from '../iam/types.js';
+import type { IamFeedChange, IamStore } from '../iam/types.js';
 import { group, type OpenStore, policy, serviceAccount, user, useStore } from './iam-fixtures.js';
 
-const brief = (changes: IamChange[]) => changes.map((c) => `${c.kind}:${c.account}:${c.name}`);
+const brief = (changes: IamFeedChange[]) => changes.map((c) => `${c.kind}:${c.account}:${c.name}`);
 
 /**
  * The ChangeFeedStore contract: one entry per mutation of any port, in commit order, prunable.

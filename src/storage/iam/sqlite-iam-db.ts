@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { isTesseraError, TesseraError } from '../../core/index.js';
 import { type OpenOptions, openDatabase } from '../metadata/schema.js';
-import type { IamChangeKind, IamEntityKind } from './types.js';
+import type { IamEntityKind, IamFeedKind } from './types.js';
 
 /** SQLite result codes meaning "another connection holds the lock" (after busy_timeout). */
 function isBusy(e: unknown): boolean {
@@ -69,7 +69,7 @@ export class IamDb {
   }
 
   /** Appends to the change feed; call inside a write transaction. */
-  change(kind: IamChangeKind, account: string, name: string): void {
+  change(kind: IamFeedKind, account: string, name: string): void {
     this.run(
       'INSERT INTO iam_changes (kind, account, name, at) VALUES (?, ?, ?, ?)',
       kind,

@@ -3,8 +3,8 @@ import { type ServiceAccountRow, toServiceAccount } from './sqlite-iam-rows.js';
 import { accessKeyTaken } from './sqlite-iam-users.js';
 import type {
   BucketPolicyRecord,
-  IamChange,
   IamChangesResult,
+  IamFeedChange,
   IamServiceAccountRecord,
   ServiceAccountPatch,
 } from './types.js';
@@ -156,7 +156,7 @@ export function latestChangeSeq(d: IamDb): number {
 export function changesSince(d: IamDb, seq: number, limit = 1000): IamChangesResult {
   return d.read(() => {
     const pruned = d.one<{ value: number }>(PRUNED)?.value ?? 0;
-    const changes = d.all<IamChange>(
+    const changes = d.all<IamFeedChange>(
       'SELECT seq, kind, account, name, at FROM iam_changes WHERE seq > ? ORDER BY seq LIMIT ?',
       seq,
       limit,

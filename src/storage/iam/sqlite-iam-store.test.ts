@@ -7,6 +7,7 @@ import { runBucketPolicyStoreContract } from '../contract/iam-bucket-policies-co
 import { runChangeFeedContract } from '../contract/iam-feed-contract.js';
 import { user } from '../contract/iam-fixtures.js';
 import { runGroupStoreContract } from '../contract/iam-groups-contract.js';
+import { runOidcProviderStoreContract } from '../contract/iam-oidc-providers-contract.js';
 import { runPolicyStoreContract } from '../contract/iam-policies-contract.js';
 import { runRoleStoreContract } from '../contract/iam-roles-contract.js';
 import { runServiceAccountStoreContract } from '../contract/iam-service-accounts-contract.js';
@@ -26,6 +27,7 @@ runUserStoreContract('sqlite', open);
 runGroupStoreContract('sqlite', open);
 runPolicyStoreContract('sqlite', open);
 runRoleStoreContract('sqlite', open);
+runOidcProviderStoreContract('sqlite', open);
 runAttachmentStoreContract('sqlite', open);
 runServiceAccountStoreContract('sqlite', open);
 runBucketPolicyStoreContract('sqlite', open);

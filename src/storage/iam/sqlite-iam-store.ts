@@ -5,7 +5,9 @@ import * as a from './sqlite-iam-attachments.js';
 import { IamDb } from './sqlite-iam-db.js';
 import * as g from './sqlite-iam-groups.js';
 import * as k from './sqlite-iam-keys.js';
+import * as o from './sqlite-iam-oidc-providers.js';
 import * as p from './sqlite-iam-policies.js';
+import * as v from './sqlite-iam-revocations.js';
 import * as r from './sqlite-iam-roles.js';
 import * as u from './sqlite-iam-users.js';
 import type {
@@ -14,8 +16,10 @@ import type {
   IamEntityKind,
   IamGroupRecord,
   IamInlinePolicyRecord,
+  IamOidcProviderRecord,
   IamPolicyRecord,
   IamPolicyVersionRecord,
+  IamRevocationRecord,
   IamRoleRecord,
   IamServiceAccountRecord,
   IamStatus,
@@ -23,6 +27,7 @@ import type {
   IamUserRecord,
   IdentitySnapshot,
   ListPage,
+  OidcProviderPatch,
   PolicyEntities,
   RolePatch,
   RoleSnapshot,
@@ -127,6 +132,27 @@ export class SqliteIamStore implements IamStore {
   }
   async roleSnapshot(account: string, name: string): Promise<RoleSnapshot | undefined> {
     return r.roleSnapshot(this.#d, account, name);
+  }
+
+  async createOidcProvider(provider: IamOidcProviderRecord): Promise<void> {
+    o.createOidcProvider(this.#d, provider);
+  }
+  async getOidcProvider(account: string, url: string): Promise<IamOidcProviderRecord | undefined> {
+    return o.getOidcProvider(this.#d, account, url);
+  }
+  async listOidcProviders(account: string): Promise<IamOidcProviderRecord[]> {
+    return o.listOidcProviders(this.#d, account);
+  }
+  async updateOidcProvider(
+    account: string,
+    url: string,
+    patch: OidcProviderPatch,
+    at: number,
+  ): Promise<void> {
+    o.updateOidcProvider(this.#d, account, url, patch, at);
+  }
+  async deleteOidcProvider(account: string, url: string): Promise<void> {
+    o.deleteOidcProvider(this.#d, account, url);
   }
 
   async createPolicy(
@@ -242,6 +268,16 @@ export class SqliteIamStore implements IamStore {
   }
   async deleteBucketPolicy(bucket: string): Promise<boolean> {
     return k.deleteBucketPolicy(this.#d, bucket);
+  }
+
+  async putRevocation(
+    record: IamRevocationRecord,
+    opts: { maxSessions: number; now: number },
+  ): Promise<void> {
+    v.putRevocation(this.#d, record, opts);
+  }
+  async listRevocations(now: number): Promise<IamRevocationRecord[]> {
+    return v.listRevocations(this.#d, now);
   }
 
   async identitySnapshot(account: string, user: string): Promise<IdentitySnapshot | undefined> {

@@ -66,9 +66,20 @@ function existing(d: IamDb, account: string, name: string): IamUserRecord {
   return toUser(row);
 }
 
+/** The tag that marks a federated user (iam: FEDERATED_TAGS.source). */
+export const FEDERATED_SOURCE_TAG = 'tessera:federated-source';
+
 export function updateUser(d: IamDb, account: string, name: string, patch: UserPatch, at: number): void {
   d.write(() => {
     const u = existing(d, account, name);
+    // A federated user (recorded just in time, iam/federated-users.ts) has no secret: it signs in
+    // through its identity provider only.
+    if (typeof patch.secretCiphertext === 'string' && u.tags.some((t) => t.key === FEDERATED_SOURCE_TAG)) {
+      throw new TesseraError(
+        'InvalidInput',
+        `The user ${u.name} is a federated user: it signs in through its identity provider and cannot have a secret.`,
+      );
+    }
     const secret =
       patch.secretCiphertext === undefined ? (u.secretCiphertext ?? null) : patch.secretCiphertext;
     d.run(

@@ -1,6 +1,10 @@
 import type { Tag } from '../types.js';
+import type { OidcProviderStore } from './oidc-provider-types.js';
+import type { RevocationStore } from './revocation-types.js';
 import type { RoleStore } from './role-types.js';
 
+export type { IamOidcProviderRecord, OidcProviderPatch, OidcProviderStore } from './oidc-provider-types.js';
+export type { IamRevocationRecord, RevocationStore } from './revocation-types.js';
 export type { IamRoleRecord, RolePatch, RoleSnapshot, RoleStore } from './role-types.js';
 
 /**
@@ -104,8 +108,15 @@ export interface IamChange {
   at: number;
 }
 
+/** What the feed carries: entity changes, and `revocation` (name = the parent's revocation key: reload the list). */
+export type IamFeedKind = IamChangeKind | 'revocation';
+
+export interface IamFeedChange extends Omit<IamChange, 'kind'> {
+  kind: IamFeedKind;
+}
+
 export interface IamChangesResult {
-  changes: IamChange[];
+  changes: IamFeedChange[];
   /** True when changes after `seq` were pruned before being read: drop every cache. */
   reset: boolean;
 }
@@ -309,6 +320,8 @@ export interface ChangeFeedStore {
 export type IamStore = UserStore &
   GroupStore &
   RoleStore &
+  OidcProviderStore &
+  RevocationStore &
   PolicyStore &
   AttachmentStore &
   ServiceAccountStore &

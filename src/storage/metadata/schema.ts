@@ -307,6 +307,50 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    description: 'objects: a damage mark (tessera admin scan --quarantine)',
+    // NULL for every intact version; the finding's text for a quarantined one, which GET, HEAD
+    // and CopyObject then answer with InternalError instead of its bytes (docs/operations.md).
+    sql: `
+      ALTER TABLE objects ADD COLUMN damage TEXT;
+    `,
+  },
+  {
+    version: 8,
+    description: 'IAM OpenID Connect providers',
+    // IAM OIDC providers (docs/openid.md "IAM OIDC providers"): `url` is the issuer without
+    // `https://` (the ARN's `oidc-provider/<url>`), host lower-cased; lists and tags are JSON.
+    sql: `
+      CREATE TABLE iam_oidc_providers (
+        account TEXT NOT NULL,
+        url TEXT NOT NULL,
+        client_ids TEXT NOT NULL,
+        thumbprints TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account, url)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 9,
+    description: 'IAM session revocations',
+    // docs/sts.md "Revocation": session '' is a parent's "valid after" time (its sessions issued
+    // before `at` stop working); any other session is one session id or temporary access key,
+    // kept until `expires_at` (when the session has expired anyway; the list is capped).
+    sql: `
+      CREATE TABLE iam_revocations (
+        account TEXT NOT NULL,
+        parent TEXT NOT NULL,
+        session TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (parent, session)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -52,6 +52,8 @@ export interface ObjectRow extends SummaryRow {
   segments: string | null;
   inline_data: Buffer | null;
   object_lock: string | null;
+  /** Set by `tessera admin scan --quarantine` (migration 7): what was found wrong. */
+  damage: string | null;
 }
 
 export interface UploadRow {
@@ -154,6 +156,7 @@ export function markerParams(
     segments: null,
     inline_data: null,
     object_lock: null,
+    damage: null,
   };
 }
 
@@ -185,6 +188,7 @@ export function toObject(row: ObjectRow): StoredObject {
   if (row.checksum !== null) record.checksum = JSON.parse(row.checksum) as ObjectChecksum;
   if (row.parts !== null) record.parts = JSON.parse(row.parts) as PartInfo[];
   if (row.object_lock !== null) record.lock = JSON.parse(row.object_lock) as ObjectLock;
+  if (row.damage !== null) record.damage = row.damage;
   return record;
 }
 
@@ -209,6 +213,8 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
         : null,
     inline_data: r.data.kind === 'inline' ? r.data.bytes : null,
     object_lock: lockJson(r.lock),
+    // A record written is never quarantined: fresh bytes (a rewrite of the key replaces the mark).
+    damage: null,
   };
 }
 

@@ -11,9 +11,9 @@ export type ObjectRefRow = {
 };
 
 const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
-  checksum, parts, segments, inline_data, object_lock`;
+  checksum, parts, segments, inline_data, object_lock, damage`;
 const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
-  @checksum, @parts, @segments, @inline_data, @object_lock`;
+  @checksum, @parts, @segments, @inline_data, @object_lock, @damage`;
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
 /**
  * Listings read the current version of each key from the objects_latest index (one entry per
@@ -57,6 +57,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteBucketConfigs: db.prepare<[string]>('DELETE FROM bucket_configs WHERE bucket = ?'),
     setObjectLock: db.prepare<[string | null, number]>('UPDATE objects SET object_lock = ? WHERE id = ?'),
+    // tessera admin scan --quarantine (migration 7): the version answers InternalError from now on.
+    markDamaged: db.prepare<[string, string, string, string]>(
+      'UPDATE objects SET damage = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0',
+    ),
     bucketHasObjects: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     bucketHasUploads: db.prepare<[string], number>('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').pluck(),
 
@@ -105,7 +109,7 @@ export function prepareStatements(db: Database.Database) {
          etag = excluded.etag, last_modified = excluded.last_modified, content_type = excluded.content_type,
          headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
          checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
-         inline_data = excluded.inline_data, object_lock = excluded.object_lock
+         inline_data = excluded.inline_data, object_lock = excluded.object_lock, damage = excluded.damage
        RETURNING id, account`,
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),

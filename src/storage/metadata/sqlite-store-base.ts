@@ -182,6 +182,14 @@ export class SqliteBase {
     }
   }
 
+  async unreferencedBlobIds(blobIds: readonly string[]): Promise<string[]> {
+    return this.read(() => this.unreferenced(blobIds));
+  }
+
+  async markDamaged(bucket: string, key: string, versionId: string, damage: string): Promise<boolean> {
+    return this.guard(() => this.s.markDamaged.run(damage, bucket, key, versionId).changes > 0);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
