@@ -12,14 +12,10 @@ export {
   type MetricsText,
   PROMETHEUS_CHECK,
 } from './apis/metrics-api.js';
+export type { AuditTargetCounts } from './audit-metrics.js';
 export { DebugNote } from './client-gone.js';
 export { fanOut } from './fan-out.js';
-export {
-  type AuditTargetCounts,
-  LATENCY_BUCKETS,
-  RequestMetrics,
-  type RequestMetricsOptions,
-} from './metrics.js';
+export { LATENCY_BUCKETS, RequestMetrics, type RequestMetricsOptions } from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
 export { renderIamError } from './render-iam-error.js';
 export { TrustedProxies } from './request-context.js';

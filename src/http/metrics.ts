@@ -3,6 +3,7 @@ import { iamApiActions } from '../admin/index.js';
 import { operationSpecs } from '../s3/index.js';
 import { stsApiActions } from '../sts/index.js';
 import type { ApiName } from './apis/api.js';
+import { type AuditTargetCounts, auditGauges } from './audit-metrics.js';
 import type { EventSink, RequestEvent } from './request-event.js';
 
 /** Request latency buckets, in seconds (1 ms … 1 min). */
@@ -53,13 +54,6 @@ export interface RequestMetricsOptions {
   auditTargets?: () => Readonly<Record<string, AuditTargetCounts>>;
   /** prom-client's process and Node.js metrics (default true). */
   processMetrics?: boolean;
-}
-
-/** What an audit target counts (the audit module's TargetStats, by shape). */
-export interface AuditTargetCounts {
-  readonly queued: number;
-  readonly dropped: number;
-  readonly written: number;
 }
 
 /** The series one `api` label value updates on every request, looked up once. */
@@ -287,54 +281,5 @@ export class RequestMetrics implements EventSink {
       this.#series.set(api, s);
     }
     return s;
-  }
-}
-
-/**
- * MinIO's audit target series (minio_audit_*, label target_id), read from the targets at scrape
- * time: entries waiting, entries lost to a full queue (each also recorded as a `dropped` line),
- * lines delivered.
- */
-function auditGauges(read: () => Readonly<Record<string, AuditTargetCounts>>, registers: Registry[]): void {
-  const series: [string, string, 'gauge' | 'counter', keyof AuditTargetCounts][] = [
-    [
-      'minio_audit_target_queue_length',
-      'Audit entries waiting to be delivered, by target.',
-      'gauge',
-      'queued',
-    ],
-    [
-      'minio_audit_failed_messages',
-      'Audit entries dropped by a full queue since the start, by target.',
-      'counter',
-      'dropped',
-    ],
-    ['minio_audit_total_messages', 'Audit lines delivered since the start, by target.', 'counter', 'written'],
-  ];
-  for (const [name, help, type, field] of series) {
-    const labelNames = ['target_id'] as const;
-    if (type === 'gauge') {
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          for (const [target, counts] of Object.entries(read())) this.labels(target).set(counts[field]);
-        },
-      });
-    } else {
-      new Counter({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          for (const [target, counts] of Object.entries(read())) this.labels(target).inc(counts[field]);
-        },
-      });
-    }
   }
 }

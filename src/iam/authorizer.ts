@@ -1,5 +1,5 @@
 import { type Principal, TesseraError, unhandled } from '../core/index.js';
-import { authorize, type Decision } from '../policy/index.js';
+import { authorize, type Decision, mayDeny } from '../policy/index.js';
 import { authzPrincipal, principalContext } from './principal-context.js';
 import type { IamService } from './service.js';
 
@@ -90,6 +90,16 @@ export class Authorizer {
       context,
       principal: authzPrincipal(principal, this.#accountId(principal)),
     });
+  }
+
+  /**
+   * Whether any Deny statement of the principal's policies covers `action` (for `resource`'s
+   * bucket policy too): false means no check of the action can be an explicit deny, so a caller
+   * that only looks for one (STS issuance) may skip the decision and its context.
+   */
+  async mayDeny(principal: Principal, action: string, resource: string): Promise<boolean> {
+    if (principal.kind === 'root') return false;
+    return mayDeny(await this.o.iam.policySetsFor(principal, bucketOf(resource)), action);
   }
 
   /**

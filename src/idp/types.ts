@@ -32,5 +32,12 @@ export interface VerifiedIdentity {
  * IDPCommunicationError (the provider's keys could not be fetched).
  */
 export interface WebIdentityVerifier {
-  verify(token: string, opts: { now: number; roleArn?: string }): Promise<VerifiedIdentity>;
+  /**
+   * `intoRole`: the token is exchanged for a session of an IAM role (whose trust policy decides),
+   * so no policy need be mapped from its claims (`policies` is then empty).
+   */
+  verify(
+    token: string,
+    opts: { now: number; roleArn?: string; intoRole?: boolean },
+  ): Promise<VerifiedIdentity>;
 }

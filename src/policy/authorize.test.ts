@@ -3,6 +3,7 @@ import {
   type AuthzPrincipal,
   authorize,
   compilePolicy,
+  mayDeny,
   type PrincipalPolicySets,
   parsePolicy,
 } from './index.js';
@@ -281,5 +282,44 @@ describe('authorize combines policy sets as AWS does', () => {
     expect(d.statements.map((s) => s.policy)).toEqual(['all', 'get']);
     const root = authorize({ principal: { type: 'root' } }, get);
     expect(root.bypass).toBe('root');
+  });
+});
+
+describe('mayDeny: whether any Deny statement covers an action at all', () => {
+  const denyConditional = id('c', {
+    Effect: 'Deny',
+    Action: 'sts:*',
+    Resource: 'arn:aws:iam::111122223333:role/x',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+  const denyNot = id('n', { Effect: 'Deny', NotAction: 's3:*', Resource: '*' });
+  it('sees Deny statements by action (wildcards, NotAction), ignoring resources and conditions', () => {
+    expect(mayDeny({ principal: alice, identity: [allowAll, denyPut] }, 'sts:AssumeRole')).toBe(false);
+    expect(mayDeny({ principal: alice, identity: [allowAll, denyPut] }, 's3:PutObject')).toBe(true);
+    expect(mayDeny({ principal: alice, identity: [denyConditional] }, 'sts:AssumeRole')).toBe(true);
+    expect(mayDeny({ principal: alice, identity: [denyNot] }, 'sts:GetSessionToken')).toBe(true);
+    expect(mayDeny({ principal: alice, identity: [denyNot] }, 's3:GetObject')).toBe(false);
+  });
+  it('looks in every layer, and never for root', () => {
+    expect(mayDeny({ principal: session, identity: [allowAll], session: [denyPut] }, 's3:PutObject')).toBe(
+      true,
+    );
+    expect(mayDeny({ principal: alice, serviceAccount: [denyPut] }, 's3:PutObject')).toBe(true);
+    expect(
+      mayDeny(
+        {
+          principal: alice,
+          resource: [bucket({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' })],
+        },
+        's3:GetObject',
+      ),
+    ).toBe(true);
+    expect(mayDeny({ principal: { type: 'root' }, identity: [denyPut] }, 's3:PutObject')).toBe(false);
+  });
+  it('agrees with authorize: whenever authorize answers explicitDeny, mayDeny is true', () => {
+    for (const [, sets, req] of cases) {
+      if (authorize(sets, { ...req, context: {} }).reason === 'explicitDeny')
+        expect(mayDeny(sets, req.action)).toBe(true);
+    }
   });
 });

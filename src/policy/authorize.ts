@@ -1,4 +1,6 @@
+import { actionInfo } from './actions/catalog.js';
 import type { CompiledPolicy } from './compile.js';
+import { statementsFor } from './compile.js';
 import { RequestContext } from './context.js';
 import { type AuthzRequest, type EvaluateOptions, evaluate, type GrantOut } from './evaluate.js';
 import type { Decision, NearMiss, RequestPrincipal, StatementRef } from './types.js';
@@ -105,4 +107,22 @@ export function authorize(
     ...(service?.statements ?? []),
   ];
   return { allowed: true, reason: 'allowed', statements };
+}
+
+/**
+ * Whether any Deny statement of the principal's policies (identity, session, service-account and
+ * resource layers) covers `action` at all, whatever its resource and conditions: when none does,
+ * no request for the action can be explicitly denied, and an explicit-Deny check may be skipped.
+ */
+export function mayDeny(sets: PrincipalPolicySets, action: string): boolean {
+  if (sets.principal.type === 'root') return false;
+  const info = actionInfo(action);
+  const key = info === undefined ? undefined : info.name.toLowerCase();
+  const lowerAction = key ?? action.toLowerCase();
+  for (const layerPolicies of [sets.identity, sets.session, sets.serviceAccount, sets.resource]) {
+    for (const policy of layerPolicies ?? []) {
+      if (statementsFor(policy, key, lowerAction).some((st) => st.deny)) return true;
+    }
+  }
+  return false;
 }

@@ -21,7 +21,7 @@ export {
   knownActions,
 } from './actions/catalog.js';
 export type { S3ActionName } from './actions/s3.js';
-export { type AuthzPrincipal, authorize, type PrincipalPolicySets } from './authorize.js';
+export { type AuthzPrincipal, authorize, mayDeny, type PrincipalPolicySets } from './authorize.js';
 export { type BuiltinName, builtinNames, builtinPolicy, compiledBuiltin, isBuiltinName } from './builtin.js';
 export { type CompiledPolicy, compilePolicy } from './compile.js';
 export { operatorNames } from './conditions/operators.js';

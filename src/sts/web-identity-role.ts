@@ -95,9 +95,9 @@ async function verified(
   const provider = await env.iam.oidcProviders.forIssuer(account, iss);
   if (provider !== undefined) {
     if (provider.clientIds.length === 0) throw invalidToken('Incorrect token audience');
-    return providerVerifier(provider).verify(token, { now, roleArn });
+    return providerVerifier(provider).verify(token, { now, roleArn, intoRole: true });
   }
-  if (env.verifier !== undefined) return env.verifier.verify(token, { now, roleArn });
+  if (env.verifier !== undefined) return env.verifier.verify(token, { now, roleArn, intoRole: true });
   throw invalidToken(`No OpenIDConnect provider found in your account for ${iss.slice(0, 200)}`);
 }
 

@@ -90,6 +90,17 @@ describe('createOpenIdVerifier', () => {
     }
   });
 
+  it('into an IAM role, no policy need be mapped: the token verifies with none', async () => {
+    const v = createOpenIdVerifier([idp.config()]);
+    const id = await v.verify(await sign(k1, {}), { now: NOW, intoRole: true });
+    expect(id.policies).toEqual([]);
+    expect(id.subject).toBeTruthy();
+    // Everything else is still checked.
+    expect(await failure(v.verify(await sign(k1, {}), { now: NOW + 10 * 3600_000, intoRole: true }))).toMatch(
+      /^InvalidIdentityToken: .*expired/,
+    );
+  });
+
   it('role_policy: its role ARN (either region form), an AWS ARN or none select it; another MinIO role is refused', async () => {
     const p = idp.config({ rolePolicy: ['readwrite'], roleArn: roleArnFor('tessera') });
     const v = createOpenIdVerifier([p]);

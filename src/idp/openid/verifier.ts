@@ -159,7 +159,10 @@ export function createOpenIdVerifier(
     throw invalid(`bad signature: ${why}`);
   }
 
-  async function verify(token: string, opts: { now: number; roleArn?: string }): Promise<VerifiedIdentity> {
+  async function verify(
+    token: string,
+    opts: { now: number; roleArn?: string; intoRole?: boolean },
+  ): Promise<VerifiedIdentity> {
     const { header, claims } = decode(token);
     const alg = typeof header.alg === 'string' ? header.alg : '';
     if (alg === '' || alg.toLowerCase() === 'none' || /^HS/i.test(alg))
@@ -197,7 +200,8 @@ export function createOpenIdVerifier(
     checkAudience(verified, p.clientId);
     checkTimes(verified, opts.now, p.leewaySeconds);
     const subject = subjectOf(verified);
-    const policies = policiesOf(p, verified, opts.roleArn);
+    // Into an IAM role, the role's policies apply: the claims need map to none.
+    const policies = opts.intoRole === true ? [] : policiesOf(p, verified, opts.roleArn);
     const exp = verified['exp'] as number;
     return Object.freeze({
       provider: p.name,
