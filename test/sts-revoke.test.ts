@@ -409,6 +409,15 @@ describe('just-in-time federated users', () => {
     expect((await tessera(['admin', 'sts', 'revoke', 'local', 'default.reader'])).code).toBe(0);
     await everywhere(second, 'AccessDenied');
     await everywhere(first, 'AccessDenied');
+
+    // Disabling the federated user takes everything from its sessions, the claimed policies too;
+    // enabling it gives them back.
+    const third = await federated();
+    await everywhere(third, 'ok');
+    expect((await tessera(['admin', 'user', 'disable', 'local', 'default.reader'])).code).toBe(0);
+    await everywhere(third, 'AccessDenied');
+    expect((await tessera(['admin', 'user', 'enable', 'local', 'default.reader'])).code).toBe(0);
+    await everywhere(third, 'ok');
   });
 });
 

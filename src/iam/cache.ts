@@ -28,6 +28,8 @@ export interface CachedIdentity {
   readonly groups: readonly string[];
   /** Attached managed policy names, as entityKey. */
   readonly policyNames: readonly string[];
+  /** The user is disabled (policies is then empty): a federated identity's sessions get nothing. */
+  readonly disabled?: true;
 }
 
 export interface CacheLimits {

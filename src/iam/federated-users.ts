@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Clock, type FederatedIdentity, isTesseraError } from '../core/index.js';
-import type { CompiledPolicy } from '../policy/index.js';
 import type { IamStore, IamUserRecord, Tag } from '../storage/index.js';
-import { entityKey, type IamCache } from './cache.js';
+import { type CachedIdentity, entityKey, type IamCache } from './cache.js';
 import { buildIdentity } from './policy-sets.js';
 import type { UserDirectory } from './users.js';
 
@@ -158,17 +157,18 @@ export function federatedUserKey(account: string, name: string): string {
 /**
  * The identity policies of a federated identity's directory user (attached, inline, its groups'),
  * cached under federatedUserKey; none when it has no user, or the user of that name is not this
- * identity's.
+ * identity's. `disabled`: an administrator disabled the user, so the identity's sessions get no
+ * permissions at all (not even the claim-mapped ones).
  */
 export async function loadFederatedUser(
   store: IamStore,
   cache: IamCache,
   f: FederatedIdentity,
-): Promise<readonly CompiledPolicy[]> {
+): Promise<CachedIdentity> {
   const name = federatedUserName(f);
   const key = federatedUserKey(f.account, name);
   const hit = cache.identities.get(key);
-  if (hit !== undefined) return hit.policies;
+  if (hit !== undefined) return hit;
   const version = cache.version;
   const snap = await store.identitySnapshot(f.account, name);
   const built = buildIdentity(
@@ -176,7 +176,7 @@ export async function loadFederatedUser(
     snap !== undefined && isFederatedUserOf(snap.user, f) ? snap : undefined,
   );
   cache.fill(cache.identities, key, built, version);
-  return built.policies;
+  return built;
 }
 
 /** Applies a `user` change to the federated-user entries (the cache evicts the others itself). */

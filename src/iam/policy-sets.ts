@@ -59,7 +59,7 @@ export function buildIdentity(cache: IamCache, snap: IdentitySnapshot | undefine
   const groups = snap.groups.map((g) => entityKey(account, g.name));
   const names = [snap.attached.user, ...Object.values(snap.attached.groups)].flat();
   const policyNames = [...new Set(names.map((n) => entityKey(account, n)))];
-  if (snap.user.status !== 'enabled') return { policies: [], groups, policyNames };
+  if (snap.user.status !== 'enabled') return { policies: [], groups, policyNames, disabled: true };
   const policies: CompiledPolicy[] = [];
   const identity = { kind: 'identity' } as const;
   const managed = (name: string) => {

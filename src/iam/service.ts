@@ -284,12 +284,12 @@ export class IamService {
         if (p.parent.kind === 'root') return [ALLOW_ALL];
         if (p.parent.kind === 'federated') {
           // The claim-mapped policies, and those of its directory user (just-in-time provisioned).
+          // A disabled directory user: the identity's sessions get nothing.
           const claimed = this.#cache.identities.get(federatedKey(p.parent))?.policies;
-          const own = this.#cache.identities.get(
-            federatedUserKey(p.account, federatedUserName(p.parent)),
-          )?.policies;
+          const own = this.#cache.identities.get(federatedUserKey(p.account, federatedUserName(p.parent)));
           if (claimed === undefined || own === undefined) return undefined;
-          return own.length === 0 ? claimed : [...claimed, ...own];
+          if (own.disabled === true) return [];
+          return own.policies.length === 0 ? claimed : [...claimed, ...own.policies];
         }
         if (p.parent.kind === 'role')
           return this.#cache.identities.get(roleKey(p.parent.account, p.parent.name))?.policies;
@@ -328,7 +328,8 @@ export class IamService {
       const claimed =
         this.#cache.identities.get(federatedKey(f))?.policies ??
         (await loadFederated(this.#store, this.#cache, f.account, f.policies, f.groups));
-      identity = [...claimed, ...(await loadFederatedUser(this.#store, this.#cache, f))];
+      const own = await loadFederatedUser(this.#store, this.#cache, f);
+      identity = own.disabled === true ? [] : [...claimed, ...own.policies];
     }
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'role') {
       identity = await loadRolePolicies(this.#store, this.#cache, p.parent.account, p.parent.name);
