@@ -2,6 +2,7 @@ export * from './bytes.js';
 export * from './checksums.js';
 export * from './clock.js';
 export * from './crc-combine.js';
+export * from './create-once.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './principal.js';
