@@ -100,9 +100,18 @@ export class Chain {
 
   /** A record as its chained line (no newline): `stream`, `seq`, `prevHash` first, then its fields. */
   line(record: object): string {
-    const fields = JSON.stringify(record);
+    return this.lineOf(JSON.stringify(record));
+  }
+
+  /** `line` for a record already in JSON (an object's text, `{…}`). */
+  lineOf(json: string): string {
+    return this.lineOfFields(json === '{}' ? '' : json.slice(1, -1));
+  }
+
+  /** `line` for a record's fields in JSON, without the braces (`"a":1,"b":2`; '' for none). */
+  lineOfFields(fields: string): string {
     const head = `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
-    const text = fields === '{}' ? `${head}}` : `${head},${fields.slice(1)}`;
+    const text = fields === '' ? `${head}}` : `${head},${fields}}`;
     this.advance(text);
     this.sinceCheckpoint++;
     return text;

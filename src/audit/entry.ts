@@ -175,7 +175,8 @@ export function goDuration(ms: number): string {
   return `${+(ms * 1000).toFixed(3)}µs`;
 }
 
-function skew(e: AuditEvent): number | undefined {
+/** For a `clock-skew` failure: the request's signed time minus the entry's time, in ms. */
+export function skewOf(e: AuditEvent): number | undefined {
   const d = e.request.headers['x-amz-date'] ?? e.request.query['X-Amz-Date'];
   if (d === undefined || !/^\d{8}T\d{6}Z$/.test(d)) return undefined;
   const at = Date.UTC(
@@ -210,7 +211,7 @@ function authOf(e: AuditEvent): AuditEntry['auth'] {
   if (failed) {
     out.failureReason = a.failure ?? a.error!;
     if (out.failureReason === 'clock-skew') {
-      const ms = skew(e);
+      const ms = skewOf(e);
       if (ms !== undefined) out.skewMs = ms;
     }
   }

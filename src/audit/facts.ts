@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Principal, unhandled } from '../core/index.js';
 import type { DocumentDigest } from './entry.js';
-import { redactValue } from './redact.js';
+import { markRedacted, redactValue } from './redact.js';
 
 /**
  * What the audit entry needs from a request that the request event carries, gathered (and
@@ -115,7 +115,7 @@ export function selectRequestHeaders(
     if (++n > MAX_HEADERS) break;
     out[name] = clip(redactValue(name, Array.isArray(raw) ? raw.join(',') : raw));
   }
-  return out;
+  return markRedacted(out);
 }
 
 /** The selected response headers, from a getter (ServerResponse.getHeader). */
@@ -127,7 +127,7 @@ export function selectResponseHeaders(
     const v = get(name);
     if (v !== undefined) out[name] = clip(redactValue(name, Array.isArray(v) ? v.join(',') : String(v)));
   }
-  return out;
+  return markRedacted(out);
 }
 
 /** The query parameters, redacted (MinIO's `requestQuery`; repeated names joined with ','). */
@@ -139,7 +139,7 @@ export function selectQuery(query: URLSearchParams): Record<string, string> {
     const value = clip(redactValue(k, v));
     out[k] = out[k] === undefined ? value : `${out[k]},${value}`;
   }
-  return out;
+  return markRedacted(out);
 }
 
 /**

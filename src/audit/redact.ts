@@ -90,6 +90,20 @@ export function redactValue(name: string, value: string): string {
   }
 }
 
+/** Maps whose every value already went through redactValue (redaction is idempotent). */
+const redactedMaps = new WeakSet<object>();
+
+/** Marks a map of strings made of redactValue's results, so that serializing it need not redact again. */
+export function markRedacted<T extends Record<string, string>>(map: T): T {
+  redactedMaps.add(map);
+  return map;
+}
+
+/** Whether markRedacted marked this map. */
+export function isMarkedRedacted(map: object): boolean {
+  return redactedMaps.has(map);
+}
+
 /** A map of headers or parameters, redacted (a new object). */
 export function redactMap(map: Readonly<Record<string, string>>): Record<string, string> {
   // A null prototype: a header or parameter named `__proto__` is kept as a field, not a prototype.

@@ -1,3 +1,4 @@
+import type { VerifiedUrlCache } from './presign/signature-cache.js';
 /**
  * Types shared by the authentication steps. `auth` is pure: it never does I/O of its own and
  * takes the time as an argument; credential lookup is supplied by the caller (cli wires IAM).
@@ -117,6 +118,11 @@ export interface VerifyOptions<P = unknown> {
   signingKeys?: { get(secret: string, date: string, region: string, service: string): Buffer };
   /** SigV4 scope services accepted (default ['s3', 'iam', 'sts']). */
   services?: readonly string[];
+  /**
+   * Presigned URLs verified before (presign/signature-cache.ts); default: one cache per
+   * process; null: none (every URL verified from scratch).
+   */
+  verifiedUrls?: VerifiedUrlCache | null;
   /**
    * Base domains for virtual-host-style requests (e.g. 's3.example.com'): a Host of
    * 'bucket.s3.example.com' names bucket 'bucket'. SigV2's canonical resource needs the bucket.

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
 import { statsByTarget } from '../audit/index.js';
-import { createS3Server, fanOut, TrustedProxies } from '../http/index.js';
+import { createS3Server, optionalFanOut, TrustedProxies } from '../http/index.js';
 import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
 import { type LifecycleAction, LifecycleScanner, type S3Deps, ScanService } from '../s3/index.js';
 import { guardIamStore, openStorage, type StorageConfig } from '../storage/index.js';
@@ -147,13 +147,13 @@ export async function composeServer(
       log: logError,
       deploymentId,
       apis: observed.apis,
-      events: fanOut(
+      events: optionalFanOut(
         config.logRequests
           ? { write: (e) => void process.stdout.write(`${JSON.stringify(e)}\n`) }
           : undefined,
-        observed.metrics,
         audit,
       ),
+      counters: observed.metrics,
     },
     config.timeouts,
   );

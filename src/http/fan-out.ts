@@ -31,3 +31,8 @@ export function fanOut(...sinks: readonly (EventSink | undefined)[]): EventSink 
     },
   };
 }
+
+/** fanOut, or undefined when every sink is absent (the pipeline then builds no full events). */
+export function optionalFanOut(...sinks: readonly (EventSink | undefined)[]): EventSink | undefined {
+  return sinks.some((s) => s !== undefined) ? fanOut(...sinks) : undefined;
+}

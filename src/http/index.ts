@@ -14,7 +14,7 @@ export {
 } from './apis/metrics-api.js';
 export type { AuditTargetCounts } from './audit-metrics.js';
 export { DebugNote } from './client-gone.js';
-export { fanOut } from './fan-out.js';
+export { fanOut, optionalFanOut } from './fan-out.js';
 export { LATENCY_BUCKETS, RequestMetrics, type RequestMetricsOptions } from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
 export { renderIamError } from './render-iam-error.js';

@@ -4,7 +4,13 @@ import { operationSpecs } from '../s3/index.js';
 import { stsApiActions } from '../sts/index.js';
 import type { ApiName } from './apis/api.js';
 import { type AuditTargetCounts, auditGauges } from './audit-metrics.js';
-import type { EventSink, RequestEvent } from './request-event.js';
+import {
+  type EventSink,
+  type RequestEvent,
+  type RequestSummary,
+  type SummarySink,
+  summaryOf,
+} from './request-event.js';
 
 /** Request latency buckets, in seconds (1 ms … 1 min). */
 export const LATENCY_BUCKETS: readonly number[] = [
@@ -76,7 +82,7 @@ interface ApiSeries {
  * contract). It is an EventSink: the pipeline's request events are counted once each response
  * has closed, off the request's path. `registry` is what /minio/v2/metrics/node serves.
  */
-export class RequestMetrics implements EventSink {
+export class RequestMetrics implements EventSink, SummarySink {
   readonly registry = new Registry();
   readonly #requests: Counter<'api' | 'code'>;
   readonly #errors: Counter<'api' | 'error'>;
@@ -215,19 +221,24 @@ export class RequestMetrics implements EventSink {
     this.#damaged.labels(kind, source).inc();
   }
 
-  /** Counts one request (the pipeline's EventSink). */
+  /** Counts one request from its full event. */
   write(e: RequestEvent): void {
+    this.summarize(summaryOf(e));
+  }
+
+  /** Counts one request (the pipeline's SummarySink). */
+  summarize(e: RequestSummary): void {
     const api = apiLabel(e.api);
     const s = this.#seriesOf(api);
     const status = e.status;
     let byCode = s.byCode.get(status);
     if (byCode === undefined) s.byCode.set(status, (byCode = this.#requests.labels(api, String(status))));
     byCode.inc();
-    s.duration.observe(e.timings.totalMs / 1000);
+    s.duration.observe(e.totalMs / 1000);
     if (e.bytesIn > 0) s.received.inc(e.bytesIn);
     if (e.bytesOut > 0) s.sent.inc(e.bytesOut);
     if (e.errorCode !== undefined && status >= 400) this.#child(this.#errors, api, e.errorCode).inc();
-    const authError = e.auth.error;
+    const authError = e.authError;
     if (authError !== undefined) this.#child(this.#authFailures, authError).inc();
     const authz = e.authz;
     if (authz.decision !== 'none')

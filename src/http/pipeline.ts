@@ -14,7 +14,7 @@ import { authenticateStep } from './authenticate-step.js';
 import type { Exchange, Trace, Verified } from './exchange.js';
 import { toTesseraError } from './render-error.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
-import { buildEvent, type EventSink } from './request-event.js';
+import { buildEvent, buildSummary, type EventSink, type SummarySink } from './request-event.js';
 import { writeResponse } from './respond.js';
 
 export interface PipelineOptions {
@@ -29,7 +29,10 @@ export interface PipelineOptions {
   trustedProxies: TrustedProxies;
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
-  events?: EventSink;
+  /** Full request events: the audit trail, the request log. */
+  events?: EventSink | undefined;
+  /** Request summaries: the metrics (cheaper than full events). */
+  counters?: SummarySink | undefined;
   /** The deployment's id (cli: the data directory's `.tessera/deployment-id`), in every request event. */
   deploymentId?: string;
   /** `tessera admin scan` under `/minio/admin/` (docs/operations.md); absent, NotImplemented. */
@@ -129,7 +132,8 @@ export function createPipeline(opts: PipelineOptions) {
     // From where the previous request on this connection ended: a small request's head and body
     // are already read when it starts.
     const bytesRead0 = readUpTo.get(req.socket) ?? 0;
-    res.on('close', () => emit(opts, trace, x, res, started, bytesRead0));
+    if (opts.events !== undefined || opts.counters !== undefined)
+      res.on('close', () => emit(opts, trace, x, res, started, bytesRead0));
     try {
       const authenticated =
         api.auth === 'none' ? undefined : await authenticateStep(x, auth, (r) => (trace.auth = r));
@@ -184,17 +188,18 @@ function emit(
   started: number,
   bytesRead0: number,
 ): void {
-  const sink = opts.events;
-  if (sink === undefined) return;
   const socket = x.req.socket;
   const bytesIn = socket ? socket.bytesRead - bytesRead0 : 0;
   if (socket) readUpTo.set(socket, socket.bytesRead);
+  const facts = { started, bytesIn, deploymentId: opts.deploymentId };
   try {
-    const facts = {
-      started,
-      bytesIn,
-      ...(opts.deploymentId === undefined ? {} : { deploymentId: opts.deploymentId }),
-    };
+    opts.counters?.summarize(buildSummary(trace, res, facts));
+  } catch (e) {
+    opts.log('request metrics failed', e);
+  }
+  const sink = opts.events;
+  if (sink === undefined) return;
+  try {
     const done = sink.write(buildEvent(trace, x, res, facts));
     if (done instanceof Promise) done.catch((e: unknown) => opts.log('request event sink failed', e));
   } catch (e) {

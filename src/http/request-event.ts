@@ -68,11 +68,64 @@ export interface EventSink {
   write(event: RequestEvent): void | Promise<void>;
 }
 
+/**
+ * The few facts per request that counters need (http/metrics.ts), gathered without the full
+ * event's copies, redaction and time formatting: with no audit target and no request log, the
+ * pipeline builds only this.
+ */
+export interface RequestSummary {
+  /** The S3 operation, the Query API action, or the API's name. */
+  api: string;
+  status: number;
+  errorCode?: string | undefined;
+  bytesIn: number;
+  bytesOut: number;
+  totalMs: number;
+  /** The error code of a failed authentication. */
+  authError?: string | undefined;
+  authz: { decision: 'allow' | 'deny' | 'none'; reason?: string | undefined };
+}
+
+/** Where request summaries go (the metrics), synchronously. */
+export interface SummarySink {
+  summarize(summary: RequestSummary): void;
+}
+
+/** The summary of a full event (for sinks that receive both kinds). */
+export function summaryOf(e: RequestEvent): RequestSummary {
+  return {
+    api: e.api,
+    status: e.status,
+    errorCode: e.errorCode,
+    bytesIn: e.bytesIn,
+    bytesOut: e.bytesOut,
+    totalMs: e.timings.totalMs,
+    authError: e.auth.error,
+    authz: e.authz,
+  };
+}
+
+const NO_DECISION: RequestSummary['authz'] = Object.freeze({ decision: 'none' });
+
+/** The summary straight from the trace, as buildEvent would have it. */
+export function buildSummary(trace: Trace, res: ServerResponse, facts: EventFacts): RequestSummary {
+  return {
+    api: trace.operation ?? trace.api,
+    status: res.statusCode,
+    errorCode: trace.errorCode,
+    bytesIn: facts.bytesIn,
+    bytesOut: Number(res.getHeader('content-length') ?? 0),
+    totalMs: performance.now() - facts.started,
+    authError: trace.auth?.error,
+    authz: trace.authz ?? NO_DECISION,
+  };
+}
+
 /** What the request event needs besides the trace. */
 export interface EventFacts {
   readonly started: number;
   readonly bytesIn: number;
-  readonly deploymentId?: string;
+  readonly deploymentId?: string | undefined;
 }
 
 /** Builds the request event from the steps' results, once the response has closed. */

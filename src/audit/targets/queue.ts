@@ -1,5 +1,6 @@
 import { type AuditKey, Chain } from '../chain.js';
-import { type AuditEvent, type EntryContext, toAuditEntry } from '../entry.js';
+import type { AuditEvent, EntryContext } from '../entry.js';
+import { auditEntryFields } from '../entry-json.js';
 
 /**
  * What every target shares (docs/audit.md): a bounded in-memory queue of request events, and the
@@ -81,7 +82,7 @@ export class EntryQueue {
       this.lostSince = undefined;
     }
     for (const e of this.events.splice(0, max)) {
-      lines.push(this.chain.line(toAuditEntry(e, this.ctx)));
+      lines.push(this.chain.lineOfFields(auditEntryFields(e, this.ctx)));
       if (this.chain.pending >= this.o.checkpointEvery) lines.push(this.chain.checkpoint());
     }
     return lines;

@@ -44,6 +44,8 @@ export interface CanonicalRequestInput {
   payloadHash: string;
   /** Presigned requests leave X-Amz-Signature out of the canonical query. */
   presigned: boolean;
+  /** canonicalHeaders(headers, signedHeaderNames), when the caller already built it. */
+  canonicalHeaders?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export function canonicalRequest(input: CanonicalRequestInput): string {
     '\n' +
     canonicalQuery(input.params, input.presigned ? 'X-Amz-Signature' : undefined) +
     '\n' +
-    canonicalHeaders(input.headers, input.signedHeaderNames) +
+    (input.canonicalHeaders ?? canonicalHeaders(input.headers, input.signedHeaderNames)) +
     '\n' +
     input.signedHeaders +
     '\n' +

@@ -1,0 +1,189 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from './entry.js';
+import { toAuditEntry } from './entry.js';
+import { auditEntryJson } from './entry-json.js';
+import { selectQuery, selectRequestHeaders, selectResponseHeaders } from './facts.js';
+import { isSecretName } from './redact.js';
+import { sampleEvent } from './targets/contract.js';
+
+const text = fc.string({ unit: 'binary', maxLength: 12 });
+const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+/** Header and parameter names, secret ones included. */
+const name = fc.oneof(
+  fc.constantFrom(
+    'authorization',
+    'x-amz-security-token',
+    'X-Amz-Signature',
+    'X-Amz-Credential',
+    'x-amz-date',
+    'host',
+    'password',
+    '__proto__',
+    'x-amz-server-side-encryption-customer-key',
+  ),
+  text,
+);
+const map = fc.dictionary(
+  name,
+  fc.oneof(
+    text,
+    fc.constant(
+      'AWS4-HMAC-SHA256 Credential=a/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc',
+    ),
+  ),
+  { maxKeys: 6 },
+);
+const ms = fc.double({ min: 0, max: 5000, noNaN: true });
+
+/** Request events of every shape: optional fields present or not, failures, denials, changes. */
+const event: fc.Arbitrary<AuditEvent> = fc.record({
+  time: fc.constantFrom('2026-12-01T12:00:00.000Z', '2026-12-01T11:30:00.500Z'),
+  deploymentId: opt(text),
+  requestId: text,
+  api: text,
+  bucket: opt(text),
+  key: opt(text),
+  versionId: opt(text),
+  remoteAddress: opt(text),
+  userAgent: opt(text),
+  request: fc.record({
+    method: fc.constantFrom('GET', 'PUT', 'POST'),
+    host: opt(text),
+    path: text,
+    query: map,
+    headers: fc.oneof(map, fc.constant({ 'x-amz-date': '20261201T113000Z' })),
+  }),
+  response: fc.record({ headers: map }),
+  auth: fc.record(
+    {
+      kind: text,
+      accessKey: text,
+      error: text,
+      failure: fc.constantFrom('clock-skew', 'bad-signature', 'unknown-key'),
+      principalType: fc.constantFrom('user', 'root', 'anonymous', 'assumed-role'),
+      principalArn: text,
+      account: text,
+      parentUser: text,
+      groups: fc.array(text, { maxLength: 3 }),
+      sessionId: text,
+      identitySource: text,
+    },
+    { requiredKeys: [] },
+  ),
+  authz: fc.record(
+    {
+      decision: fc.constantFrom('allow', 'deny', 'none') as fc.Arbitrary<'allow' | 'deny' | 'none'>,
+      reason: text,
+      statements: fc.array(
+        fc.record({
+          policy: text,
+          index: fc.nat(20),
+          sid: opt(text),
+          effect: fc.constantFrom('Allow', 'Deny'),
+        }),
+        { maxLength: 2 },
+      ),
+      actions: fc.array(text, { maxLength: 2 }),
+      resources: fc.array(text, { maxLength: 2 }),
+    },
+    { requiredKeys: ['decision'] },
+  ),
+  status: fc.constantFrom(200, 204, 206, 304, 403, 404, 500, 599),
+  errorCode: opt(text),
+  bytesIn: fc.nat(),
+  bytesOut: fc.nat(),
+  change: opt(
+    fc.record({
+      action: text,
+      target: fc.record({ type: text, name: opt(text) }),
+      parameters: opt(fc.dictionary(name, fc.oneof(text, fc.nat(), map))),
+    }),
+  ),
+  damage: opt(fc.array(fc.record({ kind: text, blobId: text, detail: text }), { maxLength: 2 })),
+  timings: fc.record({ totalMs: ms, authMs: opt(ms), firstByteMs: opt(ms) }),
+}) as fc.Arbitrary<AuditEvent>;
+
+/** Drops the fields fast-check set to undefined, as an event built field by field would not have them. */
+function defined<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+describe('auditEntryJson', () => {
+  it('writes the same text as JSON.stringify(toAuditEntry(event))', () => {
+    fc.assert(
+      fc.property(event, opt(text), (raw, deploymentId) => {
+        const e = defined(raw);
+        const ctx = deploymentId === undefined ? { node: 'n1' } : { node: 'n1', deploymentId };
+        expect(auditEntryJson(e, ctx)).toBe(JSON.stringify(toAuditEntry(e, ctx)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('matches for maps selected (and so already redacted) by facts.ts', () => {
+    const raw = fc.dictionary(name, fc.oneof(text, fc.array(text, { maxLength: 2 })), { maxKeys: 8 });
+    fc.assert(
+      fc.property(event, raw, raw, (ev, reqHeaders, resHeaders) => {
+        const headers = Object.fromEntries(Object.entries(reqHeaders).map(([k, v]) => [`x-amz-${k}`, v]));
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(reqHeaders)) params.append(k, String(v));
+        const e = defined({
+          ...ev,
+          request: {
+            ...ev.request,
+            headers: selectRequestHeaders({ ...headers, ...reqHeaders }),
+            query: selectQuery(params),
+          },
+          response: { headers: selectResponseHeaders((n) => resHeaders[n]) },
+        });
+        const marked = {
+          ...e,
+          request: {
+            ...e.request,
+            headers: selectRequestHeaders({ ...headers, ...reqHeaders }),
+            query: selectQuery(params),
+          },
+          response: { headers: selectResponseHeaders((n) => resHeaders[n]) },
+        };
+        expect(auditEntryJson(marked, { node: 'n' })).toBe(JSON.stringify(toAuditEntry(e, { node: 'n' })));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('matches for the sample event of the target contract, and redacts its secrets', () => {
+    const e = sampleEvent({
+      request: {
+        method: 'GET',
+        path: '/b/k',
+        query: { 'X-Amz-Signature': 'deadbeef', prefix: 'p' },
+        headers: { 'x-amz-security-token': 'session-secret', host: 'h' },
+      },
+    });
+    const json = auditEntryJson(e, { node: 'n' });
+    expect(json).toBe(JSON.stringify(toAuditEntry(e, { node: 'n' })));
+    expect(json).not.toContain('deadbeef');
+    expect(json).not.toContain('session-secret');
+  });
+
+  it('relies on no fixed field name of the schema being a secret name', () => {
+    const fixed = Object.keys(JSON.parse(auditEntryJson(sampleEvent({}), { node: 'n', deploymentId: 'd' })));
+    const nested = ['name', 'bucket', 'object', 'versionId', 'status', 'errorCode', 'timeToFirstByte'];
+    const auth = ['kind', 'accessKey', 'parentUser', 'principalType', 'principalArn', 'account', 'sessionId'];
+    const more = [
+      'identitySource',
+      'outcome',
+      'failureReason',
+      'decision',
+      'reason',
+      'policy',
+      'sid',
+      'effect',
+    ];
+    for (const n of [...fixed, ...nested, ...auth, ...more]) {
+      expect(isSecretName(n), n).toBe(false);
+      expect(n.toLowerCase()).not.toBe('authorization');
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { STATUS_CODES } from 'node:http';
+import { type AuditEvent, type EntryContext, goDuration, skewOf } from './entry.js';
+import { isMarkedRedacted, isSecretName, REDACTED, redact, redactValue } from './redact.js';
+
+/**
+ * The audit entry of a request event as its JSON text: the same text as
+ * `JSON.stringify(toAuditEntry(e, ctx))` (the same fields, order and redaction — a property test
+ * holds the two together), written field by field instead of building the entry object, copying
+ * it through `redact` and walking it again in JSON.stringify. It runs once per audited request.
+ *
+ * Redaction is still redact.ts's: the header and query maps go through `redactValue` by name as
+ * `redact` would take them, `change` and `damage` through `redact` itself. The fixed field names
+ * of the schema carry no secret (entry-json.test.ts checks that), so their values are written as
+ * they are.
+ */
+export function auditEntryJson(e: AuditEvent, ctx: EntryContext): string {
+  return `{${auditEntryFields(e, ctx)}}`;
+}
+
+/** auditEntryJson without its braces: the fields, for Chain.lineOfFields. */
+export function auditEntryFields(e: AuditEvent, ctx: EntryContext): string {
+  const a = e.auth;
+  const failed = a.error !== undefined;
+  const type = a.principalType ?? 'anonymous';
+  const outcome = failed ? 'failure' : type === 'anonymous' ? 'anonymous' : 'success';
+  const t = e.timings;
+  const deploymentid = ctx.deploymentId ?? e.deploymentId;
+  const q = JSON.stringify;
+
+  let api = `{"name":${q(e.api)}`;
+  if (e.bucket !== undefined) api += `,"bucket":${q(e.bucket)}`;
+  if (e.key !== undefined) api += `,"object":${q(e.key)}`;
+  if (e.versionId !== undefined) api += `,"versionId":${q(e.versionId)}`;
+  api += `,"status":${q(STATUS_CODES[e.status] ?? String(e.status))},"statusCode":${q(e.status)}`;
+  if (e.errorCode !== undefined) api += `,"errorCode":${q(e.errorCode)}`;
+  api += `,"rx":${q(e.bytesIn)},"tx":${q(e.bytesOut)}`;
+  if (t.firstByteMs !== undefined) {
+    api += `,"timeToFirstByte":${q(goDuration(t.firstByteMs))},"timeToFirstByteInNS":"${Math.round(t.firstByteMs * 1e6)}"`;
+  }
+  api += `,"timeToResponse":${q(goDuration(t.totalMs))},"timeToResponseInNS":"${Math.round(t.totalMs * 1e6)}"}`;
+
+  let out = '"version":"1"';
+  if (deploymentid !== undefined) out += `,"deploymentid":${q(deploymentid)}`;
+  out += `,"time":${q(e.time)},"node":${q(ctx.node)},"trigger":"incoming","api":${api}`;
+  if (e.remoteAddress !== undefined) out += `,"remotehost":${q(e.remoteAddress)}`;
+  out += `,"requestID":${q(e.requestId)}`;
+  if (e.userAgent !== undefined) out += `,"userAgent":${q(e.userAgent)}`;
+  out += `,"requestMethod":${q(e.request.method)}`;
+  if (e.request.host !== undefined) out += `,"requestHost":${q(e.request.host)}`;
+  out += `,"requestPath":${q(e.request.path)}`;
+  out += `,"requestQuery":${mapJson(e.request.query)},"requestHeader":${mapJson(e.request.headers)}`;
+  out += `,"responseHeader":${mapJson(e.response.headers)}`;
+  if (a.accessKey !== undefined) out += `,"accessKey":${q(a.accessKey)}`;
+  if (a.parentUser !== undefined) out += `,"parentUser":${q(a.parentUser)}`;
+  if (e.errorCode !== undefined) out += `,"error":${q(e.errorCode)}`;
+
+  let auth = '{';
+  if (a.kind !== undefined) auth += `"kind":${q(a.kind)},`;
+  if (a.accessKey !== undefined) auth += `"accessKey":${q(a.accessKey)},`;
+  if (a.parentUser !== undefined) auth += `"parentUser":${q(a.parentUser)},`;
+  auth += `"principalType":${q(failed ? 'unknown' : type)}`;
+  if (a.principalArn !== undefined) auth += `,"principalArn":${q(a.principalArn)}`;
+  if (a.account !== undefined) auth += `,"account":${q(a.account)}`;
+  if (a.groups !== undefined) auth += `,"groups":${q(a.groups)}`;
+  if (a.sessionId !== undefined) auth += `,"sessionId":${q(a.sessionId)}`;
+  if (a.identitySource !== undefined) auth += `,"identitySource":${q(a.identitySource)}`;
+  auth += `,"outcome":"${outcome}"`;
+  if (failed) {
+    const reason = a.failure ?? a.error!;
+    auth += `,"failureReason":${q(reason)}`;
+    if (reason === 'clock-skew') {
+      const ms = skewOf(e);
+      if (ms !== undefined) auth += `,"skewMs":${q(ms)}`;
+    }
+  }
+  out += `,"auth":${auth}}`;
+
+  const z = e.authz;
+  const reason = z.decision === 'deny' && outcome === 'anonymous' ? 'anonymous-denied' : z.reason;
+  out += `,"authz":{"decision":${q(z.decision)}`;
+  if (reason !== undefined) out += `,"reason":${q(reason)}`;
+  if (z.actions !== undefined) out += `,"actions":${q(z.actions)}`;
+  if (z.resources !== undefined) out += `,"resources":${q(z.resources)}`;
+  if (z.statements !== undefined) {
+    out += ',"statements":[';
+    for (let i = 0; i < z.statements.length; i++) {
+      const s = z.statements[i]!;
+      out += `${i === 0 ? '' : ','}{"policy":${q(s.policy)},"index":${q(s.index)}`;
+      if (s.sid !== undefined) out += `,"sid":${q(s.sid)}`;
+      out += `,"effect":${q(s.effect)}}`;
+    }
+    out += ']';
+  }
+  out += '}';
+  if (e.change !== undefined) out += `,"change":${q(redact(e.change))}`;
+  if (e.damage !== undefined) out += `,"damage":${q(redact(e.damage))}`;
+  return out;
+}
+
+/** A header or query map as `redact` leaves it, in JSON. */
+function mapJson(map: Readonly<Record<string, unknown>>): string {
+  // Selected by facts.ts: every value is redactValue's already, which would return it unchanged.
+  if (isMarkedRedacted(map)) return JSON.stringify(map);
+  let out = '{';
+  for (const k of Object.keys(map)) {
+    const v = map[k];
+    let json: string | undefined;
+    if (typeof v === 'string') json = JSON.stringify(redactValue(k, v));
+    else if (v !== null && typeof v === 'object')
+      json = isSecretName(k) ? `"${REDACTED}"` : JSON.stringify(redact(v));
+    else json = JSON.stringify(v);
+    if (json === undefined) continue; // undefined, functions: JSON.stringify leaves the field out
+    out += `${out === '{' ? '' : ','}${JSON.stringify(k)}:${json}`;
+  }
+  return `${out}}`;
+}
