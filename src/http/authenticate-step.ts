@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type AuthRequest, authenticate, type CredentialLookup, needsBody } from '../auth/index.js';
 import { isTesseraError, type Principal } from '../core/index.js';
 import type { Authenticated } from './apis/api.js';
@@ -9,6 +10,18 @@ export interface AuthenticateOptions {
   lookup: CredentialLookup<Principal>;
   /** Domains for virtual-host-style requests (SigV2's canonical resource needs the bucket). */
   domains: readonly string[];
+}
+
+/**
+ * The headers as the canonical request needs them: repeated headers kept apart
+ * (headersDistinct), which node builds anew on every read. When no name repeats — nearly always —
+ * `headers` holds the same values, one string each.
+ */
+export function signedHeaders(req: IncomingMessage): AuthRequest['headers'] {
+  const headers = req.headers;
+  let names = 0;
+  for (const _ in headers) names++;
+  return names * 2 === req.rawHeaders.length ? headers : req.headersDistinct;
 }
 
 /**
@@ -24,12 +37,11 @@ export async function authenticateStep(
   const t0 = performance.now();
   let body: Buffer | undefined;
   try {
-    // headersDistinct keeps repeated headers apart, as the canonical request needs them.
     const authReq: AuthRequest = {
       method: x.req.method ?? 'GET',
       rawPath: x.rawPath,
       rawQuery: x.rawQuery,
-      headers: x.req.headersDistinct,
+      headers: signedHeaders(x.req),
     };
     if (needsBody(authReq)) {
       x.letBodyIn();

@@ -25,6 +25,31 @@ function lines(text: string, name: string): string[] {
 }
 
 describe('RequestMetrics', () => {
+  it('hands counts to prom-client when read, each once', async () => {
+    const m = new RequestMetrics({ processMetrics: false });
+    const count = async () =>
+      lines(await m.registry.metrics(), 'tessera_s3_requests_total').find((l) =>
+        l.includes('api="GetObject"'),
+      );
+    for (let i = 0; i < 3; i++)
+      m.summarize({
+        api: 'GetObject',
+        status: 200,
+        bytesIn: 1,
+        bytesOut: 2,
+        totalMs: 1,
+        authz: { decision: 'none' },
+      });
+    expect(await count()).toMatch(/ 3$/);
+    expect(await count()).toMatch(/ 3$/);
+    m.write(event({}));
+    m.write(event({}));
+    expect(await count()).toMatch(/ 5$/);
+    const json = await m.registry.getMetricsAsJSON();
+    const sent = json.find((x) => x.name === 'minio_s3_traffic_sent_bytes');
+    expect(sent?.values[0]?.value).toBe(3 * 2 + 2 * 10);
+  });
+
   it('counts requests, errors, decisions, auth failures, bytes and latency', async () => {
     const m = new RequestMetrics({
       processMetrics: false,

@@ -4,6 +4,7 @@ import { operationSpecs } from '../s3/index.js';
 import { stsApiActions } from '../sts/index.js';
 import type { ApiName } from './apis/api.js';
 import { type AuditTargetCounts, auditGauges } from './audit-metrics.js';
+import { type DeferredCount, Tally } from './metrics-tally.js';
 import {
   type EventSink,
   type RequestEvent,
@@ -65,15 +66,15 @@ export interface RequestMetricsOptions {
 /** The series one `api` label value updates on every request, looked up once. */
 interface ApiSeries {
   readonly duration: Histogram.Internal<string>;
-  readonly received: Counter.Internal;
-  readonly sent: Counter.Internal;
-  readonly byCode: Map<number, Counter.Internal>;
+  readonly received: DeferredCount;
+  readonly sent: DeferredCount;
+  readonly byCode: Map<number, DeferredCount>;
   /** MinIO's names (S3 operations only; api in lower case as MinIO names its handlers). */
   readonly minio?: {
-    readonly requests: Counter.Internal;
-    readonly errors: Counter.Internal;
-    readonly errors4xx: Counter.Internal;
-    readonly errors5xx: Counter.Internal;
+    readonly requests: DeferredCount;
+    readonly errors: DeferredCount;
+    readonly errors4xx: DeferredCount;
+    readonly errors5xx: DeferredCount;
   };
 }
 
@@ -102,33 +103,43 @@ export class RequestMetrics implements EventSink, SummarySink {
   readonly #damaged: Counter<'kind' | 'source'>;
   readonly #series = new Map<string, ApiSeries>();
   /** Children of the labelled counters, by their label values (labels() hashes on every call). */
-  readonly #children = new Map<string, Counter.Internal>();
+  readonly #children = new Map<string, DeferredCount>();
+  /** Request counts not yet handed to prom-client: flushed whenever a metric is read. */
+  readonly #tally = new Tally();
+  readonly #rejectedAuth: DeferredCount;
+  readonly #trafficIn: DeferredCount;
+  readonly #trafficOut: DeferredCount;
 
   constructor(o: RequestMetricsOptions = {}) {
     const registers = [this.registry];
+    const collect = () => this.#tally.flush();
     this.#requests = new Counter({
       name: 'tessera_s3_requests_total',
       help: 'Requests answered on the S3 port, by API (S3 operation, IAM/STS action or front door) and HTTP status code.',
       labelNames: ['api', 'code'],
       registers,
+      collect,
     });
     this.#errors = new Counter({
       name: 'tessera_s3_request_errors_total',
       help: 'Requests answered with an error, by API and error code.',
       labelNames: ['api', 'error'],
       registers,
+      collect,
     });
     this.#authFailures = new Counter({
       name: 'tessera_auth_failures_total',
       help: 'Requests whose authentication failed, by reason (the error code).',
       labelNames: ['reason'],
       registers,
+      collect,
     });
     this.#decisions = new Counter({
       name: 'tessera_authz_decisions_total',
       help: 'Authorization decisions, by decision (allow, deny) and reason.',
       labelNames: ['decision', 'reason'],
       registers,
+      collect,
     });
     this.#duration = new Histogram({
       name: 'tessera_s3_request_duration_seconds',
@@ -142,12 +153,14 @@ export class RequestMetrics implements EventSink, SummarySink {
       help: 'Bytes received (request head and body), by API.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#sent = new Counter({
       name: 'tessera_s3_sent_bytes_total',
       help: 'Response body bytes sent (as Content-Length announced them), by API.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#stsIssued = new Counter({
       name: 'tessera_sts_credentials_issued_total',
@@ -160,39 +173,46 @@ export class RequestMetrics implements EventSink, SummarySink {
       help: 'Total number of S3 requests.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#minioErrors = new Counter({
       name: 'minio_s3_requests_errors_total',
       help: 'Total number of S3 requests with (4xx and 5xx) errors.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#minio4xx = new Counter({
       name: 'minio_s3_requests_4xx_errors_total',
       help: 'Total number of S3 requests with (4xx) errors.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#minio5xx = new Counter({
       name: 'minio_s3_requests_5xx_errors_total',
       help: 'Total number of S3 requests with (5xx) errors.',
       labelNames: ['api'],
       registers,
+      collect,
     });
     this.#minioRejectedAuth = new Counter({
       name: 'minio_s3_requests_rejected_auth_total',
       help: 'Total number of S3 requests rejected for auth failure.',
       registers,
+      collect,
     });
     this.#minioReceived = new Counter({
       name: 'minio_s3_traffic_received_bytes',
       help: 'Total number of s3 bytes received.',
       registers,
+      collect,
     });
     this.#minioSent = new Counter({
       name: 'minio_s3_traffic_sent_bytes',
       help: 'Total number of s3 bytes sent.',
       registers,
+      collect,
     });
     this.#damaged = new Counter({
       name: 'tessera_damaged_objects_total',
@@ -200,6 +220,9 @@ export class RequestMetrics implements EventSink, SummarySink {
       labelNames: ['kind', 'source'],
       registers,
     });
+    this.#rejectedAuth = this.#tally.of(this.#minioRejectedAuth);
+    this.#trafficIn = this.#tally.of(this.#minioReceived);
+    this.#trafficOut = this.#tally.of(this.#minioSent);
     const iamCache = o.iamCache;
     if (iamCache !== undefined) {
       new Gauge({
@@ -232,38 +255,41 @@ export class RequestMetrics implements EventSink, SummarySink {
     const s = this.#seriesOf(api);
     const status = e.status;
     let byCode = s.byCode.get(status);
-    if (byCode === undefined) s.byCode.set(status, (byCode = this.#requests.labels(api, String(status))));
-    byCode.inc();
+    if (byCode === undefined)
+      s.byCode.set(status, (byCode = this.#tally.of(this.#requests.labels(api, String(status)))));
+    byCode.add();
     s.duration.observe(e.totalMs / 1000);
-    if (e.bytesIn > 0) s.received.inc(e.bytesIn);
-    if (e.bytesOut > 0) s.sent.inc(e.bytesOut);
-    if (e.errorCode !== undefined && status >= 400) this.#child(this.#errors, api, e.errorCode).inc();
+    if (e.bytesIn > 0) s.received.add(e.bytesIn);
+    if (e.bytesOut > 0) s.sent.add(e.bytesOut);
+    if (e.errorCode !== undefined && status >= 400) this.#child(this.#errors, api, e.errorCode).add();
     const authError = e.authError;
-    if (authError !== undefined) this.#child(this.#authFailures, authError).inc();
+    if (authError !== undefined) this.#child(this.#authFailures, authError).add();
     const authz = e.authz;
     if (authz.decision !== 'none')
-      this.#child(this.#decisions, authz.decision, authz.reason ?? 'unknown').inc();
+      this.#child(this.#decisions, authz.decision, authz.reason ?? 'unknown').add();
     if (status === 200 && STS_ISSUING.has(api)) this.#stsIssued.labels(api).inc();
     const minio = s.minio;
     if (minio !== undefined || api === 'S3') {
-      minio?.requests.inc();
+      minio?.requests.add();
       if (status >= 400) {
-        minio?.errors.inc();
-        if (status >= 500) minio?.errors5xx.inc();
-        else minio?.errors4xx.inc();
+        minio?.errors.add();
+        if (status >= 500) minio?.errors5xx.add();
+        else minio?.errors4xx.add();
       }
-      if (authError !== undefined) this.#minioRejectedAuth.inc();
-      if (e.bytesIn > 0) this.#minioReceived.inc(e.bytesIn);
-      if (e.bytesOut > 0) this.#minioSent.inc(e.bytesOut);
+      if (authError !== undefined) this.#rejectedAuth.add();
+      if (e.bytesIn > 0) this.#trafficIn.add(e.bytesIn);
+      if (e.bytesOut > 0) this.#trafficOut.add(e.bytesOut);
     }
   }
 
   /** `counter`'s child for `first` (already a label value) and `code` (made one by codeLabel). */
-  #child(counter: Counter<string>, first: string, code?: string): Counter.Internal {
+  #child(counter: Counter<string>, first: string, code?: string): DeferredCount {
     const key = `${counter === this.#errors ? 'e' : counter === this.#decisions ? 'd' : 'a'}\0${first}\0${code ?? ''}`;
     let child = this.#children.get(key);
     if (child === undefined) {
-      child = code === undefined ? counter.labels(codeLabel(first)) : counter.labels(first, codeLabel(code));
+      child = this.#tally.of(
+        code === undefined ? counter.labels(codeLabel(first)) : counter.labels(first, codeLabel(code)),
+      );
       this.#children.set(key, child);
     }
     return child;
@@ -275,16 +301,16 @@ export class RequestMetrics implements EventSink, SummarySink {
       const lower = api.toLowerCase();
       s = {
         duration: this.#duration.labels(api),
-        received: this.#received.labels(api),
-        sent: this.#sent.labels(api),
+        received: this.#tally.of(this.#received.labels(api)),
+        sent: this.#tally.of(this.#sent.labels(api)),
         byCode: new Map(),
         ...(S3_OPERATIONS.has(api)
           ? {
               minio: {
-                requests: this.#minioRequests.labels(lower),
-                errors: this.#minioErrors.labels(lower),
-                errors4xx: this.#minio4xx.labels(lower),
-                errors5xx: this.#minio5xx.labels(lower),
+                requests: this.#tally.of(this.#minioRequests.labels(lower)),
+                errors: this.#tally.of(this.#minioErrors.labels(lower)),
+                errors4xx: this.#tally.of(this.#minio4xx.labels(lower)),
+                errors5xx: this.#tally.of(this.#minio5xx.labels(lower)),
               },
             }
           : {}),

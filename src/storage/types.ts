@@ -107,6 +107,12 @@ export interface DeleteMarkerRecord {
 /** One version of a key: an object version or a delete marker (tell them apart with isDeleteMarker). */
 export type ObjectVersion = StoredObject | DeleteMarkerRecord;
 
+/** What readObject found: the version (undefined: none), and its bucket's versioning state. */
+export interface ObjectRead {
+  readonly version: ObjectVersion | undefined;
+  readonly versioning: BucketVersioning | undefined;
+}
+
 export function isDeleteMarker(v: ObjectVersion): v is DeleteMarkerRecord {
   return 'deleteMarker' in v && v.deleteMarker === true;
 }
@@ -286,6 +292,11 @@ export interface MetadataStore {
    * x-amz-delete-marker for a current marker, 405 for a marker named by id.
    */
   lookupObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined>;
+  /**
+   * lookupObject and the bucket's versioning state in one read (GetObject and HeadObject need
+   * both); undefined when the bucket does not exist.
+   */
+  readObject(bucket: string, key: string, versionId?: string): Promise<ObjectRead | undefined>;
   /**
    * Commits an object as the current version of its key, by the bucket's versioning state
    * (putObjectVersioned; in a never-configured bucket: insert or replace the 'null' version, last

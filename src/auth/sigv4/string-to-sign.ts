@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { constantTimeEqual, EMPTY_SHA256, TesseraError } from '../../core/index.js';
 import { signHex } from './signing-key.js';
 
@@ -17,8 +17,12 @@ export function stringToSign(
   canonicalRequest: string,
   encoding: CanonicalEncoding = 'utf8',
 ): string {
-  const hash = createHash('sha256').update(canonicalRequest, encoding).digest('hex');
-  return 'AWS4-HMAC-SHA256\n' + amzDate + '\n' + scope + '\n' + hash;
+  // One-shot crypto.hash (UTF-8 of a string) where both encodings agree: ASCII, nearly always.
+  const digest =
+    encoding === 'utf8' || !NON_ASCII.test(canonicalRequest)
+      ? hash('sha256', canonicalRequest, 'hex')
+      : createHash('sha256').update(canonicalRequest, encoding).digest('hex');
+  return 'AWS4-HMAC-SHA256\n' + amzDate + '\n' + scope + '\n' + digest;
 }
 
 /** A character node:http never produces (it decodes header bytes as Latin-1). */

@@ -9,7 +9,6 @@ import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
 import { NULL_VERSION } from '../version-id.js';
-import { requireBucket } from './buckets.js';
 
 /**
  * Looks a version up (the current one without `versionId`), failing as S3 does: NoSuchBucket,
@@ -25,10 +24,23 @@ export async function requireObject(
   versionId?: string,
   method = 'GET',
 ): Promise<StoredObject> {
-  const found = await deps.metadata.lookupObject(bucket, key, versionId);
-  if (found !== undefined && !isDeleteMarker(found)) return found;
+  return (await requireObjectRead(deps, bucket, key, versionId, method)).object;
+}
+
+/** requireObject, with whether the bucket has a versioning state (one read of the store). */
+export async function requireObjectRead(
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  versionId?: string,
+  method = 'GET',
+): Promise<{ object: StoredObject; versioned: boolean }> {
+  const read = await deps.metadata.readObject(bucket, key, versionId);
+  if (read === undefined) throw new TesseraError('NoSuchBucket', undefined, { BucketName: bucket });
+  const found = read.version;
+  if (found !== undefined && !isDeleteMarker(found))
+    return { object: found, versioned: read.versioning !== undefined };
   if (found === undefined) {
-    await requireBucket(deps, bucket);
     if (versionId !== undefined)
       throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
     throw new TesseraError('NoSuchKey', undefined, { Key: key });
@@ -52,11 +64,12 @@ export async function versionHeaderOf(
   deps: S3Deps,
   obj: StoredObject,
   named: boolean,
+  versioned?: boolean,
 ): Promise<Record<string, string>> {
   const shown =
     named ||
     obj.versionId !== NULL_VERSION ||
-    (await deps.metadata.getBucket(obj.bucket))?.versioning !== undefined;
+    (versioned ?? (await deps.metadata.getBucket(obj.bucket))?.versioning !== undefined);
   return shown ? { 'x-amz-version-id': obj.versionId } : {};
 }
 
@@ -76,7 +89,13 @@ async function readObject(
   attempt = 0,
 ): Promise<S3Response> {
   const { bucket, key, versionId, partNumber } = req.op;
-  const obj = await requireObject(deps, bucket, key, versionId, withBody ? 'GET' : 'HEAD');
+  const { object: obj, versioned } = await requireObjectRead(
+    deps,
+    bucket,
+    key,
+    versionId,
+    withBody ? 'GET' : 'HEAD',
+  );
   // Quarantined by tessera admin scan: a clean 500, never its bytes nor a 304 (docs/operations.md).
   if (obj.damage !== undefined) throw quarantined(obj);
   try {
@@ -96,13 +115,13 @@ async function readObject(
       headers: {
         etag: `"${obj.etag}"`,
         'last-modified': new Date(obj.lastModified).toUTCString(),
-        ...(await versionHeaderOf(deps, obj, versionId !== undefined)),
+        ...(await versionHeaderOf(deps, obj, versionId !== undefined, versioned)),
       },
     };
   }
   const headers = {
     ...objectResponseHeaders(obj),
-    ...(await versionHeaderOf(deps, obj, versionId !== undefined)),
+    ...(await versionHeaderOf(deps, obj, versionId !== undefined, versioned)),
     ...(await visibleLockHeaders(req, bucket, key, obj.lock)),
   };
   applyResponseOverrides(req, headers);

@@ -12,6 +12,7 @@ import {
   VERSION_ID,
   versionsQuery,
 } from './fixtures.js';
+import { runObjectReadContract } from './metadata-read-contract.js';
 import { runVersionListingContract } from './metadata-version-listing-contract.js';
 
 /**
@@ -274,4 +275,5 @@ export function runVersioningContract(getStore: () => MetadataStore): void {
     });
   });
   runVersionListingContract(getStore);
+  runObjectReadContract(getStore);
 }

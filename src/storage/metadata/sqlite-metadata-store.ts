@@ -12,6 +12,7 @@ import type {
   MetadataStore,
   MultipartUploadRecord,
   ObjectDelete,
+  ObjectRead,
   ObjectRecord,
   ObjectVersion,
   ObjectWrite,
@@ -28,6 +29,7 @@ function unquote(etag: string): string {
 }
 
 import { commonPrefixOf } from './keys.js';
+import { type ObjectReads, prepareObjectReads, toObjectRead } from './object-reads.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
 import { listUploads, type UploadSource } from './list-uploads.js';
 import type { OpenOptions } from './schema.js';
@@ -65,6 +67,19 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
         : this.s.getVersionOrMarker.get(bucket, key, versionId),
     );
     return row === undefined ? undefined : toVersion(row);
+  }
+
+  #reads: ObjectReads | undefined;
+
+  async readObject(bucket: string, key: string, versionId?: string): Promise<ObjectRead | undefined> {
+    const reads = (this.#reads ??= prepareObjectReads(this.db));
+    const row = this.guard(
+      () =>
+        (versionId === undefined
+          ? reads.current.get(key, bucket)
+          : reads.version.get(key, versionId, bucket)) as Parameters<typeof toObjectRead>[0],
+    );
+    return toObjectRead(row);
   }
 
   async getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined> {
