@@ -19,3 +19,21 @@ export function formatAmzDate(ms: number): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 }
+
+/** Recently formatted HTTP dates, by epoch second (bounded: cleared when full). */
+const httpDates = new Map<number, string>();
+
+/**
+ * An HTTP date (RFC 7231 IMF-fixdate, as Date#toUTCString): "Tue, 01 Dec 2026 12:00:00 GMT".
+ * Remembered per second, since the same objects' Last-Modified is formatted over and over.
+ */
+export function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  let text = httpDates.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toUTCString();
+    if (httpDates.size >= 1024) httpDates.clear();
+    httpDates.set(second, text);
+  }
+  return text;
+}

@@ -1,4 +1,4 @@
-import { TesseraError } from '../core/index.js';
+import { httpDate, TesseraError } from '../core/index.js';
 import type { ObjectRecord, Tag } from '../storage/index.js';
 import { header, type S3Request } from './context.js';
 import { assertOverrideValue, isHeaderName, isHeaderValue } from './header-values.js';
@@ -68,7 +68,7 @@ export function objectResponseHeaders(obj: ObjectRecord): Record<string, string 
     obj.contentType !== undefined && isHeaderValue(obj.contentType) ? obj.contentType : DEFAULT_CONTENT_TYPE;
   const h: Record<string, string | number> = {
     etag: quoteEtag(obj.etag),
-    'last-modified': new Date(obj.lastModified).toUTCString(),
+    'last-modified': httpDate(obj.lastModified),
     'content-type': contentType,
     'accept-ranges': 'bytes',
   };

@@ -119,11 +119,10 @@ async function readObject(
       },
     };
   }
-  const headers = {
-    ...objectResponseHeaders(obj),
-    ...(await versionHeaderOf(deps, obj, versionId !== undefined, versioned)),
-    ...(await visibleLockHeaders(req, bucket, key, obj.lock)),
-  };
+  const headers = objectResponseHeaders(obj);
+  if (versionId !== undefined || versioned || obj.versionId !== NULL_VERSION)
+    headers['x-amz-version-id'] = obj.versionId;
+  if (obj.lock !== undefined) Object.assign(headers, await visibleLockHeaders(req, bucket, key, obj.lock));
   applyResponseOverrides(req, headers);
 
   let range: ByteRange | undefined;
