@@ -4,7 +4,7 @@ import { isTesseraError, type Principal } from '../core/index.js';
 import type { Authenticated } from './apis/api.js';
 import type { AuthResult, Exchange } from './exchange.js';
 import { MAX_FORM_BODY } from './query-api-params.js';
-import { readSmallBody } from './request-body.js';
+import { readFormBody } from './read-form-body.js';
 
 export interface AuthenticateOptions {
   lookup: CredentialLookup<Principal>;
@@ -45,7 +45,7 @@ export async function authenticateStep(
     };
     if (needsBody(authReq)) {
       x.letBodyIn();
-      body = await readSmallBody(x.req, MAX_FORM_BODY);
+      body = await readFormBody(x.req, MAX_FORM_BODY);
       authReq.body = body;
     }
     const verified = await authenticate(authReq, { now: x.time, lookup: opts.lookup, domains: opts.domains });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PRESIGN_PARAMS, type VerifiedRequest } from '../auth/index.js';
 import { TesseraError } from '../core/index.js';
-import { decodeBody, readSmallBody } from './request-body.js';
+import { readFormBody, readVerifiedFormBody } from './read-form-body.js';
 
 /** Form bodies of IAM/STS calls are small; refuse more. */
 export const MAX_FORM_BODY = 1024 * 1024;
@@ -50,7 +50,7 @@ export async function queryApiParams(
     throw new TesseraError('AccessDenied', 'The parameters of a Query API request must be signed.');
   }
   input.letBodyIn();
-  const body = input.body ?? (await readSmallBody(decodeBody(req, verified).body, MAX_FORM_BODY));
+  const body = input.body ?? (await readVerifiedFormBody(req, verified, MAX_FORM_BODY));
   return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
 }
 
@@ -64,6 +64,6 @@ export async function unsignedQueryParams(
 ): Promise<URLSearchParams> {
   if (!hasBody(req)) return input.query;
   input.letBodyIn();
-  const body = await readSmallBody(req, MAX_FORM_BODY);
+  const body = await readFormBody(req, MAX_FORM_BODY);
   return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
 }
