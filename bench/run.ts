@@ -4,8 +4,9 @@
  *   npm run bench                                  # everything
  *   node dist/bench/run.js get-1k list             # selected benchmarks (server: all server ones)
  *   node dist/bench/run.js --quick get-1k          # seconds: proves the harness works
+ *   node dist/bench/run.js workers                 # TESSERA_WORKERS=2 against 1 (get-1k-workers)
  *   node dist/bench/run.js --write-docs            # also rewrites "## Server" in docs/benchmarks.md
- *   node dist/bench/run.js --profile /tmp/prof get-1k-presigned
+ *   node dist/bench/run.js --profile /tmp/prof get-1k-presigned   # a profile per case: /tmp/prof/<case>
  *   node dist/bench/run.js --baseline /tmp/tessera-prev server   # also an earlier build, as `previous`
  *   node dist/bench/run.js versioning             # versions vs unversioned data (bench/versioning.ts)
  *   node dist/bench/run.js sts                    # STS issuance and temporary credentials (bench/sts.ts)
@@ -19,17 +20,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { auditErrors, auditTables, runAuditBench } from './audit.js';
+import { aimsTable } from './server/aims.js';
 import { SERVER_BENCH_NAMES } from './server/cases.js';
+import { machine, writeBaselineSection } from './server/docs-section.js';
 import { builtMain } from './server/procs.js';
-import { summarizeProfiles } from './server/profile-summary.js';
-import {
-  aimsTable,
-  baselineTable,
-  machine,
-  summaryTable,
-  writeBaselineSection,
-  writeServerSection,
-} from './server/report.js';
+import { summarizeProfiles, topSelfTime } from './server/profile-summary.js';
+import { baselineTable, summaryTable, workersTable } from './server/report.js';
+import { PROFILED_IN_DOCS, type ProfileTops, writeServerSection } from './server/server-section.js';
 import { runServerBenches } from './server/suite.js';
 import { runStsBench, stsErrors, stsTables } from './sts.js';
 import { runVersioningBench, versioningTables } from './versioning.js';
@@ -46,11 +43,13 @@ interface Args {
   baseline?: string;
   rounds?: number;
   title?: string;
+  /** Where --write-docs writes (default docs/benchmarks.md); with --docs even a --quick run writes. */
+  docs?: string;
 }
 
 function usage(): string {
   return [
-    'usage: node dist/bench/run.js [--quick] [--write-docs] [--profile DIR] [--keep]',
+    'usage: node dist/bench/run.js [--quick] [--write-docs [--docs FILE]] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
     `names: policy, versioning, sts, audit, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
@@ -74,6 +73,7 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--profile') a.profileDir = resolve(argv[++i] ?? 'bench-profile');
     else if (x === '--baseline') a.baseline = resolve(value(argv, ++i, x));
     else if (x === '--title') a.title = value(argv, ++i, x);
+    else if (x === '--docs') a.docs = resolve(value(argv, ++i, x));
     else if (x === '--rounds') {
       a.rounds = Number(value(argv, ++i, x));
       if (!Number.isInteger(a.rounds) || a.rounds < 1) throw new Error('--rounds needs a whole number ≥ 1');
@@ -234,6 +234,10 @@ async function main(): Promise<void> {
   });
   log('');
   log(summaryTable(result.rows));
+  const workers = workersTable(result.rows);
+  if (workers)
+    log(`\nWorkers (${result.notes.find((n) => n.startsWith('get-1k-workers')) ?? ''}):\n${workers}`);
+  if (result.nginx && !result.rows.some((r) => r.target === 'nginx')) log(`\nnginx: ${result.nginx}`);
   if (args.baseline)
     log(`\nTessera against previous (${describeBaseline(args.baseline)}):\n${baselineTable(result.rows)}`);
   const aims = aimsTable(result.rows);
@@ -243,8 +247,13 @@ async function main(): Promise<void> {
     );
   const errors = result.rows.reduce((n, r) => n + r.errors, 0);
   if (errors) log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors); see the rows above`);
+  const tops: ProfileTops = {};
   if (args.profileDir) {
-    log(`\n${summarizeProfiles(args.profileDir)}`);
+    // One profile of the Tessera worker per case (the suite restarts it for each).
+    for (const id of [...new Set(result.rows.map((r) => r.caseId))]) {
+      log(`\n${id}:\n${summarizeProfiles(join(args.profileDir, id), 12)}`);
+      if (PROFILED_IN_DOCS.includes(id)) tops[id] = topSelfTime(join(args.profileDir, id), 8);
+    }
     if (args.baseline) log(`\nprevious:\n${summarizeProfiles(join(args.profileDir, 'previous'))}`);
   }
   const date = new Date().toISOString().slice(0, 10);
@@ -266,11 +275,13 @@ async function main(): Promise<void> {
     });
     log(`\nwrote the "## ${title}" section of ${DOCS}`);
   } else if (args.writeDocs) {
-    if (args.quick) log('\n--write-docs ignored with --quick');
+    // A --quick run writes only to a scratch copy (--docs FILE): its numbers mean nothing.
+    if (args.quick && !args.docs) log('\n--write-docs ignored with --quick (unless --docs FILE)');
     else {
+      const docs = args.docs ?? DOCS;
       const command = `npm run build && node dist/bench/run.js --write-docs${serverNames.length ? ` ${serverNames.join(' ')}` : ''}`;
-      writeServerSection(DOCS, result, command, date);
-      log(`\nwrote the "## Server" section of ${DOCS}`);
+      writeServerSection(docs, result, command, date, tops);
+      log(`\nwrote the "## Server" section of ${docs}`);
     }
   }
   if (errors) process.exitCode = 1;

@@ -54,7 +54,7 @@ import { type Ctx, measure, type Prepared, prepare, toRow, waitForQuiet } from '
 import { type ServerProcess, startTessera } from './server/procs.js';
 import { summarizeProfiles } from './server/profile-summary.js';
 import { fmtCpu, type Row } from './server/row.js';
-import { type PreparedRequest, queryString, signMany, signRequest } from './server/signing.js';
+import { NodeSha256, type PreparedRequest, queryString, signMany, signRequest } from './server/signing.js';
 
 const BUCKET = 'bench';
 const KEY = 'obj-1k';
@@ -100,25 +100,6 @@ interface Creds {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-function bytes(d: SourceData): string | Buffer {
-  if (typeof d === 'string') return d;
-  return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
-}
-/** node:crypto behind the hash interface the SDK's signer takes (as bench/server/signing.ts). */
-class NodeSha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -21,13 +22,47 @@ function bench(args: string[], env: Record<string, string> = {}): Promise<{ code
 }
 
 describe('bench harness (--quick)', () => {
-  it('measures 1 KiB GETs on Tessera and both reference servers', { timeout: 120_000 }, async () => {
-    const { code, out } = await bench(['--quick', 'get-1k']);
+  it('measures 1 KiB GETs on Tessera and the bare, minimal-verifier and Tessera-verifier references', {
+    timeout: 120_000,
+  }, async () => {
+    const { code, out } = await bench(['--quick', 'get-1k-presigned', 'get-1k-signed']);
     expect(out, out).toMatch(/== server ==/);
     expect(code, out).toBe(0);
     for (const id of ['get-1k-presigned', 'get-1k-signed']) expect(out).toContain(`(\`${id}\`)`);
-    for (const target of ['bare', 'verify', 'tessera'])
+    for (const target of ['bare', 'minimal', 'verify', 'tessera'])
       expect(out).toMatch(new RegExp(`^\\s+${target}\\s+\\d+ req/s`, 'm'));
+    expect(out).toContain('| Tessera ÷ minimal | Tessera verifier (bare) ÷ minimal |');
+    expect(out).toMatch(/^\| 1 KiB presigned GET ≥ 0\.8× minimal \(`get-1k-presigned`\) \| [\d.]+ × \|/m);
+  });
+
+  // CI machines have no nginx: the row is then skipped, and the run says so.
+  const nginx = existsSync('/usr/sbin/nginx');
+  it(`measures a 1 MiB file GET${nginx ? ' on nginx too, and skips nginx when it is missing' : ' (nginx missing: its row skipped)'}`, {
+    timeout: 240_000,
+  }, async () => {
+    const { code, out } = await bench(['--quick', 'get-1m-presigned']);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^\s+minimal\s+\d+ req\/s/m);
+    if (!nginx) {
+      expect(out).toMatch(/nginx rows are skipped/);
+      return;
+    }
+    expect(out).toMatch(/^\s+nginx\s+\d+ req\/s/m);
+    expect(out).toMatch(/^\| 1 MiB GET \(presigned\) ≥ 1\.0× nginx \(`get-1m-presigned`\) \| [\d.]+ × \|/m);
+    const missing = await bench(['--quick', 'get-1m-presigned'], { BENCH_NGINX: '/nonexistent/nginx' });
+    expect(missing.code, missing.out).toBe(0);
+    expect(missing.out).toMatch(/nginx rows are skipped/);
+    expect(missing.out).not.toMatch(/^\s+nginx\s+\d+ req\/s/m);
+  });
+
+  it('measures two Tessera workers against one (get-1k-workers)', { timeout: 120_000 }, async () => {
+    const { code, out } = await bench(['--quick', 'workers']);
+    expect(code, out).toBe(0);
+    for (const target of ['tessera', 'tessera2'])
+      expect(out).toMatch(new RegExp(`^\\s+${target}\\s+\\d+ req/s`, 'm'));
+    expect(out).toMatch(
+      /^\| 1 KiB GET, presigned URL, TESSERA_WORKERS=2 against 1 \(`get-1k-workers`\) \| [\d,]+ req\/s \| [\d,]+ req\/s \| [\d.]+× \|/m,
+    );
   });
 
   it('falls back to the built-in Node load generator when wrk is not used', {

@@ -1,4 +1,5 @@
 import { BUCKET, fixtureBytes, KEYS, KiB, LIST_BUCKET, PUT_BUCKET } from './common.js';
+import type { Target } from './row.js';
 import { type PreparedRequest, presign, signMany, signRequest } from './signing.js';
 
 /** Sizes and counts of one run; --quick shrinks them so the harness runs in seconds. */
@@ -64,6 +65,15 @@ export interface Case {
   build: (port: number, s: Scale) => Promise<PreparedRequest[]>;
   /** The object the case reads, to check that every server answers with the same bytes. */
   reads?: { key: string; size: number };
+  /** A GET of a file nginx can serve from disk: nginx is measured too (when installed). */
+  file?: boolean;
+  /** Only these servers (default: the references, Tessera and the baseline). */
+  targets?: Target[];
+  /**
+   * The servers run on every core for this case (the client stays where it is): the 256 MiB PUT
+   * hashes on worker threads, which one pinned core cannot help.
+   */
+  unpinned?: boolean;
 }
 
 const path = (key: string) => `/${BUCKET}/${key}`;
@@ -72,6 +82,7 @@ export const PUT_1K_BODY = fixtureBytes(KiB, 2);
 export const folderName = (i: number) => `dir${String(i).padStart(2, '0')}/`;
 
 function getCases(group: string, key: string, size: number, label: string, connections: number): Case[] {
+  const file = size > KiB;
   return [
     {
       id: `${group}-presigned`,
@@ -81,6 +92,7 @@ function getCases(group: string, key: string, size: number, label: string, conne
       connections,
       build: async (port) => [await presign(port, 'GET', path(key))],
       reads: { key, size },
+      file,
     },
     {
       id: `${group}-signed`,
@@ -91,12 +103,23 @@ function getCases(group: string, key: string, size: number, label: string, conne
       build: (port, s) =>
         signMany(s.signed, (i) => signRequest(port, 'GET', path(key), { headers: nonce(i) })),
       reads: { key, size },
+      file,
     },
   ];
 }
 
 export const CASES: Case[] = [
   ...getCases('get-1k', KEYS.small, KiB, '1 KiB', 32),
+  {
+    id: 'get-1k-workers',
+    group: 'workers',
+    title: '1 KiB GET, presigned URL, TESSERA_WORKERS=2 against 1',
+    kind: 'rate',
+    connections: 32,
+    build: async (port) => [await presign(port, 'GET', path(KEYS.small))],
+    reads: { key: KEYS.small, size: KiB },
+    targets: ['tessera', 'tessera2'],
+  },
   ...getCases('get-1m', KEYS.medium, 1024 * KiB, '1 MiB', 16),
   {
     id: 'put-1k',
@@ -155,6 +178,7 @@ export const CASES: Case[] = [
     kind: 'put-large',
     connections: 1,
     build: async () => [], // built by the suite: the body is large and depends on the scale
+    unpinned: true,
   },
   {
     id: 'get-256m',
@@ -163,6 +187,7 @@ export const CASES: Case[] = [
     kind: 'get-large',
     connections: 1,
     build: async (port) => [await presign(port, 'GET', path(KEYS.large))],
+    file: true,
   },
 ];
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deadline, freePort, ROOT_PASSWORD, ROOT_USER } from './common.js';
@@ -56,20 +56,23 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-interface SpawnOptions {
+export interface SpawnOptions {
   name: string;
+  /** The program (default: this Node) and its arguments. */
+  command?: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  ready: string;
+  /** Text the server prints once it is ready, or a probe that resolves true when it is. */
+  ready: string | (() => Promise<boolean>);
   cpuList: string | undefined;
   port: number;
 }
 
-async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
+/** Starts a server in its own process group (pinned to `cpuList` with taskset) and waits until it is ready. */
+export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
+  const program = o.command ?? process.execPath;
   // taskset execs the program, so the child's pid is the server's own.
-  const [cmd, args] = o.cpuList
-    ? ['taskset', ['-c', o.cpuList, process.execPath, ...o.args]]
-    : [process.execPath, o.args];
+  const [cmd, args] = o.cpuList ? ['taskset', ['-c', o.cpuList, program, ...o.args]] : [program, o.args];
   const proc: ChildProcess = spawn(cmd as string, args as string[], {
     env: o.env,
     detached: true,
@@ -85,19 +88,29 @@ async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`${o.name} did not start:\n${out}`)), 30_000);
-    const check = () => {
-      if (out.includes(o.ready)) {
-        clearTimeout(timer);
-        proc.off('exit', onExit);
-        res();
-      }
+    let done = false;
+    const ok = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      proc.off('exit', onExit);
+      res();
     };
     const onExit = (code: number | null) => {
+      done = true;
       clearTimeout(timer);
       rej(new Error(`${o.name} exited (${code}) before it was ready:\n${out}`));
     };
-    proc.stdout!.on('data', check);
     proc.once('exit', onExit);
+    const ready = o.ready;
+    if (typeof ready === 'string') proc.stdout!.on('data', () => out.includes(ready) && ok());
+    else
+      void (async () => {
+        while (!done) {
+          if (await ready()) return ok();
+          await deadline(50);
+        }
+      })();
   });
   const pid = proc.pid!;
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -127,8 +140,8 @@ export const builtMain = (checkout: string) => resolve(checkout, 'dist/src/cli/m
 
 /**
  * Tessera as users run it, with one worker process (TESSERA_WORKERS=1: the primary only
- * supervises). `profileDir` adds --cpu-prof for the primary and the worker. `main` is another
- * build's entry point (--baseline: an earlier commit, run as server `name`).
+ * supervises; `workers` for more). `profileDir` adds --cpu-prof for the primary and the worker.
+ * `main` is another build's entry point (--baseline: an earlier commit, run as server `name`).
  */
 export async function startTessera(
   dataDir: string,
@@ -136,6 +149,7 @@ export async function startTessera(
   profileDir?: string,
   main = TESSERA_MAIN,
   name = 'tessera',
+  workers = 1,
 ): Promise<ServerProcess> {
   if (!existsSync(main))
     throw new Error(
@@ -148,7 +162,7 @@ export async function startTessera(
     ...process.env,
     TESSERA_ROOT_USER: ROOT_USER,
     TESSERA_ROOT_PASSWORD: ROOT_PASSWORD,
-    TESSERA_WORKERS: '1',
+    TESSERA_WORKERS: String(workers),
   };
   delete env.TESSERA_LOG_REQUESTS;
   // Node 20 refuses --cpu-prof in NODE_OPTIONS; as an option of the primary it reaches the worker
@@ -164,9 +178,21 @@ export async function startTessera(
   });
 }
 
-/** A reference server (bare node:http, or the same plus Tessera's verifier) in its own process. */
+/**
+ * Moves a running server (every thread of every process in its tree) to `cpuList`; threads it
+ * starts later inherit the placement.
+ */
+export function setAffinity(server: ServerProcess, cpuList: string): void {
+  for (const pid of processTree(server.pid))
+    spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * A reference server in its own process: bare node:http, the same behind the minimal SigV4
+ * verifier, or behind Tessera's verifier (reference-server.ts).
+ */
 export async function startReference(
-  kind: 'bare' | 'verify',
+  kind: 'bare' | 'minimal' | 'verify',
   fixturesFile: string,
   cpuList: string | undefined,
 ): Promise<ServerProcess> {

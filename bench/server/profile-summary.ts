@@ -52,17 +52,19 @@ function area(url: string, fn: string): string {
   return url;
 }
 
-/**
- * Self time of a V8 CPU profile, by function and by area, as % of the time not spent idle.
- * Reads the largest .cpuprofile in `dir` (the worker's, the primary is mostly idle).
- */
-export function summarizeProfiles(dir: string, top = 20): string {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => join(dir, f))
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-  if (files.length === 0) return `no .cpuprofile in ${dir}`;
-  const profile = JSON.parse(readFileSync(files[0]!, 'utf8')) as Profile;
+/** The largest .cpuprofile in `dir` (the worker's; the primary is mostly idle), if any. */
+function largestProfile(dir: string): string | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return undefined;
+  }
+  return files.map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+
+/** Self-time samples by function and by area, and the busy (not idle) total. */
+function selfTime(profile: Profile) {
   const byFn = new Map<string, number>();
   const byArea = new Map<string, number>();
   let busy = 0;
@@ -76,6 +78,34 @@ export function summarizeProfiles(dir: string, top = 20): string {
     const a = area(url, functionName);
     byArea.set(a, (byArea.get(a) ?? 0) + hits);
   }
+  return { byFn, byArea, busy };
+}
+
+const readProfile = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Profile;
+
+/**
+ * The `top` functions by self time in the worker's profile in `dir`, as % of its busy time
+ * (for the report's "where the time goes"); empty when `dir` holds no profile.
+ */
+export function topSelfTime(dir: string, top = 8): { fn: string; pct: number }[] {
+  const file = largestProfile(dir);
+  if (!file) return [];
+  const { byFn, busy } = selfTime(readProfile(file));
+  return [...byFn]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, hits]) => ({ fn, pct: (hits / busy) * 100 }));
+}
+
+/**
+ * Self time of a V8 CPU profile, by function and by area, as % of the time not spent idle.
+ * Reads the largest .cpuprofile in `dir` (the worker's, the primary is mostly idle).
+ */
+export function summarizeProfiles(dir: string, top = 20): string {
+  const file = largestProfile(dir);
+  if (!file) return `no .cpuprofile in ${dir}`;
+  const profile = readProfile(file);
+  const { byFn, byArea, busy } = selfTime(profile);
   const list = (m: Map<string, number>, n: number) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
@@ -83,7 +113,7 @@ export function summarizeProfiles(dir: string, top = 20): string {
       .map(([k, v]) => `  ${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`)
       .join('\n');
   return [
-    `profile ${files[0]} (${busy} busy samples)`,
+    `profile ${file} (${busy} busy samples)`,
     'self time by area:',
     list(byArea, 15),
     'self time by function:',

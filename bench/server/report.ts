@@ -1,52 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+/**
+ * The tables of the server benchmark's report: the summary (Tessera beside the references, with
+ * ratios against the minimal verifier, bare Node and nginx), the workers case, Tessera against
+ * the baseline build, and every measurement. The aims are in aims.ts, the docs section in
+ * docs-section.ts.
+ */
 import { CASES } from './cases.js';
-import { fmtCpu, type Row, TARGETS, type Target } from './row.js';
-import type { ServerBenchResult } from './suite.js';
+import { fmtCpu, LABELS, type Row, TARGETS, type Target } from './row.js';
 
-/** The servers of every run (the baseline, `previous`, only with --baseline). */
-const BASE: Target[] = ['bare', 'verify', 'tessera'];
-
-export interface Aim {
-  caseId: string;
-  text: string;
-  /** The measured value compared with the goal (a ratio, req/s, MiB/s or GB/s). */
-  measure: (byTarget: Partial<Record<Target, Row>>) => number | undefined;
-  goal: number;
-  unit: string;
-}
-
-/** The project's aims for one core (the issue that asked for this harness). */
-export const AIMS: Aim[] = [
-  {
-    caseId: 'get-1k-presigned',
-    text: '1 KiB presigned GET ≥ 0.8× the verifying reference',
-    measure: (t) => (t.tessera && t.verify ? t.tessera.value / t.verify.value : undefined),
-    goal: 0.8,
-    unit: '×',
-  },
-  {
-    caseId: 'list-rollup',
-    text: 'roll-up listing of 10,000 keys ≥ 1,000 req/s',
-    measure: (t) => t.tessera?.value,
-    goal: 1000,
-    unit: 'req/s',
-  },
-  {
-    caseId: 'put-256m',
-    text: '256 MiB streaming-signed PUT ≥ 300 MiB/s',
-    measure: (t) => t.tessera?.value,
-    goal: 300,
-    unit: 'MiB/s',
-  },
-  {
-    caseId: 'get-256m',
-    text: '256 MiB GET ≥ 1.5 GB/s',
-    measure: (t) => t.tessera?.value,
-    goal: 1.5,
-    unit: 'GB/s',
-  },
-];
+export type ByTarget = Partial<Record<Target, Row>>;
 
 /**
  * What one fully busy core would deliver at the CPU cost measured: the result divided by the
@@ -56,14 +17,14 @@ export function perCore(r: Row): Row {
   return { ...r, value: r.serverCpuPct > 0 ? (r.value * 100) / r.serverCpuPct : Number.NaN };
 }
 
-function perCoreAll(t: Partial<Record<Target, Row>>): Partial<Record<Target, Row>> {
-  const out: Partial<Record<Target, Row>> = {};
+export function perCoreAll(t: ByTarget): ByTarget {
+  const out: ByTarget = {};
   for (const x of TARGETS) if (t[x]) out[x] = perCore(t[x]);
   return out;
 }
 
-function byCase(rows: Row[]): Map<string, Partial<Record<Target, Row>>> {
-  const m = new Map<string, Partial<Record<Target, Row>>>();
+export function byCase(rows: Row[]): Map<string, ByTarget> {
+  const m = new Map<string, ByTarget>();
   for (const r of rows) {
     const e = m.get(r.caseId) ?? {};
     e[r.target] = r;
@@ -72,7 +33,7 @@ function byCase(rows: Row[]): Map<string, Partial<Record<Target, Row>>> {
   return m;
 }
 
-function fmtValue(r: Row | undefined): string {
+export function fmtValue(r: Row | undefined): string {
   if (!r) return '–';
   const v = r.unit === 'GB/s' ? r.value.toFixed(2) : Math.round(r.value).toLocaleString('en-US');
   return `${v} ${r.unit}`;
@@ -82,7 +43,7 @@ const ratio = (a: Row | undefined, b: Row | undefined) =>
   a && b ? `${(a.value / b.value).toFixed(2)}×` : '–';
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
-function table(header: string[], lines: string[][]): string {
+export function table(header: string[], lines: string[][]): string {
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
@@ -95,30 +56,39 @@ const cpuRatio = (a: Row | undefined, b: Row | undefined) =>
   a && b ? `${(a.cpuPerRequestMs / b.cpuPerRequestMs).toFixed(2)}×` : '–';
 
 const hasBaseline = (rows: Row[]) => rows.some((r) => r.target === 'previous');
+const titleOf = (id: string) => CASES.find((c) => c.id === id)?.title ?? id;
+/** The servers of the summary's CPU column, in its order. */
+const CPU_COLUMN: Target[] = ['bare', 'minimal', 'verify', 'nginx', 'tessera'];
 
 /**
- * The comparison table: Tessera beside both references, with ratios; with --baseline also
- * beside the earlier build ('previous').
+ * The comparison table: Tessera beside the references, with ratios against the minimal verifier
+ * (the ceiling), Tessera's verifier in a bare server against it, Tessera against nginx (file
+ * GETs) and bare Node; with --baseline also beside the earlier build ('previous'). The workers
+ * case has its own table.
  */
 export function summaryTable(rows: Row[]): string {
   const lines: string[][] = [];
   const withPrevious = hasBaseline(rows);
   for (const [id, t] of byCase(rows)) {
-    const title = CASES.find((c) => c.id === id)?.title ?? id;
+    if (t.tessera2) continue;
     const tes = t.tessera;
     const previous = withPrevious
       ? [fmtValue(t.previous), ratio(tes, t.previous), cpuRatio(tes, t.previous)]
       : [];
     lines.push([
-      `${title} (\`${id}\`)`,
+      `${titleOf(id)} (\`${id}\`)`,
       fmtValue(t.bare),
+      fmtValue(t.minimal),
       fmtValue(t.verify),
+      t.nginx ? fmtValue(t.nginx) : '–',
       fmtValue(tes),
-      ratio(tes, t.verify),
+      ratio(tes, t.minimal),
+      ratio(t.verify, t.minimal),
+      ratio(tes, t.nginx),
       ratio(tes, t.bare),
       tes ? `${ms(tes.p50Ms)} / ${ms(tes.p99Ms)}` : '–',
-      BASE.map((x) => (t[x] ? fmtCpu(t[x].cpuPerRequestMs) : '–')).join(' / '),
-      tes && t.verify ? ratio(perCore(tes), perCore(t.verify)) : '–',
+      CPU_COLUMN.map((x) => (t[x] ? fmtCpu(t[x].cpuPerRequestMs) : '–')).join(' / '),
+      tes && t.minimal ? ratio(perCore(tes), perCore(t.minimal)) : '–',
       `${Math.max(...TARGETS.map((x) => t[x]?.clientCpuPct ?? 0)).toFixed(0)}%`,
       `${Math.max(...TARGETS.map((x) => t[x]?.otherCpuPct ?? 0)).toFixed(0)}%`,
       ...previous,
@@ -127,17 +97,67 @@ export function summaryTable(rows: Row[]): string {
   return table(
     [
       'benchmark',
-      'bare Node',
-      'Node + SigV4 verify',
-      'Tessera',
-      'Tessera ÷ verify',
+      LABELS.bare,
+      LABELS.minimal,
+      LABELS.verify,
+      LABELS.nginx,
+      LABELS.tessera,
+      'Tessera ÷ minimal',
+      'Tessera verifier (bare) ÷ minimal',
+      'Tessera ÷ nginx',
       'Tessera ÷ bare',
       'Tessera p50 / p99 ms',
-      'server CPU per request (bare / verify / Tessera)',
-      'Tessera ÷ verify by CPU',
+      'server CPU per request (bare / minimal / Tessera verifier / nginx / Tessera)',
+      'Tessera ÷ minimal by CPU',
       'client CPU (max)',
       'other CPU (max)',
       ...(withPrevious ? ['previous', 'Tessera ÷ previous', 'CPU per request Tessera ÷ previous'] : []),
+    ],
+    lines,
+  );
+}
+
+/**
+ * Scaling of the workers case: req/s₂ ÷ req/s₁, and per busy core, CPU/request₁ ÷ CPU/request₂
+ * × 2 (what two cores would serve if each worker were as efficient as the single one).
+ */
+export function workerScaling(t: ByTarget): { rate: number; perBusyCore: number } | undefined {
+  const one = t.tessera;
+  const two = t.tessera2;
+  if (!one || !two) return undefined;
+  return { rate: two.value / one.value, perBusyCore: (one.cpuPerRequestMs / two.cpuPerRequestMs) * 2 };
+}
+
+/** The workers case: one worker (pinned) against two (unpinned), by rate and by CPU per request. */
+export function workersTable(rows: Row[]): string {
+  const lines: string[][] = [];
+  for (const [id, t] of byCase(rows)) {
+    const k = workerScaling(t);
+    if (!k) continue;
+    const one = t.tessera!;
+    const two = t.tessera2!;
+    lines.push([
+      `${titleOf(id)} (\`${id}\`)`,
+      fmtValue(one),
+      fmtValue(two),
+      `${k.rate.toFixed(2)}×`,
+      `${fmtCpu(one.cpuPerRequestMs)} / ${fmtCpu(two.cpuPerRequestMs)}`,
+      `${one.serverCpuPct.toFixed(0)}% / ${two.serverCpuPct.toFixed(0)}%`,
+      `${k.perBusyCore.toFixed(2)}×`,
+      `${Math.max(one.clientCpuPct, two.clientCpuPct).toFixed(0)}%`,
+    ]);
+  }
+  if (!lines.length) return '';
+  return table(
+    [
+      'benchmark',
+      'TESSERA_WORKERS=1 (one core)',
+      'TESSERA_WORKERS=2 (unpinned)',
+      'req/s₂ ÷ req/s₁',
+      'CPU per request (1 / 2 workers)',
+      'server CPU (1 / 2 workers)',
+      'per busy core (CPU/request₁ ÷ CPU/request₂ × 2)',
+      'client CPU (max)',
     ],
     lines,
   );
@@ -160,9 +180,8 @@ export function baselineTable(rows: Row[]): string {
     const tes = t.tessera;
     const prev = t.previous;
     if (!tes || !prev) continue;
-    const title = CASES.find((c) => c.id === id)?.title ?? id;
     lines.push([
-      `${title} (\`${id}\`)`,
+      `${titleOf(id)} (\`${id}\`)`,
       fmtValue(prev),
       fmtValue(tes),
       ratio(tes, prev),
@@ -228,176 +247,5 @@ export function detailTable(rows: Row[]): string {
       `${r.otherCpuPct.toFixed(0)}%`,
       String(r.errors),
     ]),
-  );
-}
-
-export function aimsTable(rows: Row[]): string {
-  const cases = byCase(rows);
-  const lines: string[][] = [];
-  for (const a of AIMS) {
-    const t = cases.get(a.caseId);
-    const v = t ? a.measure(t) : undefined;
-    if (!t || v === undefined) continue;
-    const c = a.measure(perCoreAll(t));
-    const show = (x: number | undefined) =>
-      x === undefined || Number.isNaN(x)
-        ? '–'
-        : `${a.unit === 'GB/s' || a.unit === '×' ? x.toFixed(2) : Math.round(x).toLocaleString('en-US')} ${a.unit}`;
-    const verdict = (x: number | undefined) =>
-      x === undefined || Number.isNaN(x)
-        ? '–'
-        : x >= a.goal
-          ? 'met'
-          : `**missed** (${((1 - x / a.goal) * 100).toFixed(0)}% short)`;
-    lines.push([a.text, show(v), verdict(v), show(c), verdict(c)]);
-  }
-  return lines.length
-    ? table(['aim (one core)', 'measured', '', 'per busy core (from CPU per request)', ''], lines)
-    : '';
-}
-
-export function machine(): { cpu: string; nproc: number; node: string } {
-  let cpu = cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1]!.trim();
-  } catch {
-    /* not Linux */
-  }
-  return { cpu, nproc: cpus().length, node: process.version };
-}
-
-/** A hand-written "### Reading the numbers" subsection, kept when a section is rewritten. */
-const READING = /^### Reading the numbers\s*\n([\s\S]*?)(?=^### |(?![\s\S]))/m;
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Puts `body` (which starts with its "## title" line) in place of the section of that title,
- * or after the last section when there is none; keeps a "### Reading the numbers" subsection.
- */
-function replaceSection(file: string, title: string, body: (reading: string) => string): void {
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = old.search(new RegExp(`^## ${escapeRe(title)}\\s*$`, 'm'));
-  let before = old;
-  let after = '';
-  let reading = '';
-  if (start >= 0) {
-    const rest = old.slice(start + 1);
-    const next = rest.search(/^## /m);
-    const end = next >= 0 ? start + 1 + next : old.length;
-    reading = READING.exec(old.slice(start, end))?.[1]?.trim() ?? '';
-    before = old.slice(0, start);
-    after = old.slice(end);
-  }
-  const head = before.trimEnd();
-  writeFileSync(file, `${head ? `${head}\n\n` : ''}${body(reading)}${after ? `\n${after.trimStart()}` : ''}`);
-}
-
-/**
- * Writes the section `## title` of docs/benchmarks.md for a run with --baseline: Tessera
- * against the earlier build, and every measurement (the references included). Other sections,
- * "## Server" among them, stay as they are.
- */
-export function writeBaselineSection(
-  file: string,
-  result: ServerBenchResult,
-  o: { title: string; command: string; date: string; previous: string; current: string },
-): void {
-  const m = machine();
-  replaceSection(file, o.title, (reading) =>
-    [
-      `## ${o.title}`,
-      '',
-      `Measured ${o.date} on ${m.nproc} × ${m.cpu}, Node ${m.node}, Linux; load generator ${result.tool};`,
-      `${result.pinned}. **previous** is ${o.previous}; **Tessera** is ${o.current}. Both run as`,
-      'users run them (`TESSERA_WORKERS=1`, each on its own temporary data directory with the same objects,',
-      'written through its own S3 API) and are measured in the same run, with the same requests, beside',
-      `the two reference servers of "Server" above; ${result.scale.rounds} rounds of ${result.scale.seconds} s,`,
-      'Tessera and previous swap places in every other round. Throughput is the best round; CPU per',
-      "request is that round's server CPU (process tree) divided by its requests. The per-round ratios",
-      'pair the two servers round by round: their spread is the noise of this machine.',
-      '',
-      '```sh',
-      o.command,
-      '```',
-      '',
-      baselineTable(result.rows),
-      '',
-      '### Every measurement',
-      '',
-      detailTable(result.rows),
-      '',
-      '### Reading the numbers',
-      '',
-      reading || '(to be written)',
-      '',
-    ].join('\n'),
-  );
-}
-
-/**
- * Replaces the "## Server" section of docs/benchmarks.md (other sections stay as they are).
- * A "### Reading the numbers" subsection already there is kept: it is written by hand.
- */
-export function writeServerSection(
-  file: string,
-  result: ServerBenchResult,
-  command: string,
-  date: string,
-): void {
-  const m = machine();
-  const rows = result.rows;
-  replaceSection(file, 'Server', (reading) =>
-    [
-      '## Server',
-      '',
-      `Measured ${date} on ${m.nproc} × ${m.cpu}, Node ${m.node}, Linux; load generator ${result.tool};`,
-      `${result.pinned}. Tessera runs with \`TESSERA_WORKERS=1\` (one worker; the primary only supervises) on`,
-      'a temporary data directory on the local disk. Every row is measured in the same run against two reference',
-      'servers, each one Node process on the same core: **bare Node** (node:http answering with the same bytes',
-      'from memory, the same headers and the same listing XML, draining PUT bodies) and **Node + SigV4 verify**',
-      "(the same plus Tessera's own `authenticate()` on every request and its payload check on PUT bodies:",
-      'chunk signatures for streaming PUTs, the SHA-256 for the others) — the ceiling for any authenticating',
-      'Node server.',
-      '',
-      '```sh',
-      'apt-get install wrk      # without it the harness falls back to a slower Node load generator',
-      command,
-      '```',
-      '',
-      'Select benchmarks by name (`node dist/bench/run.js get-1k list put-256m`); `--quick` runs short',
-      'durations and small fixtures to check that the harness works (its numbers mean nothing);',
-      '`--profile DIR` writes CPU profiles of the Tessera worker and prints where its time went;',
-      '`--baseline DIR` also measures an earlier build (see "Against an earlier build" below).',
-      '',
-      'How it measures: wrk replays requests from a Lua script (a presigned URL as it is; header-signed',
-      'requests from 30,000 requests pre-signed with the AWS SDK signer that differ in a signed nonce header, so',
-      'no signature repeats within a run) with 32 connections (16 for 1 MiB GETs, 1 for 256 MiB GETs). HEAD',
-      'uses the built-in Node generator (raw keep-alive sockets), because wrk 4.1 waits for the body a HEAD',
-      'answer announces. The 256 MiB PUT sends a prebuilt STREAMING-AWS4-HMAC-SHA256-PAYLOAD body (64 KiB',
-      'chunks, chained chunk signatures) from memory with node:http, 2 PUTs per round. Every server gets a',
-      "1 s warm-up, then 3 rounds of 4 s; a round measures the three servers in turn and each server's best",
-      'round is reported (the spread is in the last table). The machine may be shared: before each round the',
-      'harness waits (up to 30 s) until the rest of the machine uses less than a fifth of a core, and other',
-      "load can only slow a round down. Server CPU is utime + stime of the server's process tree (/proc/<pid>/stat) over",
-      "the round, divided by the requests served; client CPU is the load generator's own; other CPU is what",
-      'the rest of the machine used meanwhile (user + system from /proc/stat), all as % of one core.',
-      '',
-      summaryTable(rows),
-      '',
-      '### Aims',
-      '',
-      aimsTable(rows),
-      '',
-      '### Every measurement',
-      '',
-      detailTable(rows),
-      '',
-      '### Reading the numbers',
-      '',
-      reading || '(to be written)',
-      '',
-    ].join('\n'),
   );
 }

@@ -1,9 +1,21 @@
 /**
- * Which server a measurement is of: the two references, Tessera (this build), and with
- * --baseline an earlier build of Tessera ('previous').
+ * Which server a measurement is of: the references (bare node:http, the minimal SigV4 verifier,
+ * Tessera's verifier in a bare server, nginx for file GETs), Tessera (this build), Tessera with
+ * two workers (the workers case), and with --baseline an earlier build of Tessera ('previous').
  */
-export type Target = 'bare' | 'verify' | 'tessera' | 'previous';
-export const TARGETS: Target[] = ['bare', 'verify', 'tessera', 'previous'];
+export type Target = 'bare' | 'minimal' | 'verify' | 'nginx' | 'tessera' | 'tessera2' | 'previous';
+export const TARGETS: Target[] = ['bare', 'minimal', 'verify', 'nginx', 'tessera', 'tessera2', 'previous'];
+
+/** How the report names each server. */
+export const LABELS: Record<Target, string> = {
+  bare: 'bare Node',
+  minimal: 'minimal verifier',
+  verify: 'Tessera verifier (bare)',
+  nginx: 'nginx',
+  tessera: 'Tessera',
+  tessera2: 'Tessera, 2 workers',
+  previous: 'previous',
+};
 
 /** One measurement of one case on one server. */
 export interface Row {

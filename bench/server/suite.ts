@@ -1,20 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Scale, scale, selectCases } from './cases.js';
+import { type Case, type Scale, scale, selectCases } from './cases.js';
 import { closeClients } from './client.js';
 import { cpuPlan, fixtureBytes } from './common.js';
-import { fixturesFrom, preload } from './fixtures.js';
 import { loadTool } from './load.js';
 import { type Ctx, measure, type Prepared, prepare, toRow, waitForQuiet } from './measure.js';
-import { builtMain, type ServerProcess, startReference, startTessera } from './procs.js';
+import { setAffinity } from './procs.js';
 import { fmtCpu, type Row, TARGETS, type Target } from './row.js';
+import { type RunServers, startServers } from './servers.js';
 
 export interface ServerBenchOptions {
   names: string[];
   quick: boolean;
-  /** Write Tessera's CPU profiles (node --cpu-prof) here (the baseline's in DIR/previous). */
+  /** Write Tessera's CPU profiles (node --cpu-prof) here, one folder per case (the baseline's in DIR/previous). */
   profileDir?: string;
   /**
    * A built checkout of an earlier commit (DIR/dist/src/cli/main.js), measured as server
@@ -35,20 +35,32 @@ export interface ServerBenchResult {
   pinned: string;
   /** The baseline checkout measured as `previous` (--baseline), if any. */
   baseline?: string;
+  /** nginx's version, or why it was not measured (only when a file GET was selected). */
+  nginx?: string;
+  /** How cases departed from the usual placement, for the report. */
+  notes: string[];
 }
 
-type Servers = Partial<Record<Target, ServerProcess>>;
+/** The servers of a case, in report order, before the rotation of a round. */
+export function caseTargets(c: Case, available: Target[]): Target[] {
+  const wanted: Target[] = c.targets ?? [
+    'bare',
+    'minimal',
+    'verify',
+    ...(c.file ? ['nginx' as const] : []),
+    'tessera',
+    'previous',
+  ];
+  return TARGETS.filter((t) => wanted.includes(t) && available.includes(t));
+}
 
 /**
- * The order of the servers in a round. Tessera and the baseline swap places every other round,
- * so that neither is always measured right after the other (drift in other load, caches, clock).
+ * The order of the servers in a round: rotated by one place every round, so that no server is
+ * always measured first or right after the same other one (drift in other load, caches, clock).
  */
 export function roundOrder(targets: Target[], round: number): Target[] {
-  const order = [...targets];
-  const a = order.indexOf('tessera');
-  const b = order.indexOf('previous');
-  if (round % 2 === 1 && a >= 0 && b >= 0) [order[a], order[b]] = [order[b]!, order[a]!];
-  return order;
+  const k = targets.length ? round % targets.length : 0;
+  return [...targets.slice(k), ...targets.slice(0, k)];
 }
 
 /** Pins this process (the Node clients) to the load generator's cores. */
@@ -69,9 +81,13 @@ function printRow(log: (l: string) => void, r: Row): void {
   );
 }
 
+/** Every core ("0-1"), for the cases whose servers run unpinned. */
+const allCpus = () => `0-${cpus().length - 1}`;
+
 /**
- * Starts Tessera (one worker) and both reference servers, preloads the objects the selected
- * cases need, then runs every case against each server in turn, one at a time.
+ * Starts Tessera (one worker), the reference servers (and nginx, Tessera with two workers, the
+ * baseline when a case needs them), preloads the objects the selected cases need, then runs
+ * every case against each of its servers in turn, one at a time.
  */
 export async function runServerBenches(o: ServerBenchOptions): Promise<ServerBenchResult> {
   const cases = selectCases(o.names);
@@ -86,80 +102,82 @@ export async function runServerBenches(o: ServerBenchOptions): Promise<ServerBen
   );
   pinSelf(plan.client);
   const workDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  mkdirSync(join(workDir, 'data'));
-  if (o.baseline) mkdirSync(join(workDir, 'data-previous'));
-  const started: ServerProcess[] = [];
   const rows: Row[] = [];
+  const notes: string[] = [];
+  let run: RunServers | undefined;
   // Interrupted (Ctrl-C, kill): stop the servers this run started before leaving.
   const onSignal = () => {
-    void Promise.all(started.map((p) => p.stop())).finally(() => {
+    void (run?.stopAll() ?? Promise.resolve()).finally(() => {
       rmSync(workDir, { recursive: true, force: true });
       process.exit(130);
     });
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let nginx: string | undefined;
   try {
-    const tessera = await startTessera(join(workDir, 'data'), plan.server, o.profileDir);
-    started.push(tessera);
-    await preload(tessera.port, cases, s, o.log);
-    const fixturesFile = join(workDir, 'fixtures.json');
-    writeFileSync(fixturesFile, JSON.stringify(await fixturesFrom(tessera.port, cases, s)));
-    const bare = await startReference('bare', fixturesFile, plan.server);
-    started.push(bare);
-    const verify = await startReference('verify', fixturesFile, plan.server);
-    started.push(verify);
-    const servers: Servers = { bare, verify, tessera };
-    if (o.baseline) {
-      // The same objects, written through the baseline's own S3 API into its own data directory.
-      const profile = o.profileDir ? join(o.profileDir, 'previous') : undefined;
-      if (profile) mkdirSync(profile, { recursive: true });
-      const previous = await startTessera(
-        join(workDir, 'data-previous'),
-        plan.server,
-        profile,
-        builtMain(o.baseline),
-        'previous',
-      );
-      started.push(previous);
-      o.log(`baseline: ${o.baseline} (server previous)`);
-      await preload(previous.port, cases, s, o.log);
-      servers.previous = previous;
-    }
-    const targets = TARGETS.filter((t) => servers[t]);
+    run = await startServers({
+      cases,
+      s,
+      workDir,
+      cpu: plan.server,
+      log: o.log,
+      ...(o.baseline ? { baseline: o.baseline } : {}),
+      ...(o.profileDir ? { profileDir: o.profileDir } : {}),
+    });
+    nginx = run.nginx;
+    const servers = run.servers;
     const ctx: Ctx = { s, workDir, clientCpus: plan.client };
     const largeData = cases.some((c) => c.kind === 'put-large') ? fixtureBytes(s.large, 3) : undefined;
     for (const c of cases) {
       o.log(`${c.id}: ${c.title}`);
-      const prepared = new Map<Target, Prepared>();
-      for (const target of targets)
-        prepared.set(target, await prepare(c, servers[target]!, target, ctx, largeData));
-      for (let round = 0; round < s.rounds; round++) {
-        for (const target of roundOrder(targets, round)) {
-          const p = prepared.get(target)!;
-          if (!s.quick) await waitForQuiet(30_000, o.log);
-          p.samples.push(await measure(c, p, ctx));
-        }
+      if (o.profileDir) await run.restartTessera(join(o.profileDir, c.id));
+      const targets = caseTargets(c, Object.keys(servers) as Target[]);
+      if (c.unpinned && plan.server) {
+        for (const t of targets) setAffinity(servers[t]!, allCpus());
+        notes.push(
+          `${c.id}: every server on CPUs ${allCpus()} (unpinned), the load generator on CPU ${plan.client}`,
+        );
       }
-      for (const p of prepared.values()) {
-        const row = toRow(c, p);
-        rows.push(row);
-        printRow(o.log, row);
+      try {
+        const prepared = new Map<Target, Prepared>();
+        for (const target of targets)
+          prepared.set(target, await prepare(c, servers[target]!, target, ctx, largeData));
+        for (let round = 0; round < s.rounds; round++) {
+          for (const target of roundOrder(targets, round)) {
+            const p = prepared.get(target)!;
+            if (!s.quick) await waitForQuiet(30_000, o.log);
+            p.samples.push(await measure(c, p, ctx));
+          }
+        }
+        for (const target of targets) {
+          const row = toRow(c, prepared.get(target)!);
+          rows.push(row);
+          printRow(o.log, row);
+        }
+      } finally {
+        if (c.unpinned && plan.server) for (const t of targets) setAffinity(servers[t]!, plan.server);
       }
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     closeClients();
-    for (const p of started.reverse()) await p.stop();
+    await run?.stopAll();
     if (!o.keep) rmSync(workDir, { recursive: true, force: true });
     else o.log(`kept ${workDir}`);
   }
+  if (rows.some((r) => r.target === 'tessera2'))
+    notes.push(
+      `get-1k-workers: Tessera with TESSERA_WORKERS=2 unpinned (both cores, shared with the load generator on CPU ${plan.client ?? '–'}), against TESSERA_WORKERS=1 on CPU ${plan.server ?? '–'}`,
+    );
   return {
     rows,
     scale: s,
     tool: tool === 'wrk' ? 'wrk 4.1 (Debian)' : 'built-in Node client',
     pinned,
+    notes,
+    ...(nginx ? { nginx } : {}),
     ...(o.baseline ? { baseline: o.baseline } : {}),
   };
 }
