@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Principal, unhandled } from '../core/index.js';
 import type { DocumentDigest } from './entry.js';
-import { markRedacted, redactValue } from './redact.js';
+import { RedactedMap, redactValue } from './redact.js';
 
 /**
  * What the audit entry needs from a request that the request event carries, gathered (and
@@ -108,38 +108,39 @@ function clip(v: string): string {
 export function selectRequestHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = new RedactedMap();
   let n = 0;
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined || !(REQUEST_HEADERS.has(name) || name.startsWith('x-amz-'))) continue;
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined || !(name.startsWith('x-amz-') || REQUEST_HEADERS.has(name))) continue;
     if (++n > MAX_HEADERS) break;
-    out[name] = clip(redactValue(name, Array.isArray(raw) ? raw.join(',') : raw));
+    out[name] = clip(redactValue(name, typeof raw === 'string' ? raw : raw.join(',')));
   }
-  return markRedacted(out);
+  return out;
 }
 
 /** The selected response headers, from a getter (ServerResponse.getHeader). */
 export function selectResponseHeaders(
   get: (name: string) => number | string | string[] | undefined,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = new RedactedMap();
   for (const name of RESPONSE_HEADERS) {
     const v = get(name);
     if (v !== undefined) out[name] = clip(redactValue(name, Array.isArray(v) ? v.join(',') : String(v)));
   }
-  return markRedacted(out);
+  return out;
 }
 
 /** The query parameters, redacted (MinIO's `requestQuery`; repeated names joined with ','). */
 export function selectQuery(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = new RedactedMap();
   let n = 0;
   for (const [k, v] of query) {
     if (++n > MAX_HEADERS) break;
     const value = clip(redactValue(k, v));
     out[k] = out[k] === undefined ? value : `${out[k]},${value}`;
   }
-  return markRedacted(out);
+  return out;
 }
 
 /**

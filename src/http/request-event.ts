@@ -130,42 +130,40 @@ export interface EventFacts {
 
 /** Builds the request event from the steps' results, once the response has closed. */
 export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts: EventFacts): RequestEvent {
-  const authz = trace.authz;
+  const z = trace.authz;
+  let authz: RequestEvent['authz'];
+  if (z === undefined) authz = { decision: 'none' };
+  else {
+    authz = { decision: z.decision, reason: z.reason };
+    if (z.statements !== undefined && z.statements.length > 0) authz.statements = z.statements;
+    if (z.actions !== undefined) authz.actions = z.actions;
+    if (z.resources !== undefined) authz.resources = z.resources;
+  }
+  const headers = x.req.headers;
+  const request: RequestEvent['request'] = {
+    method: x.req.method ?? 'GET',
+    path: x.rawPath,
+    query: selectQuery(x.query),
+    headers: selectRequestHeaders(headers),
+  };
+  if (headers.host !== undefined) request.host = headers.host;
+  const timings: RequestEvent['timings'] = { totalMs: performance.now() - facts.started };
+  if (trace.headAt !== undefined) timings.firstByteMs = trace.headAt - facts.started;
   const event: RequestEvent = {
     version: 1,
     time: new Date().toISOString(),
-    ...(facts.deploymentId === undefined ? {} : { deploymentId: facts.deploymentId }),
     requestId: x.requestId,
     api: trace.operation ?? trace.api,
     auth: {},
-    authz:
-      authz === undefined
-        ? { decision: 'none' }
-        : {
-            decision: authz.decision,
-            reason: authz.reason,
-            ...(authz.statements === undefined || authz.statements.length === 0
-              ? {}
-              : { statements: authz.statements }),
-            ...(authz.actions === undefined ? {} : { actions: authz.actions }),
-            ...(authz.resources === undefined ? {} : { resources: authz.resources }),
-          },
-    request: {
-      method: x.req.method ?? 'GET',
-      ...(x.req.headers.host === undefined ? {} : { host: x.req.headers.host }),
-      path: x.rawPath,
-      query: selectQuery(x.query),
-      headers: selectRequestHeaders(x.req.headers),
-    },
+    authz,
+    request,
     response: { headers: selectResponseHeaders((name) => res.getHeader(name)) },
     status: res.statusCode,
     bytesIn: facts.bytesIn,
     bytesOut: Number(res.getHeader('content-length') ?? 0),
-    timings: {
-      totalMs: performance.now() - facts.started,
-      ...(trace.headAt === undefined ? {} : { firstByteMs: trace.headAt - facts.started }),
-    },
+    timings,
   };
+  if (facts.deploymentId !== undefined) event.deploymentId = facts.deploymentId;
   const auth = trace.auth;
   if (auth !== undefined) {
     event.timings.authMs = auth.ms;
