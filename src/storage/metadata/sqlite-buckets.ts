@@ -15,7 +15,7 @@ export class SqliteBuckets extends SqliteBase {
   }
 
   async createBucket(bucket: BucketRecord): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       const { changes } = this.s.insertBucket.run(
         bucket.name,
         bucket.account,
@@ -42,7 +42,7 @@ export class SqliteBuckets extends SqliteBase {
   }
 
   async deleteBucket(name: string): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       if (this.s.getBucket.get(name) === undefined) throw noSuchBucket(name);
       if (
         this.s.bucketHasObjects.get(name) !== undefined ||
@@ -62,7 +62,7 @@ export class SqliteBuckets extends SqliteBase {
   }
 
   async setBucketTags(name: string, tags: Tag[] | undefined): Promise<void> {
-    const { changes } = this.guard(() =>
+    const { changes } = await this.write(() =>
       this.s.setBucketTags.run(tags === undefined ? null : toJson(tags), name),
     );
     if (changes === 0) throw noSuchBucket(name);
@@ -75,12 +75,12 @@ export class SqliteBuckets extends SqliteBase {
   }
 
   async setBucketVersioning(name: string, status: BucketVersioning): Promise<void> {
-    const { changes } = this.guard(() => this.s.setBucketVersioning.run(status, name));
+    const { changes } = await this.write(() => this.s.setBucketVersioning.run(status, name));
     if (changes === 0) throw noSuchBucket(name);
   }
 
   async enableObjectLock(name: string): Promise<void> {
-    const { changes } = this.guard(() => this.s.enableObjectLock.run(name));
+    const { changes } = await this.write(() => this.s.enableObjectLock.run(name));
     if (changes === 0) throw noSuchBucket(name);
   }
 
@@ -92,7 +92,7 @@ export class SqliteBuckets extends SqliteBase {
   }
 
   async setBucketConfig(name: string, kind: BucketConfigKind, document: string | undefined): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       if (this.s.getBucket.get(name) === undefined) throw noSuchBucket(name);
       if (document === undefined) this.s.deleteBucketConfig.run(name, kind);
       else this.s.putBucketConfig.run({ bucket: name, kind, document, at: Date.now() });

@@ -29,9 +29,9 @@ function unquote(etag: string): string {
 }
 
 import { commonPrefixOf } from './keys.js';
-import { type ObjectReads, prepareObjectReads, toObjectRead } from './object-reads.js';
 import { entryKey, type RangeScan, walkListing } from './list.js';
 import { listUploads, type UploadSource } from './list-uploads.js';
+import { type ObjectReads, prepareObjectReads, toObjectRead } from './object-reads.js';
 import type { OpenOptions } from './schema.js';
 import { noSuchBucket, SqliteBuckets } from './sqlite-buckets.js';
 import {
@@ -137,7 +137,7 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
   }
 
   async setObjectTags(bucket: string, key: string, tags: Tag[], versionId?: string): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       const json = toJson(tags);
       const { changes } =
         versionId === undefined
@@ -282,7 +282,7 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
   }
 
   async createUpload(upload: MultipartUploadRecord): Promise<void> {
-    const { changes } = this.guard(() => this.s.insertUpload.run(uploadParams(upload)));
+    const { changes } = await this.write(() => this.s.insertUpload.run(uploadParams(upload)));
     if (changes === 0) throw noSuchBucket(upload.bucket);
   }
 

@@ -96,6 +96,16 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A map as stored; most objects have none, so the empty one skips JSON.stringify (PUT path). */
+function mapJson(map: Readonly<Record<string, string>>): string {
+  for (const _ in map) return toJson(map);
+  return EMPTY_MAP;
+}
+
+function listJson(list: readonly unknown[]): string {
+  return list.length === 0 ? EMPTY_LIST : toJson(list);
+}
+
 export function toBucket(row: BucketRow): BucketRecord {
   const record: BucketRecord = {
     name: row.name,
@@ -202,9 +212,9 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
     etag: r.etag,
     last_modified: r.lastModified,
     content_type: r.contentType ?? null,
-    headers: toJson(r.headers),
-    user_metadata: toJson(r.userMetadata),
-    tags: toJson(r.tags),
+    headers: mapJson(r.headers),
+    user_metadata: mapJson(r.userMetadata),
+    tags: listJson(r.tags),
     checksum: r.checksum === undefined ? null : toJson(r.checksum),
     parts: r.parts === undefined ? null : toJson(r.parts),
     segments:
@@ -264,9 +274,9 @@ export function uploadParams(u: MultipartUploadRecord): Record<string, unknown> 
     key: u.key,
     initiated_at: u.initiatedAt,
     content_type: u.contentType ?? null,
-    headers: toJson(u.headers),
-    user_metadata: toJson(u.userMetadata),
-    tags: toJson(u.tags),
+    headers: mapJson(u.headers),
+    user_metadata: mapJson(u.userMetadata),
+    tags: listJson(u.tags),
     checksum_algorithm: u.checksumAlgorithm ?? null,
     checksum_type: u.checksumType ?? null,
     object_lock: lockJson(u.lock),

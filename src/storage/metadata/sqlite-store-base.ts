@@ -7,9 +7,13 @@ import {
   type ObjectWrite,
   type RemovalGuard,
 } from '../types.js';
+import { Checkpointer } from './checkpointer.js';
+import { GroupSync } from './group-sync.js';
 import { type OpenOptions, openDatabase } from './schema.js';
 import { blobIdsOf, markerParams, objectParams, parseLock } from './sqlite-rows.js';
 import { type ObjectRefRow, prepareStatements, type Statements } from './sqlite-statements.js';
+import { WalFile } from './wal-file.js';
+import { WriteBatch } from './write-batch.js';
 
 /** SQLite result codes meaning "another connection holds the lock" (after busy_timeout). */
 function isBusy(e: unknown): boolean {
@@ -17,26 +21,60 @@ function isBusy(e: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
+/** The checkpoint thread starts after this many writes (a store that writes little needs none). */
+const CHECKPOINT_THREAD_AFTER = 256;
+/** SQLite's own checkpoint, in the commit, only if the thread falls this far behind (pages). */
+const SAFETY_AUTOCHECKPOINT = 10_000;
+
+/** Lock timeouts become SlowDown (503, retryable); any other error is returned as it is. */
+function busyToSlowDown(e: unknown): unknown {
+  if (!isTesseraError(e) && isBusy(e)) {
+    return new TesseraError('SlowDown', undefined, { Reason: String((e as Error).message) });
+  }
+  return e;
+}
+
 /**
  * The connection, statements and transaction helpers shared by the SQLite store's parts.
- * better-sqlite3 is synchronous: each port method runs to completion on the event loop, so one
- * connection per process needs no locking of its own; other processes are kept out by SQLite's
- * file locks (BEGIN IMMEDIATE + busy_timeout).
+ * better-sqlite3 is synchronous: each port method runs its statements to completion on the event
+ * loop, so one connection per process needs no locking of its own; other processes are kept out
+ * by SQLite's file locks (BEGIN IMMEDIATE + busy_timeout). Writes are batched and group-committed:
+ * one transaction per loop turn (write-batch.ts), synchronous=NORMAL, and a write resolves after
+ * the fdatasync of the WAL that covers it (group-sync.ts).
  */
 export class SqliteBase {
   protected readonly db: Database.Database;
   protected readonly s: Statements;
   readonly #tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  readonly #sync: GroupSync;
+  readonly #batch: WriteBatch;
+  readonly #wal: WalFile | undefined;
+  #checkpointer: Checkpointer | undefined;
+  /** Writes until the checkpoint thread starts; never when the options turn it off. */
+  #untilCheckpointer: number;
 
   constructor(file: string, options: OpenOptions = {}) {
-    this.db = openDatabase(file, options);
+    this.db = openDatabase(file, options, 'NORMAL');
+    this.#untilCheckpointer = options.checkpointThread === false ? Infinity : CHECKPOINT_THREAD_AFTER;
     this.s = prepareStatements(this.db);
     this.#tx = this.db.transaction((fn: () => unknown) => fn());
+    if (options.walSync === undefined) this.#wal = new WalFile(`${this.db.name}-wal`);
+    const wal = this.#wal;
+    this.#sync = new GroupSync(options.walSync ?? (() => wal!.sync()), options.onSyncFailure);
+    this.#batch = new WriteBatch(this.db, this.#sync, busyToSlowDown);
   }
 
-  /** Runs `fn` in a BEGIN IMMEDIATE transaction (read-modify-write: takes the write lock first). */
-  protected write<T>(fn: () => T): T {
-    return this.guard(() => this.#tx.immediate(fn) as T);
+  /**
+   * Runs `fn` inside a write transaction (BEGIN IMMEDIATE: read-modify-write takes the write lock
+   * first), batched with the other writes of this loop turn; resolves with its value once the
+   * commit is durable, or rejects with its error (its changes rolled back, nothing to sync).
+   */
+  protected write<T>(fn: () => T): Promise<T> {
+    if (--this.#untilCheckpointer === 0) {
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
+      this.#checkpointer = new Checkpointer(this.db.name);
+    }
+    return this.#batch.run(fn);
   }
 
   /** Runs `fn` in a read transaction: one consistent snapshot for several statements. */
@@ -49,15 +87,13 @@ export class SqliteBase {
     try {
       return fn();
     } catch (e) {
-      if (!isTesseraError(e) && isBusy(e)) {
-        throw new TesseraError('SlowDown', undefined, { Reason: String((e as Error).message) });
-      }
-      throw e;
+      throw busyToSlowDown(e);
     }
   }
 
   /** Of `blobIds`, those that no object and no part references any more. */
-  protected unreferenced(blobIds: Iterable<string>): string[] {
+  protected unreferenced(blobIds: readonly string[]): string[] {
+    if (blobIds.length === 0) return [];
     const out: string[] = [];
     for (const id of new Set(blobIds)) if (this.s.blobReferenced.get(id, id) === 0) out.push(id);
     return out;
@@ -187,10 +223,17 @@ export class SqliteBase {
   }
 
   async markDamaged(bucket: string, key: string, versionId: string, damage: string): Promise<boolean> {
-    return this.guard(() => this.s.markDamaged.run(damage, bucket, key, versionId).changes > 0);
+    return this.write(() => this.s.markDamaged.run(damage, bucket, key, versionId).changes > 0);
   }
 
+  /** Closes the connection after the pending group sync has run (its writes resolve first). */
   async close(): Promise<void> {
+    this.#untilCheckpointer = Infinity;
+    await this.#checkpointer?.close();
+    // Checked and closed in one step: a write that commits meanwhile is waited for too.
+    while (this.#batch.busy || this.#sync.busy)
+      await (this.#batch.busy ? this.#batch.idle() : this.#sync.idle());
     if (this.db.open) this.db.close();
+    await this.#wal?.close();
   }
 }
