@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { S3Response } from '../s3/index.js';
@@ -47,6 +48,7 @@ export async function writeResponse(
  * AbortController and extra ticks per request). Resolves when the response closes, however.
  */
 function streamTo(body: Readable, res: ServerResponse): Promise<void> {
+  if (isChunked(body)) return writeChunks(body, res);
   return new Promise((resolve) => {
     body.once('error', (e) => {
       // Headers are gone: the only honest signal left is a cut connection.
@@ -58,4 +60,64 @@ function streamTo(body: Readable, res: ServerResponse): Promise<void> {
     });
     body.pipe(res);
   });
+}
+
+/** A chunk of a chunked body; its buffer may be reused for another response once released. */
+interface Chunk {
+  readonly bytes: Buffer;
+  release(): void;
+}
+
+/** A body that gives out its bytes chunk by chunk in reusable buffers (S3 object bodies). */
+interface ChunkedBody {
+  nextChunk(): Promise<Chunk | undefined>;
+}
+
+function isChunked(body: Readable): body is Readable & ChunkedBody {
+  return typeof (body as Readable & Partial<ChunkedBody>).nextChunk === 'function';
+}
+
+/**
+ * Writes a chunked body with one res.write per chunk, releasing each chunk from that write's
+ * callback — once the socket has handed the bytes to the kernel (or dropped them, destroyed),
+ * never while node or the kernel may still read the buffer. The next chunk is read while the
+ * previous one drains; no more is written until 'drain' (backpressure). The head goes out in
+ * the same writev as the first chunk (cork). A body error cuts the connection, as above; a
+ * response closed early destroys the body, and the chunk then in flight is released.
+ */
+async function writeChunks(body: Readable & ChunkedBody, res: ServerResponse): Promise<void> {
+  const closed = res.closed ? Promise.resolve() : new Promise<void>((resolve) => res.once('close', resolve));
+  // The read ahead may fail (damage) while a drain is awaited: handled here, rethrown by its await.
+  const ask = () => {
+    const p = body.nextChunk();
+    p.catch(() => {});
+    return p;
+  };
+  let next: Promise<Chunk | undefined> | undefined = ask();
+  try {
+    for (let first = true; ; first = false) {
+      const chunk: Chunk | undefined = await next;
+      next = undefined;
+      if (chunk === undefined) break;
+      if (res.destroyed) {
+        chunk.release();
+        break;
+      }
+      if (first) res.cork();
+      const more = res.write(chunk.bytes, () => chunk.release());
+      if (first) res.uncork();
+      next = ask();
+      if (!more) await Promise.race([once(res, 'drain'), closed]);
+    }
+    if (!res.destroyed) res.end();
+  } catch (e) {
+    res.destroy(e as Error);
+  }
+  // Closed early: the read in flight (if any) still ends in a chunk to give back.
+  next?.then(
+    (c) => c?.release(),
+    () => {},
+  );
+  body.destroy();
+  await closed;
 }

@@ -73,8 +73,39 @@ export function expectedMd5(record: ObjectRecord, index: number, count: number):
   return count === 1 && md5.test(record.etag) ? record.etag : undefined;
 }
 
+/**
+ * Bytes of an object body in one buffer. `release()` lets a pooled buffer be reused: call it once
+ * nothing (node, the kernel) reads `bytes` any more. Calling it again does nothing.
+ */
+export interface BodyChunk {
+  readonly bytes: Buffer;
+  release(): void;
+}
+
+/** A blob that reads by position into (pooled) buffers, as FsBlobHandle does. */
+interface ChunkReader {
+  read(position: number, length: number, pooled: boolean): Promise<BodyChunk>;
+}
+
+/** The longest single read: a body up to this size is one pread and one socket write. */
+export const BODY_CHUNK = 4 * 1024 * 1024;
+
+/** `handle`'s own positional reads, or reads through its stream (a store without them). */
+function readerOf(handle: BlobHandle): ChunkReader {
+  const own = handle as BlobHandle & Partial<ChunkReader>;
+  if (typeof own.read === 'function') return own as BlobHandle & ChunkReader;
+  return {
+    read: async (position, length) => {
+      const parts: Buffer[] = [];
+      if (length > 0) for await (const c of handle.stream(position, position + length - 1)) parts.push(c);
+      return { bytes: Buffer.concat(parts), release: () => {} };
+    },
+  };
+}
+
 interface Segment {
   readonly handle: BlobHandle;
+  readonly reader: ChunkReader;
   readonly blobId: string;
   readonly md5?: string | undefined;
 }
@@ -104,7 +135,8 @@ export async function openObject(
   try {
     for (const [i, seg] of data.segments.entries()) {
       const handle = await blobs.open(seg.blobId);
-      segments.push({ handle, blobId: seg.blobId, md5: expectedMd5(record, i, data.segments.length) });
+      const md5 = expectedMd5(record, i, data.segments.length);
+      segments.push({ handle, reader: readerOf(handle), blobId: seg.blobId, md5 });
       if (handle.size !== seg.size) {
         const kind = handle.size < seg.size ? 'short' : 'long';
         throw damaged(record, seg.blobId, kind, `${handle.size} bytes, ${seg.size} recorded`, sink);
@@ -114,7 +146,55 @@ export async function openObject(
     await close();
     throw e;
   }
-  return { stream: (start, end) => Readable.from(verifiedRange(record, segments, start, end, sink)), close };
+  return {
+    stream: (start, end) =>
+      new ObjectBody((pooled) => verifiedChunks(record, segments, start, end, pooled, sink)),
+    close,
+  };
+}
+
+/**
+ * An object's bytes as a Readable (fresh buffers, for any consumer: CopyObject, UploadPartCopy),
+ * or chunk by chunk in pooled buffers through `nextChunk` (the HTTP layer, which releases each
+ * buffer from its socket write's callback). A body is consumed one way or the other, not both.
+ */
+class ObjectBody extends Readable {
+  readonly #open: (pooled: boolean) => AsyncGenerator<BodyChunk>;
+  #chunks: AsyncGenerator<BodyChunk> | undefined;
+
+  constructor(open: (pooled: boolean) => AsyncGenerator<BodyChunk>) {
+    super();
+    this.#open = open;
+  }
+
+  /** The next chunk in a pooled buffer (release it once written), or undefined at the end. */
+  async nextChunk(): Promise<BodyChunk | undefined> {
+    if (this.destroyed) return undefined;
+    this.#chunks ??= this.#open(true);
+    const r = await this.#chunks.next();
+    return r.done ? undefined : r.value;
+  }
+
+  override _read(): void {
+    this.#chunks ??= this.#open(false);
+    this.#chunks.next().then(
+      (r) => this.push(r.done ? null : r.value.bytes),
+      (e: unknown) => this.destroy(e as Error),
+    );
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    // Queued behind a read in flight, if any; its chunk goes to whoever asked for it.
+    const chunks = this.#chunks;
+    if (chunks === undefined) {
+      callback(err);
+      return;
+    }
+    chunks.return(undefined).then(
+      () => callback(err),
+      () => callback(err),
+    );
+  }
 }
 
 /** Reports a blob that is still missing after the lookup was retried: it is damage, not a race. */
@@ -124,18 +204,19 @@ export function missingBlob(record: ObjectRecord, sink?: DamageSink): TesseraErr
 }
 
 /**
- * Bytes [start, end] across consecutive blobs. A blob that yields fewer bytes than asked (cut
- * while open) fails the stream at once; a blob read whole is checked against its MD5 while it
- * streams, and its last chunk is held back until the check passes — so damaged bytes end in a
- * cut connection, never in a complete-looking response.
+ * Bytes [start, end] across consecutive blobs, read by position in chunks of up to BODY_CHUNK. A
+ * blob that yields fewer bytes than asked (cut while open) fails the body at once; a blob read
+ * whole is checked against its MD5 as it is read, and its last chunk is given out only after the
+ * check passes — so damaged bytes end in a cut connection, never in a complete-looking response.
  */
-async function* verifiedRange(
+async function* verifiedChunks(
   record: ObjectRecord,
   segments: readonly Segment[],
   start: number,
   end: number,
+  pooled: boolean,
   sink?: DamageSink,
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<BodyChunk> {
   let offset = 0;
   for (const seg of segments) {
     const size = seg.handle.size;
@@ -147,22 +228,24 @@ async function* verifiedRange(
     const from = Math.max(start, segStart) - segStart;
     const to = Math.min(end, segEnd) - segStart;
     const hash = seg.md5 !== undefined && from === 0 && to === size - 1 ? createHash('md5') : undefined;
-    let held: Buffer | undefined;
-    let read = 0;
-    for await (const chunk of seg.handle.stream(from, to) as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      hash?.update(chunk);
-      if (held !== undefined) yield held;
-      held = chunk;
+    for (let at = from; at <= to; ) {
+      const want = Math.min(BODY_CHUNK, to - at + 1);
+      const chunk = await seg.reader.read(at, want, pooled);
+      at += chunk.bytes.length;
+      try {
+        if (chunk.bytes.length < want) {
+          const detail = `read ${at - from} of ${to - from + 1} bytes`;
+          throw damaged(record, seg.blobId, 'short', detail, sink);
+        }
+        hash?.update(chunk.bytes);
+        const got = at > to ? hash?.digest('hex') : undefined;
+        if (got !== undefined && got !== seg.md5)
+          throw damaged(record, seg.blobId, 'checksum', `MD5 ${got}, ${seg.md5} recorded`, sink);
+      } catch (e) {
+        chunk.release();
+        throw e;
+      }
+      yield chunk;
     }
-    if (read !== to - from + 1) {
-      throw damaged(record, seg.blobId, 'short', `read ${read} of ${to - from + 1} bytes`, sink);
-    }
-    if (hash !== undefined) {
-      const got = hash.digest('hex');
-      if (got !== seg.md5)
-        throw damaged(record, seg.blobId, 'checksum', `MD5 ${got}, ${seg.md5} recorded`, sink);
-    }
-    if (held !== undefined) yield held;
   }
 }

@@ -3,8 +3,22 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { BlobHandle } from '../types.js';
+import { BufferPool, readPool } from './buffer-pool.js';
 
 const closeFd = promisify(fs.close);
+const pread = promisify(fs.read);
+
+/**
+ * Bytes read from a blob. `release()` gives a pooled buffer back for reuse: call it once nothing
+ * (node, the kernel) reads `bytes` any more — for a socket, from the write's callback. Calling it
+ * again does nothing.
+ */
+export interface BlobChunk {
+  readonly bytes: Buffer;
+  release(): void;
+}
+
+const NO_RELEASE = () => {};
 
 /** File operations for streams over a shared descriptor: reads are real, close is the handle's job. */
 const SHARED_FD = {
@@ -20,19 +34,65 @@ export const READ_HIGH_WATER_MARK = 1024 * 1024;
  * An open blob file. Holding the descriptor keeps the bytes readable after the file is unlinked
  * (POSIX), so deleting or overwriting an object never cuts a GET short.
  *
- * Streams read by position (pread) from the shared descriptor, so several may run at once. The
- * descriptor is closed only after every stream has ended or been destroyed: closing it earlier
- * could let the number be reused by another file while a read is in flight.
+ * Streams and reads go by position (pread) on the shared descriptor, so several may run at once.
+ * The descriptor is closed only after every stream has ended or been destroyed and every read
+ * has settled: closing it earlier could let the number be reused by another file while a read is
+ * in flight.
  */
 export class FsBlobHandle implements BlobHandle {
   readonly size: number;
   readonly #fd: number;
   readonly #streams = new Set<fs.ReadStream>();
+  readonly #reads = new Set<Promise<unknown>>();
+  readonly #pool: BufferPool;
   #closing: Promise<void> | undefined;
 
-  constructor(fd: number, size: number) {
+  constructor(fd: number, size: number, pool: BufferPool = readPool) {
     this.#fd = fd;
     this.size = size;
+    this.#pool = pool;
+  }
+
+  /**
+   * Reads `length` bytes at `position` (pread, so reads and streams may run at once) into one
+   * buffer: a pooled one when `pooled` and the length suits the pool, else a buffer of its own.
+   * Fewer bytes come back only at the end of the file.
+   */
+  read(position: number, length: number, pooled: boolean): Promise<BlobChunk> {
+    if (this.#closing !== undefined) return Promise.reject(new Error('blob handle is closed'));
+    const fromPool = pooled && BufferPool.pools(length);
+    const buf = fromPool ? this.#pool.acquire(length) : Buffer.allocUnsafe(length);
+    const done = this.#fill(buf, position, length).then(
+      (n) => {
+        if (!fromPool) return { bytes: buf.subarray(0, n), release: NO_RELEASE };
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          this.#pool.release(buf);
+        };
+        return { bytes: buf.subarray(0, n), release };
+      },
+      (e: unknown) => {
+        if (fromPool) this.#pool.release(buf);
+        throw e;
+      },
+    );
+    this.#reads.add(done);
+    const forget = () => this.#reads.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** preads until `length` bytes are in `buf` or the file ends; resolves to the bytes read. */
+  async #fill(buf: Buffer, position: number, length: number): Promise<number> {
+    let n = 0;
+    while (n < length) {
+      const { bytesRead } = await pread(this.#fd, buf, n, length - n, position + n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return n;
   }
 
   /** Streams bytes [start, end] (inclusive). An empty range (end < start) gives an empty stream. */
@@ -56,9 +116,10 @@ export class FsBlobHandle implements BlobHandle {
     return stream;
   }
 
-  /** Destroys unfinished streams, waits for their in-flight reads, then closes the descriptor. */
+  /** Destroys unfinished streams, waits for every in-flight read, then closes the descriptor. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const reads = [...this.#reads].map((r) => r.then(NO_RELEASE, NO_RELEASE));
       const pending = [...this.#streams].map((s) => {
         const closed = once(s, 'close').then(
           () => undefined,
@@ -67,7 +128,7 @@ export class FsBlobHandle implements BlobHandle {
         s.destroy();
         return closed;
       });
-      await Promise.all(pending);
+      await Promise.all([...pending, ...reads]);
       await closeFd(this.#fd);
     })();
     return this.#closing;
