@@ -3,7 +3,13 @@ import { createIamApi } from '../admin/index.js';
 import { statsByTarget } from '../audit/index.js';
 import { createS3Server, optionalFanOut, TrustedProxies } from '../http/index.js';
 import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
-import { type LifecycleAction, LifecycleScanner, type S3Deps, ScanService } from '../s3/index.js';
+import {
+  type LifecycleAction,
+  LifecycleScanner,
+  type S3Deps,
+  ScanService,
+  startDigestThreads,
+} from '../s3/index.js';
 import { guardIamStore, openStorage, type StorageConfig } from '../storage/index.js';
 import { createStsApi, IssuanceLimiter, StsKeyring, sessionOpener } from '../sts/index.js';
 import { auditSecrets, openAuditTargets } from './audit-config.js';
@@ -72,6 +78,8 @@ export async function composeServer(
     ...auditSecrets(config.audit),
   ]);
   const storage = await openStorage(storageConfig(config));
+  // Hash threads for large uploads (MD5, SHA-256), started with the server, not per request.
+  const digestThreads = await startDigestThreads({ log: (m) => logError(m) });
   const masterKey = loadMasterKey(config.dataDir);
   // MinIO's deploymentid: in every audit entry (and for the admin API).
   const deploymentId = loadDeploymentId(config.dataDir);
@@ -105,6 +113,7 @@ export async function composeServer(
     space: storage.space,
     // Damage found on read (docs/operations.md): one log line, the damage counter, the audit entry.
     reportDamage: damage.read,
+    digestThreads,
   };
   const authorizer = new Authorizer({
     iam,
@@ -165,6 +174,7 @@ export async function composeServer(
       await audit?.close();
       iam.stopChangeFeed();
       await iam.close();
+      await digestThreads?.stop();
       await storage.close();
     },
   };

@@ -4,6 +4,7 @@ import type { S3AccessCheck, S3Action } from './access.js';
 import type { DamageSink } from './object-reader.js';
 import type { OperationBase } from './operation.js';
 import type { Operation, OperationName, OperationNamed } from './ops/index.js';
+import type { DigestThreads } from './parallel-digest/digest-threads.js';
 
 /** What every S3 handler may use: the stores and the server's settings. */
 export interface S3Deps {
@@ -21,6 +22,8 @@ export interface S3Deps {
   space?: SpaceGuard | undefined;
   /** Where damaged stored bytes are reported (a missing, cut or altered blob found on read). */
   reportDamage?: DamageSink;
+  /** Hash threads for large uploads (parallel-digest/), when the server started them. */
+  digestThreads?: DigestThreads | undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ export * from './names.js';
 export type { DamageKind, DamageReport, DamageSink } from './object-reader.js';
 export type * from './operation.js';
 export * from './ops/index.js';
+export { type DigestThreads, startDigestThreads } from './parallel-digest/index.js';
 export * from './router.js';
 export * from './s3-access.js';
 export {

@@ -1,13 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { finished, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Checksum, TesseraError } from '../core/index.js';
 import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage/index.js';
 import type { S3Deps, S3Request } from './context.js';
+import { storeThreaded, usableDigestThreads } from './parallel-digest/index.js';
 import { announcedDigests, verifyDigests } from './payload-digests.js';
 
 /** Objects up to this size live inline in the metadata store. */
 export const INLINE_LIMIT = 128 * 1024;
+/**
+ * Payloads announced at least this large are hashed on the digest threads, when the server
+ * started them: below it, handing slots to threads costs more than hashing in place.
+ */
+export const THREADED_MIN = 8 * 1024 * 1024;
 /** "The largest object that can be uploaded in a single PUT is 5 GB." */
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 
@@ -41,15 +47,46 @@ class Digester extends Transform {
   }
 }
 
-async function collect(source: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new TesseraError('IncompleteBody', 'More data than the declared Content-Length.');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+/**
+ * Reads a body that fits inline: hashes and keeps each piece as it comes, with no stream stages
+ * in between (the cheapest path for the many small PUTs). Destroys the source on failure.
+ */
+function collectInline(
+  source: Readable,
+  limit: number,
+  maxSize: number,
+  hasher: Checksum | undefined,
+): Promise<Stored> {
+  return new Promise((resolve, reject) => {
+    const md5 = createHash('md5');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failure: Error | undefined;
+    const fail = (e: Error) => {
+      failure ??= e;
+      source.off('data', onData);
+      source.destroy();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxSize) fail(new TesseraError('EntityTooLarge'));
+      else if (size > limit)
+        fail(new TesseraError('IncompleteBody', 'More data than the declared Content-Length.'));
+      else {
+        md5.update(chunk);
+        hasher?.update(chunk);
+        chunks.push(chunk);
+      }
+    };
+    source.on('data', onData);
+    finished(source, { writable: false }, (e) => {
+      if (failure || e) reject(failure ?? e);
+      else {
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        resolve({ data: { kind: 'inline', bytes }, size, md5: md5.digest() });
+      }
+    });
+  });
 }
 
 export interface Stored {
@@ -65,18 +102,27 @@ export interface Stored {
 export async function storeStream(
   deps: S3Deps,
   source: Readable,
-  opts: { inlineSize?: number | undefined; maxSize: number; hasher?: Checksum | undefined },
+  opts: {
+    inlineSize?: number | undefined;
+    maxSize: number;
+    hasher?: Checksum | undefined;
+    /** The payload's announced size: large ones go to the digest threads. */
+    sizeHint?: number | undefined;
+  },
 ): Promise<Stored> {
+  if (opts.inlineSize !== undefined && opts.inlineSize <= INLINE_LIMIT)
+    return collectInline(source, opts.inlineSize, opts.maxSize, opts.hasher);
+  const threads = (opts.sizeHint ?? 0) >= THREADED_MIN ? usableDigestThreads(deps.digestThreads) : undefined;
+  if (threads) {
+    const t = await storeThreaded(threads, deps.blobs, source, opts);
+    const segments = [{ blobId: t.written.blobId, size: t.written.size }];
+    return { data: { kind: 'blobs', segments }, size: t.size, md5: t.md5 };
+  }
   const digester = new Digester(opts.hasher, opts.maxSize);
   let data: DataLocation;
   try {
-    if (opts.inlineSize !== undefined && opts.inlineSize <= INLINE_LIMIT) {
-      const [bytes] = await Promise.all([collect(digester, opts.inlineSize), pipeline(source, digester)]);
-      data = { kind: 'inline', bytes };
-    } else {
-      const [written] = await Promise.all([deps.blobs.write(digester), pipeline(source, digester)]);
-      data = { kind: 'blobs', segments: [{ blobId: written.blobId, size: written.size }] };
-    }
+    const [written] = await Promise.all([deps.blobs.write(digester), pipeline(source, digester)]);
+    data = { kind: 'blobs', segments: [{ blobId: written.blobId, size: written.size }] };
   } catch (e) {
     digester.destroy();
     source.destroy();
@@ -103,6 +149,7 @@ export async function ingestBody(
     inlineSize: opts.allowInline ? req.contentLength : undefined,
     maxSize,
     hasher: digests.hasher,
+    sizeHint: req.contentLength,
   });
   try {
     const checksum = verifyDigests(req, digests, stored);

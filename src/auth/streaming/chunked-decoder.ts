@@ -4,6 +4,7 @@ import { constantTimeEqual, EMPTY_SHA256, TesseraError } from '../../core/index.
 import { signHex } from '../sigv4/signing-key.js';
 import { chunkStringToSign, trailerStringToSign } from '../sigv4/string-to-sign.js';
 import type { ChunkedDecoderOptions } from '../types.js';
+import type { Sha256HandingStream, Sha256Handover, Sha256Listener } from './sha256-handover.js';
 import {
   MAX_TRAILER_BYTES,
   MAX_TRAILER_LINES,
@@ -16,7 +17,7 @@ import {
 export const MAX_CHUNK_HEADER = 4096;
 
 /** A Transform from aws-chunked framing to the decoded payload. */
-export interface ChunkedDecoder extends Transform {
+export interface ChunkedDecoder extends Transform, Sha256HandingStream {
   /** The verified trailing headers (e.g. x-amz-checksum-crc32 → base64), complete once the stream ended. */
   readonly trailers: Map<string, string>;
   /** Decoded bytes so far. */
@@ -55,6 +56,11 @@ class AwsChunkedDecoder extends Transform implements ChunkedDecoder {
   private trailerSignature: string | undefined;
   private signedTrailerText = '';
   private readonly checksums: TrailerChecksums;
+  /** Set once the chunk hashes are handed over: who hashes, and the chunks awaiting their hash. */
+  private listener: Sha256Listener | undefined;
+  private readonly awaiting: { previous: string; signature: string }[] = [];
+  /** The end of the stream, held until every handed-over chunk verified. */
+  private heldFlush: TransformCallback | undefined;
 
   constructor(private readonly opts: ChunkedDecoderOptions) {
     super();
@@ -85,7 +91,8 @@ class AwsChunkedDecoder extends Transform implements ChunkedDecoder {
         this.finish();
       }
       if (this.state !== State.Done) throw incomplete();
-      callback();
+      if (this.awaiting.length > 0) this.heldFlush = callback;
+      else callback();
     } catch (e) {
       callback(e as Error);
     }
@@ -169,11 +176,47 @@ class AwsChunkedDecoder extends Transform implements ChunkedDecoder {
     if (size === 0) {
       this.verifyChunk(EMPTY_SHA256);
       this.state = State.Trailer;
+      this.listener?.last(this.decodedBytes);
       return;
     }
     this.remaining = size;
-    this.chunkHash = this.opts.signing ? createHash('sha256') : undefined;
     this.state = State.Data;
+    if (this.listener && this.opts.signing) {
+      // Chained from the signature the client sent: if that one is wrong, its own check fails.
+      this.awaiting.push({ previous: this.previousSignature!, signature: this.chunkSignature });
+      this.previousSignature = this.chunkSignature;
+      this.chunkHash = undefined;
+      this.listener.segment(this.decodedBytes + size);
+    } else {
+      this.chunkHash = this.opts.signing ? createHash('sha256') : undefined;
+    }
+  }
+
+  handOverSha256(listener: Sha256Listener): Sha256Handover | undefined {
+    const over = this.state === State.Trailer || this.state === State.Done;
+    if (!this.opts.signing || this.listener || this.destroyed || over) return undefined;
+    this.listener = listener;
+    // A chunk already under way finishes with the decoder's own hash.
+    const from = this.decodedBytes + (this.state === State.Data ? this.remaining : 0);
+    return { from, hashed: (hex) => this.onHashed(hex) };
+  }
+
+  /** The hash of the oldest handed-over chunk: verify its signature; release the end when done. */
+  private onHashed(hex: string): void {
+    const next = this.awaiting.shift();
+    if (next === undefined || this.destroyed) return;
+    const signing = this.opts.signing!;
+    const sts = chunkStringToSign(signing.amzDate, signing.scope, next.previous, hex);
+    if (!constantTimeEqual(signHex(signing.signingKey, sts), next.signature)) {
+      this.awaiting.length = 0;
+      this.destroy(new TesseraError('SignatureDoesNotMatch'));
+      return;
+    }
+    if (this.awaiting.length === 0 && this.heldFlush) {
+      const done = this.heldFlush;
+      this.heldFlush = undefined;
+      done();
+    }
   }
 
   private verifyChunk(hash: string | undefined): void {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { BlobHandle, BlobInfo, BlobStore, BlobWriteResult } from '../types.js';
@@ -43,6 +43,43 @@ export async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+/** Bytes written between background fdatasyncs, so that the final fsync has little left to do. */
+const SYNC_EVERY = 32 * 1024 * 1024;
+
+/**
+ * Writes the chunks of an iterable one at a time: a chunk is written in full before the next is
+ * asked for, so the producer may reuse a chunk's memory once it is asked for the next one (the
+ * slot ring of the threaded ingest relies on it). fdatasync runs in the background every
+ * SYNC_EVERY bytes (overlapping the write-back with the upload); the file is fsynced before close.
+ */
+async function writeChunks(path: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+  const file = await open(path, 'wx', 0o600);
+  let size = 0;
+  let synced = 0;
+  let syncing: Promise<void> | undefined;
+  try {
+    for await (const chunk of source) {
+      for (let at = 0; at < chunk.length; ) {
+        const { bytesWritten } = await file.write(chunk, at, chunk.length - at, size);
+        at += bytesWritten;
+        size += bytesWritten;
+      }
+      if (size - synced >= SYNC_EVERY && syncing === undefined) {
+        synced = size;
+        syncing = file.datasync().finally(() => {
+          syncing = undefined;
+        });
+      }
+    }
+    await syncing;
+    await file.sync();
+  } finally {
+    await syncing?.catch(() => {});
+    await file.close();
+  }
+  return size;
+}
+
 /** Bytes the blob writer buffers before it asks its source to wait. */
 const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -72,23 +109,28 @@ export class FsBlobStore implements BlobStore {
 
   /**
    * Streams `source` into a temporary file (bounded memory: backpressure, no buffering), fsyncs
-   * it, renames it into place and fsyncs the folder. On a source error the temporary file is
-   * removed and the source's error is rethrown.
+   * it, renames it into place and fsyncs the folder. An iterable that is not a Readable is written
+   * chunk by chunk, each in full before the next is asked for (see writeChunks). On a source
+   * error the temporary file is removed and the source's error is rethrown.
    */
   async write(source: Readable | AsyncIterable<Uint8Array>): Promise<BlobWriteResult> {
     const tmpPath = join(this.#tmp, randomBytes(16).toString('hex'));
     let size: number;
     try {
-      // flush: fsync before close, so the bytes are on disk before the rename publishes them.
-      // A large buffer keeps writes few and big while the hashes upstream run.
-      const sink = fs.createWriteStream(tmpPath, {
-        flags: 'wx',
-        mode: 0o600,
-        flush: true,
-        highWaterMark: WRITE_HIGH_WATER_MARK,
-      });
-      await pipeline(source, sink);
-      size = sink.bytesWritten;
+      if (source instanceof Readable) {
+        // flush: fsync before close, so the bytes are on disk before the rename publishes them.
+        // A large buffer keeps writes few and big while the hashes upstream run.
+        const sink = fs.createWriteStream(tmpPath, {
+          flags: 'wx',
+          mode: 0o600,
+          flush: true,
+          highWaterMark: WRITE_HIGH_WATER_MARK,
+        });
+        await pipeline(source, sink);
+        size = sink.bytesWritten;
+      } else {
+        size = await writeChunks(tmpPath, source);
+      }
     } catch (e) {
       await rm(tmpPath, { force: true });
       throw e;
