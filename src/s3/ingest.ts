@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { finished, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
 import { type Checksum, TesseraError } from '../core/index.js';
 import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage/index.js';
 import type { S3Deps, S3Request } from './context.js';
@@ -29,6 +30,8 @@ export interface Ingested {
 class Digester extends Transform {
   readonly md5: Hash = createHash('md5');
   size = 0;
+  /** CRC-32 of the bytes so far (BlobSegment.crc32: what reads of the whole blob check). */
+  crc32 = 0;
   constructor(
     readonly checksum: Checksum | undefined,
     private readonly limit: number,
@@ -43,6 +46,7 @@ class Digester extends Transform {
     }
     this.md5.update(chunk);
     this.checksum?.update(chunk);
+    this.crc32 = crc32(chunk, this.crc32);
     done(null, chunk);
   }
 }
@@ -115,14 +119,17 @@ export async function storeStream(
   const threads = (opts.sizeHint ?? 0) >= THREADED_MIN ? usableDigestThreads(deps.digestThreads) : undefined;
   if (threads) {
     const t = await storeThreaded(threads, deps.blobs, source, opts);
-    const segments = [{ blobId: t.written.blobId, size: t.written.size }];
+    const segments = [{ blobId: t.written.blobId, size: t.written.size, crc32: t.crc32 }];
     return { data: { kind: 'blobs', segments }, size: t.size, md5: t.md5 };
   }
   const digester = new Digester(opts.hasher, opts.maxSize);
   let data: DataLocation;
   try {
     const [written] = await Promise.all([deps.blobs.write(digester), pipeline(source, digester)]);
-    data = { kind: 'blobs', segments: [{ blobId: written.blobId, size: written.size }] };
+    data = {
+      kind: 'blobs',
+      segments: [{ blobId: written.blobId, size: written.size, crc32: digester.crc32 }],
+    };
   } catch (e) {
     digester.destroy();
     source.destroy();

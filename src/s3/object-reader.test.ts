@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, writeSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isTesseraError } from '../core/index.js';
 import { FsBlobStore, type ObjectRecord } from '../storage/index.js';
@@ -10,7 +11,7 @@ import { type DamageReport, openObject } from './object-reader.js';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
-async function multipart() {
+async function multipart(withCrc = false) {
   const root = mkdtempSync(join(tmpdir(), 'reader-'));
   const blobs = await FsBlobStore.open(root);
   const parts = [randomBytes(70_000), randomBytes(50_000)];
@@ -27,7 +28,14 @@ async function multipart() {
     userMetadata: {},
     tags: [],
     parts: parts.map((p, i) => ({ partNumber: i + 1, size: p.length, etag: md5(p) })),
-    data: { kind: 'blobs', segments: written.map((w) => ({ blobId: w.blobId, size: w.size })) },
+    data: {
+      kind: 'blobs',
+      segments: written.map((w, i) =>
+        withCrc
+          ? { blobId: w.blobId, size: w.size, crc32: crc32(parts[i]!) }
+          : { blobId: w.blobId, size: w.size },
+      ),
+    },
   };
   const path = (blobId: string) => {
     const shard = join(root, 'blobs', blobId.slice(0, 2));
@@ -72,5 +80,27 @@ describe('openObject', () => {
     // A range inside the first part is intact and served.
     expect(await drain(opened.stream(0, 99))).toEqual(parts[0]!.subarray(0, 100));
     await opened.close();
+  });
+
+  it('checks the CRC-32 recorded with a blob instead of its MD5, and reports a mismatch', async () => {
+    const good = await multipart(true);
+    // With a CRC-32 recorded, the part ETags are not what is checked.
+    good.record.parts = good.record.parts!.map((p) => ({ ...p, etag: '0'.repeat(32) }));
+    const opened = await openObject(good.blobs, good.record);
+    expect(await drain(opened.stream(0, 119_999))).toEqual(Buffer.concat(good.parts));
+    await opened.close();
+
+    const bad = await multipart(true);
+    const fd = openSync(bad.path(bad.written[0]!.blobId), 'r+');
+    writeSync(fd, Buffer.from([bad.parts[0]![5]! ^ 1]), 0, 1, 5);
+    closeSync(fd);
+    const reports: DamageReport[] = [];
+    const reading = await openObject(bad.blobs, bad.record, (d) => reports.push(d));
+    await expect(drain(reading.stream(0, 119_999))).rejects.toSatisfy((e) =>
+      isTesseraError(e, 'InternalError'),
+    );
+    expect(reports).toMatchObject([{ blobId: bad.written[0]!.blobId, kind: 'checksum' }]);
+    expect(reports[0]!.detail).toMatch(/^CRC-32 \d+, \d+ recorded$/);
+    await reading.close();
   });
 });

@@ -45,6 +45,12 @@ export type DataLocation = { kind: 'inline'; bytes: Buffer } | { kind: 'blobs'; 
 export interface BlobSegment {
   blobId: string;
   size: number;
+  /**
+   * CRC-32 (zlib's, unsigned) of the blob's bytes, recorded when it was written: what a read of the
+   * whole blob checks (docs/operations.md "Damaged data"). Absent for blobs written before it was
+   * recorded, which are checked against their MD5 instead.
+   */
+  crc32?: number;
 }
 
 export interface PartInfo {
@@ -232,6 +238,8 @@ export interface PartRecord extends PartInfo {
   uploadId: string;
   lastModified: number;
   blobId: string;
+  /** The blob's CRC-32 (BlobSegment.crc32). */
+  crc32?: number;
 }
 
 export interface ListUploadsQuery {

@@ -125,7 +125,14 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     {
       size: chosen.reduce((n, p) => n + p.size, 0),
       etag: multipartEtag(chosen.map((p) => p.etag)),
-      data: { kind: 'blobs', segments: chosen.map((p) => ({ blobId: p.blobId, size: p.size })) },
+      data: {
+        kind: 'blobs',
+        segments: chosen.map((p) =>
+          p.crc32 === undefined
+            ? { blobId: p.blobId, size: p.size }
+            : { blobId: p.blobId, size: p.size, crc32: p.crc32 },
+        ),
+      },
       checksum: uploadChecksum(upload, chosen),
       parts,
     },

@@ -100,6 +100,7 @@ function partRecord(uploadId: string, partNumber: number, stored: Stored, lastMo
     etag: stored.md5.toString('hex'),
     lastModified,
     blobId: stored.data.segments[0]!.blobId,
+    ...(stored.data.segments[0]!.crc32 === undefined ? {} : { crc32: stored.data.segments[0]!.crc32 }),
   };
 }
 

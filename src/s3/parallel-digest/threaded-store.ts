@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import type { ChunkedDecoder } from '../../auth/index.js';
 import { type Checksum, TesseraError } from '../../core/index.js';
 import type { BlobStore, BlobWriteResult } from '../../storage/index.js';
@@ -18,6 +19,8 @@ export interface ThreadedResult {
   written: BlobWriteResult;
   size: number;
   md5: Buffer;
+  /** CRC-32 of the bytes (BlobSegment.crc32), computed as they are copied into the ring. */
+  crc32: number;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function storeThreaded(
   writing.catch(() => feed.fail(WRITE_STOPPED));
   const [written, md5] = await Promise.allSettled([writing, feed.done]);
   if (written.status === 'fulfilled' && md5.status === 'fulfilled')
-    return { written: written.value, size: feed.size, md5: md5.value };
+    return { written: written.value, size: feed.size, md5: md5.value, crc32: feed.crc32 };
   // The first cause: the source's or a thread's failure, else the store's own error.
   const cause =
     md5.status === 'rejected' && md5.reason !== WRITE_STOPPED
@@ -61,6 +64,8 @@ const WRITE_STOPPED = new TesseraError('InternalError', 'The blob write stopped 
 /** The filling side: source events → slots → threads and writer. */
 class SlotFeed {
   size = 0;
+  /** CRC-32 of the bytes so far. */
+  crc32 = 0;
   readonly done: Promise<Buffer>;
   /** After a failure: resolves once the hash threads gave back this upload's slots. */
   released: Promise<void> = Promise.resolve();
@@ -126,6 +131,7 @@ class SlotFeed {
       return;
     }
     this.hasher?.update(chunk);
+    this.crc32 = crc32(chunk, this.crc32);
     this.#copy(chunk);
   }
 

@@ -78,16 +78,19 @@ describe('ScanService', () => {
     const old = `cd${'1'.repeat(30)}`;
     const young = `cd${'2'.repeat(30)}`;
     await blobs.write(Readable.from([Buffer.from('x')])); // a fresh, uncommitted blob
+    // Random blob ids may share the shard: nothing of theirs is removed, only these two added.
     const shard = join(dir, 'blobs', 'cd');
-    rmSync(shard, { recursive: true, force: true });
-    mkdirSync(shard);
+    mkdirSync(shard, { recursive: true });
     writeFileSync(join(shard, old), 'old');
     writeFileSync(join(shard, young), 'young');
     utimesSync(join(shard, old), new Date(1000), new Date(1000));
     const service = new ScanService({ metadata, blobs, orphanMinAgeMs: 60_000 });
     const { findings } = await all(service, { limit: 1000 });
     expect(findings.map((f) => [f.kind, f.blobId])).toEqual([['orphan', old]]);
-    expect((await blobs.listShard('cd')).map((b) => b.blobId)).toEqual([old, young]);
+    const ours = (await blobs.listShard('cd'))
+      .map((b) => b.blobId)
+      .filter((id) => id === old || id === young);
+    expect(ours).toEqual([old, young]);
   });
 
   it('refuses bad input with typed errors', async () => {

@@ -143,7 +143,7 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
       it('round-trips a multipart object made of blob segments', async () => {
         const record: ObjectRecord = {
           ...blobObject('b', 'big', [
-            { blobId: 'p1', size: 5 },
+            { blobId: 'p1', size: 5, crc32: 4_294_967_295 },
             { blobId: 'p2', size: 3 },
           ]),
           etag: 'abc-2',

@@ -45,6 +45,7 @@ export function runUploadsContract(getStore: () => MetadataStore): void {
       const withChecksum = {
         ...part('u1', 3, 'blob3'),
         checksum: { algorithm: 'CRC32' as const, value: 'q==', type: 'COMPOSITE' as const },
+        crc32: 123_456_789,
       };
       await store.putPart(withChecksum);
       expect((await store.getParts('u1'))[2]).toEqual(withChecksum);

@@ -348,4 +348,13 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    description: 'CRC-32 of each part blob (objects keep theirs in the segments JSON)',
+    // docs/operations.md "Damaged data": a read of a whole blob checks its CRC-32, recorded when
+    // it was written (NULL for parts uploaded before: their MD5, the part's ETag, is checked).
+    sql: `
+      ALTER TABLE parts ADD COLUMN crc32 INTEGER;
+    `,
+  },
 ];

@@ -78,6 +78,7 @@ export interface PartRow {
   checksum: string | null;
   last_modified: number;
   blob_id: string;
+  crc32: number | null;
 }
 
 const EMPTY_MAP = '{}';
@@ -219,7 +220,13 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
     parts: r.parts === undefined ? null : toJson(r.parts),
     segments:
       r.data.kind === 'blobs'
-        ? toJson(r.data.segments.map((s) => ({ blobId: s.blobId, size: s.size })))
+        ? toJson(
+            r.data.segments.map((s) =>
+              s.crc32 === undefined
+                ? { blobId: s.blobId, size: s.size }
+                : { blobId: s.blobId, size: s.size, crc32: s.crc32 },
+            ),
+          )
         : null,
     inline_data: r.data.kind === 'inline' ? r.data.bytes : null,
     object_lock: lockJson(r.lock),
@@ -293,6 +300,7 @@ export function toPart(row: PartRow): PartRecord {
     blobId: row.blob_id,
   };
   if (row.checksum !== null) part.checksum = JSON.parse(row.checksum) as ObjectChecksum;
+  if (row.crc32 !== null) part.crc32 = row.crc32;
   return part;
 }
 
@@ -305,5 +313,6 @@ export function partParams(p: PartRecord): Record<string, unknown> {
     checksum: p.checksum === undefined ? null : toJson(p.checksum),
     last_modified: p.lastModified,
     blob_id: p.blobId,
+    crc32: p.crc32 ?? null,
   };
 }

@@ -206,11 +206,12 @@ export function prepareStatements(db: Database.Database) {
     ),
 
     upsertPart: db.prepare<[Params]>(
-      `INSERT INTO parts (account, upload_id, part_number, size, etag, checksum, last_modified, blob_id)
-       SELECT account, @upload_id, @part_number, @size, @etag, @checksum, @last_modified, @blob_id
+      `INSERT INTO parts (account, upload_id, part_number, size, etag, checksum, last_modified, blob_id, crc32)
+       SELECT account, @upload_id, @part_number, @size, @etag, @checksum, @last_modified, @blob_id, @crc32
        FROM uploads WHERE upload_id = @upload_id
        ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag,
-         checksum = excluded.checksum, last_modified = excluded.last_modified, blob_id = excluded.blob_id`,
+         checksum = excluded.checksum, last_modified = excluded.last_modified, blob_id = excluded.blob_id,
+         crc32 = excluded.crc32`,
     ),
     partBlob: db
       .prepare<[string, number], string>('SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?')
