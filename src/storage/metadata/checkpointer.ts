@@ -50,6 +50,9 @@ export class Checkpointer {
 
   /** Stops the thread after it closed its connection. */
   async close(): Promise<void> {
+    // Referenced while it closes: a process waiting for nothing else would otherwise exit (code 0)
+    // before the thread's exit arrives, cutting short whatever came after close().
+    this.#worker.ref();
     this.#worker.postMessage('close');
     await this.#exited;
   }
