@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { VerifiedRequest } from '../auth/index.js';
 import { sha256Hex, TesseraError } from '../core/index.js';
-import { BodyCut, clientGoneCode } from './client-gone.js';
-import { decodeBody, readSmallBody } from './request-body.js';
+import { decodeBody, onBodyCut, readSmallBody } from './request-body.js';
 
 /**
  * Reads a small request body (a Query API form post) straight from the request, refusing more
@@ -17,9 +16,7 @@ export function readFormBody(req: IncomingMessage, limit: number): Promise<Buffe
     const done = (e: Error | undefined, body?: Buffer) => {
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      req.off('timeout', onTimeout);
+      stopWatching();
       // A failed read must still not take the worker down: errors after this are dropped.
       req.on('error', () => {});
       if (e === undefined) resolve(body!);
@@ -33,20 +30,9 @@ export function readFormBody(req: IncomingMessage, limit: number): Promise<Buffe
       } else chunks.push(chunk);
     };
     const onEnd = () => done(undefined, Buffer.concat(chunks, size));
-    const onError = (e: Error) => {
-      const gone = clientGoneCode(e);
-      done(gone === undefined ? e : new BodyCut(gone));
-    };
-    const onClose = () => {
-      if (!req.complete) done(new BodyCut('closed'));
-    };
-    // `on`, not `once`: timeouts.ts counts the listener to know that someone will answer.
-    const onTimeout = () => done(new TesseraError('RequestTimeout'));
+    const stopWatching = onBodyCut(req, (e) => done(e));
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-    req.on('timeout', onTimeout);
   });
 }
 

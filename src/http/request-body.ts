@@ -40,20 +40,34 @@ export async function readSmallBody(source: Readable, limit: number): Promise<Bu
 }
 
 /**
- * `pipe` does not forward errors: fail the decoding stream when the client goes away mid-body
- * (IncompleteBody, logged at debug level only) or stops sending it for the stall timeout
- * (RequestTimeout: see timeouts.ts — the pipeline answers 400 and the connection closes).
+ * Calls `fail` when the client goes away mid-body (IncompleteBody, logged at debug level only),
+ * closes before the body is complete, or stops sending it for the stall timeout (RequestTimeout:
+ * see timeouts.ts — the pipeline answers 400 and the connection closes). Returns the function
+ * that stops listening.
  */
-function failWhenCut(req: IncomingMessage, dest: Readable): void {
-  req.on('error', (e) => {
+export function onBodyCut(req: IncomingMessage, fail: (e: Error) => void): () => void {
+  const onError = (e: Error) => {
     const gone = clientGoneCode(e);
-    dest.destroy(gone === undefined ? e : new BodyCut(gone));
-  });
-  req.on('close', () => {
-    if (!req.complete) dest.destroy(new BodyCut('closed'));
-  });
+    fail(gone === undefined ? e : new BodyCut(gone));
+  };
+  const onClose = () => {
+    if (!req.complete) fail(new BodyCut('closed'));
+  };
+  const onTimeout = () => fail(new TesseraError('RequestTimeout'));
+  req.on('error', onError);
+  req.on('close', onClose);
   // `on`, not `once`: timeouts.ts counts the listener to know that someone will answer.
-  req.on('timeout', () => dest.destroy(new TesseraError('RequestTimeout')));
+  req.on('timeout', onTimeout);
+  return () => {
+    req.off('error', onError);
+    req.off('close', onClose);
+    req.off('timeout', onTimeout);
+  };
+}
+
+/** `pipe` does not forward errors: fail the decoding stream when the body is cut (onBodyCut). */
+function failWhenCut(req: IncomingMessage, dest: Readable): void {
+  onBodyCut(req, (e) => dest.destroy(e));
   // A body that no handler reads must not take the worker down when it fails.
   dest.on('error', () => {});
 }
