@@ -7,7 +7,9 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 export const ROOT_USER = 'tessera-test-root';
 export const ROOT_PASSWORD = 'tessera-test-secret-0123456789';
-export const MAIN = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+/** The built server; TESSERA_TEST_MAIN points the tests at another build (a private `--outDir`). */
+export const MAIN =
+  process.env.TESSERA_TEST_MAIN ?? resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
 /** A free TCP port on loopback (bound and released). */
 export async function freePort(): Promise<number> {
