@@ -4,7 +4,12 @@
  * Bucket configuration documents the store keeps as the S3 layer hands them over (serialized by
  * it): each kind is one document per bucket, removed with the bucket.
  */
-export type BucketConfigKind = 'lifecycle' | 'object-lock';
+export type BucketConfigKind =
+  | 'lifecycle'
+  | 'object-lock'
+  | 'cors'
+  | 'public-access-block'
+  | 'ownership-controls';
 
 /** S3 Object Lock retention modes. */
 export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
