@@ -13,6 +13,7 @@ import { createS3Api } from './apis/s3-api.js';
 import { authenticateStep } from './authenticate-step.js';
 import type { Exchange, Trace, Verified } from './exchange.js';
 import { toTesseraError } from './render-error.js';
+import { ParsedQuery } from './parsed-query.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
 import { buildEvent, buildSummary, type EventSink, type SummarySink } from './request-event.js';
 import { writeResponse } from './respond.js';
@@ -114,7 +115,7 @@ export function createPipeline(opts: PipelineOptions) {
       requestId: newRequestId(),
       rawPath,
       rawQuery,
-      query: new URLSearchParams(rawQuery),
+      query: new ParsedQuery(rawQuery),
       time: now(),
       letBodyIn: expectContinue
         ? () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PRESIGN_PARAMS, type VerifiedRequest } from '../auth/index.js';
 import { TesseraError } from '../core/index.js';
+import { ParsedQuery } from './parsed-query.js';
 import { readFormBody, readVerifiedFormBody } from './read-form-body.js';
 
 /** Form bodies of IAM/STS calls are small; refuse more. */
@@ -51,7 +52,7 @@ export async function queryApiParams(
   }
   input.letBodyIn();
   const body = input.body ?? (await readVerifiedFormBody(req, verified, MAX_FORM_BODY));
-  return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
+  return body.length === 0 ? input.query : new ParsedQuery(body.toString('utf8'));
 }
 
 /**
@@ -65,5 +66,5 @@ export async function unsignedQueryParams(
   if (!hasBody(req)) return input.query;
   input.letBodyIn();
   const body = await readFormBody(req, MAX_FORM_BODY);
-  return body.length === 0 ? input.query : new URLSearchParams(body.toString('utf8'));
+  return body.length === 0 ? input.query : new ParsedQuery(body.toString('utf8'));
 }
