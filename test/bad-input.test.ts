@@ -108,7 +108,7 @@ describe('bad input gets a clear S3 error, never a crash or a partial object', (
   });
 
   it('NotImplemented for sub-resources not built yet, MethodNotAllowed for unknown methods', async () => {
-    const res = await rawRequest(server.port, { method: 'GET', path: '/bad', query: { acl: '' } });
+    const res = await rawRequest(server.port, { method: 'GET', path: '/bad', query: { website: '' } });
     expect(res.status).toBe(501);
     expect(errorCode(res)).toBe('NotImplemented');
   });

@@ -225,13 +225,13 @@ describe('presigned SigV4', () => {
     expect(early).toMatchObject({ code: 'AccessDenied', message: 'Request is not valid yet' });
   });
 
-  it('bounds X-Amz-Expires to 1..604800 seconds', async () => {
+  it('bounds X-Amz-Expires to 1..604800 seconds (out of range: AccessDenied, as S3)', async () => {
     await expect(authenticate(url(604800), opts())).resolves.toMatchObject({
       kind: 'sigv4-presigned',
       principal: 'alice',
     });
-    expect(await codeOf(url(604801))).toBe('AuthorizationQueryParametersError');
-    expect(await codeOf(url(0))).toBe('AuthorizationQueryParametersError');
+    expect(await codeOf(url(604801))).toBe('AccessDenied');
+    expect(await codeOf(url(0))).toBe('AccessDenied');
     const missing = url(60);
     expect(await codeOf({ ...missing, rawQuery: missing.rawQuery.replace(/&X-Amz-Date=[^&]*/, '') })).toBe(
       'AuthorizationQueryParametersError',

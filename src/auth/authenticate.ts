@@ -33,6 +33,9 @@ export async function authenticate<P>(req: AuthRequest, opts: VerifyOptions<P>):
       return verifyV2Header(req, opts);
     case 'sigv2-presigned':
       return verifyV2Presigned(req, opts);
+    case 'post-policy':
+      // Never classified from headers: a POST form's fields are verified by verifyPostForm.
+      throw new Error('POST policy forms are verified from their fields');
     default: {
       const never: never = kind;
       throw new Error(`unhandled auth kind ${String(never)}`);

@@ -5,6 +5,13 @@
 export { authenticate, needsBody } from './authenticate.js';
 export { classify } from './classify.js';
 export { createPayloadHashCheck } from './payload-hash.js';
+export {
+  missingField,
+  type PostFields,
+  type PostSignatureKind,
+  postSignatureKind,
+} from './post-policy/fields.js';
+export { type PostVerifyOptions, verifyPostForm } from './post-policy/verify.js';
 export { MAX_PRESIGNED_EXPIRES, PRESIGN_PARAMS } from './presign/verify.js';
 export { checkScope, GLOBAL_REGION, type ScopeRule } from './scope.js';
 export { signedServiceHint } from './scope-hint.js';

@@ -13,7 +13,9 @@ export type AuthKind =
   | 'sigv4-streaming-trailer'
   | 'sigv4-streaming-unsigned-trailer'
   | 'sigv2-header'
-  | 'sigv2-presigned';
+  | 'sigv2-presigned'
+  /** POST Object: a browser form whose fields sign its policy (SigV4 or SigV2). */
+  | 'post-policy';
 
 /** The parts of an HTTP request that authentication reads. */
 export interface AuthRequest {

@@ -6,6 +6,7 @@ import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
 import {
   type LifecycleAction,
   LifecycleScanner,
+  publicBucketRestrictions,
   type S3Deps,
   ScanService,
   startDigestThreads,
@@ -110,14 +111,18 @@ export async function composeServer(
     region: config.region,
     account: '',
     owner: { id: '02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4', displayName: 'tessera' },
+    defaultObjectOwnership: config.defaultObjectOwnership,
     space: storage.space,
     // Damage found on read (docs/operations.md): one log line, the damage counter, the audit entry.
     reportDamage: damage.read,
     digestThreads,
   };
+  // RestrictPublicBuckets (docs/public-access.md): shared with the handlers that change it.
+  const restrictions = publicBucketRestrictions(deps);
   const authorizer = new Authorizer({
     iam,
     accountId: config.accountId,
+    restrictedOwner: (bucket) => restrictions.ownerIfRestricted(bucket),
     objectTags: async (bucket, key, versionId) =>
       (await storage.metadata.getObject(bucket, key, versionId))?.tags,
   });

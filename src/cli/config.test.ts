@@ -62,6 +62,19 @@ describe('Prometheus access in the server configuration', () => {
   });
 });
 
+describe('Object Ownership of new buckets in the server configuration', () => {
+  it('defaults to BucketOwnerEnforced; TESSERA_DEFAULT_OBJECT_OWNERSHIP chooses another; others refused', () => {
+    expect(loadServerConfig({}, {}).defaultObjectOwnership).toBe('BucketOwnerEnforced');
+    const writer = { TESSERA_DEFAULT_OBJECT_OWNERSHIP: 'ObjectWriter' };
+    expect(loadServerConfig({}, writer).defaultObjectOwnership).toBe('ObjectWriter');
+    const preferred = { TESSERA_DEFAULT_OBJECT_OWNERSHIP: 'bucketownerpreferred' };
+    expect(loadServerConfig({}, preferred).defaultObjectOwnership).toBe('BucketOwnerPreferred');
+    expect(() => loadServerConfig({}, { TESSERA_DEFAULT_OBJECT_OWNERSHIP: 'Nobody' })).toThrow(
+      /TESSERA_DEFAULT_OBJECT_OWNERSHIP must be/,
+    );
+  });
+});
+
 describe('createLog', () => {
   function capture(level: Parameters<typeof createLog>[0]) {
     const lines: string[] = [];

@@ -46,6 +46,19 @@ export interface ServerConfig {
   audit: AuditSettings;
   /** TESSERA_PROMETHEUS_AUTH_TYPE: `jwt` (scrapes need admin:Prometheus) or `public` (docs/metrics.md). */
   prometheusAuthType: 'jwt' | 'public';
+  /** TESSERA_DEFAULT_OBJECT_OWNERSHIP: Object Ownership of new buckets without x-amz-object-ownership (docs/acl.md). */
+  defaultObjectOwnership: ObjectOwnershipSetting;
+}
+
+const OBJECT_OWNERSHIPS = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
+type ObjectOwnershipSetting = (typeof OBJECT_OWNERSHIPS)[number];
+
+function defaultObjectOwnership(env: Env): ObjectOwnershipSetting {
+  const v = envValue(env, 'TESSERA_DEFAULT_OBJECT_OWNERSHIP') ?? 'BucketOwnerEnforced';
+  const found = OBJECT_OWNERSHIPS.find((o) => o.toLowerCase() === v.toLowerCase());
+  if (found === undefined)
+    throw new Error(`TESSERA_DEFAULT_OBJECT_OWNERSHIP must be ${OBJECT_OWNERSHIPS.join(', ')} (got "${v}")`);
+  return found;
 }
 
 type Env = Record<string, string | undefined>;
@@ -187,5 +200,6 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     ...lifecycleSettings(env),
     audit: auditSettings(env),
     prometheusAuthType: prometheusAuthType(env),
+    defaultObjectOwnership: defaultObjectOwnership(env),
   };
 }

@@ -4,6 +4,21 @@
  */
 export const errorCatalog = {
   AccessDenied: { status: 403, message: 'Access Denied.' },
+  // ACLs and Object Ownership (docs/acl.md).
+  AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
+  InvalidBucketAclWithObjectOwnership: {
+    status: 400,
+    message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+  },
+  MalformedACLError: {
+    status: 400,
+    message: 'The XML you provided was not well-formed or did not validate against our published schema',
+  },
+  OwnershipControlsNotFoundError: { status: 404, message: 'The bucket ownership controls were not found' },
+  UnresolvableGrantByEmailAddress: {
+    status: 400,
+    message: 'The e-mail address you provided does not match any account on record.',
+  },
   AuthorizationHeaderMalformed: { status: 400, message: 'The authorization header is malformed.' },
   AuthorizationQueryParametersError: {
     status: 400,
@@ -70,6 +85,19 @@ export const errorCatalog = {
   },
   MalformedPolicy: { status: 400, message: 'Policy has invalid resource.' },
   MaxMessageLengthExceeded: { status: 400, message: 'Your request was too big.' },
+  // POST Object (docs/post-upload.md): S3's codes and texts, "preceeding" as S3 spells it.
+  MalformedPOSTRequest: {
+    status: 400,
+    message: 'The body of your POST request is not well-formed multipart/form-data.',
+  },
+  MaxPostPreDataLengthExceeded: {
+    status: 400,
+    message: 'Your POST request fields preceeding the upload file was too large.',
+  },
+  InvalidPolicyDocument: {
+    status: 400,
+    message: 'The content of the form does not meet the conditions specified in the policy document.',
+  },
   MetadataTooLarge: {
     status: 400,
     message: 'Your metadata headers exceed the maximum allowed metadata size.',
@@ -79,6 +107,14 @@ export const errorCatalog = {
   MissingSecurityHeader: { status: 400, message: 'Your request is missing a required header.' },
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
   NoSuchLifecycleConfiguration: { status: 404, message: 'The lifecycle configuration does not exist.' },
+  NoSuchPublicAccessBlockConfiguration: {
+    status: 404,
+    message: 'The public access block configuration was not found',
+  },
+  // CORS (docs/cors.md): GetBucketCors without a configuration, and the preflight's answers.
+  NoSuchCORSConfiguration: { status: 404, message: 'The CORS configuration does not exist' },
+  AccessForbidden: { status: 403, message: 'CORSResponse: CORS is not enabled for this bucket.' },
+  BadRequest: { status: 400, message: 'Insufficient information. Origin request header needed.' },
   NoSuchObjectLockConfiguration: {
     status: 404,
     message: 'The specified object does not have a ObjectLock configuration.',

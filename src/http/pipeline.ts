@@ -11,9 +11,10 @@ import { type ApiTable, pickApi } from './apis/pick-api.js';
 import { createQueryApi } from './apis/query-api.js';
 import { createS3Api } from './apis/s3-api.js';
 import { authenticateStep } from './authenticate-step.js';
+import { addCorsHeaders, createPreflightApi } from './cors.js';
 import type { Exchange, Trace, Verified } from './exchange.js';
-import { toTesseraError } from './render-error.js';
 import { ParsedQuery } from './parsed-query.js';
+import { toTesseraError } from './render-error.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
 import { buildEvent, buildSummary, type EventSink, type SummarySink } from './request-event.js';
 import { writeResponse } from './respond.js';
@@ -82,7 +83,13 @@ export function createPipeline(opts: PipelineOptions) {
   const context = (x: Exchange, verified: Verified) =>
     requestContext(x.req, verified, x.time, opts.trustedProxies);
   const apis = {
-    s3: createS3Api({ deps: opts.deps, authorizer: opts.authorizer, domains: opts.domains, context }),
+    s3: createS3Api({
+      deps: opts.deps,
+      authorizer: opts.authorizer,
+      domains: opts.domains,
+      context,
+      lookup: opts.lookup,
+    }),
     query: createQueryApi({
       ...(opts.iamApi ? { iamApi: opts.iamApi } : {}),
       ...(opts.stsApi ? { stsApi: opts.stsApi } : {}),
@@ -97,9 +104,12 @@ export function createPipeline(opts: PipelineOptions) {
       region: opts.deps.region,
       context,
     }),
+    preflight: createPreflightApi({ deps: opts.deps, domains: opts.domains }),
     ...opts.apis,
   };
   const auth = { lookup: opts.lookup, domains: opts.domains };
+  // CORS headers of actual S3 requests with an Origin (docs/cors.md); others skip it.
+  const cors = (x: Exchange, trace: Trace) => addCorsHeaders(x, trace, opts.deps, opts.domains, opts.log);
 
   return async function handle(
     req: IncomingMessage,
@@ -138,8 +148,11 @@ export function createPipeline(opts: PipelineOptions) {
     try {
       const authenticated =
         api.auth === 'none' ? undefined : await authenticateStep(x, auth, (r) => (trace.auth = r));
-      await writeResponse(req, res, await api.serve(x, authenticated, trace));
+      const response = await api.serve(x, authenticated, trace);
+      if (req.headers.origin !== undefined && api === apis.s3) await cors(x, trace);
+      await writeResponse(req, res, response);
     } catch (e) {
+      if (req.headers.origin !== undefined && api === apis.s3) await cors(x, trace);
       renderError(opts, api, x, trace, e);
     }
   };

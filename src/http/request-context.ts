@@ -54,6 +54,7 @@ const AUTH_TYPE: Record<VerifiedRequest['kind'], string | undefined> = {
   'sigv2-header': 'REST-HEADER',
   'sigv4-presigned': 'REST-QUERY-STRING',
   'sigv2-presigned': 'REST-QUERY-STRING',
+  'post-policy': 'POST',
 };
 
 function one(v: string | string[] | undefined): string | undefined {

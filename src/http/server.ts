@@ -29,7 +29,15 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket, log: Pipeline
     return;
   }
   log(`client error, connection closed: ${code}`, DEBUG);
-  socket.end(`HTTP/1.1 ${clientErrorStatus(err.code)}\r\nConnection: close\r\n\r\n`);
+  const answer = () => socket.end(`HTTP/1.1 ${clientErrorStatus(err.code)}\r\nConnection: close\r\n\r\n`);
+  // The bytes after a request read in full (a Content-Length below the body sent): that request
+  // is answered first (S3: BadDigest when its Content-MD5 covered the whole body), then these.
+  if (res?.req.complete) {
+    res.once('finish', answer);
+    res.once('close', () => socket.destroy());
+    return;
+  }
+  answer();
 }
 
 /**
@@ -49,6 +57,10 @@ export function createS3Server(
   });
   server.on('checkContinue', (req, res) => {
     void handle(req, res, true);
+  });
+  // Any other Expect value (or an empty one): S3 ignores it and proceeds; Node would answer 417.
+  server.on('checkExpectation', (req, res) => {
+    void handle(req, res);
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
     onClientError(err, socket, opts.log),

@@ -49,6 +49,12 @@ export interface AuthorizerOptions {
     key: string,
     versionId?: string,
   ) => Promise<readonly { key: string; value: string }[] | undefined>;
+  /**
+   * RestrictPublicBuckets (docs/public-access.md): the bucket owner's account while the bucket's
+   * policy is public and the setting is on (its policy then grants only to that account's
+   * principals), else undefined. Asked only for buckets that have a policy.
+   */
+  restrictedOwner?: (bucket: string) => string | undefined | Promise<string | undefined>;
 }
 
 function bucketOf(resource: string): string | undefined {
@@ -83,13 +89,24 @@ export class Authorizer {
       const tags = await this.o.objectTags(bucket, key, versionId);
       for (const t of tags ?? []) context[`s3:ExistingObjectTag/${t.key}`] = t.value;
     }
-    const sets = await this.o.iam.policySetsFor(principal, bucketOf(check.resource));
-    return authorize(sets, {
+    const bucket = bucketOf(check.resource);
+    const sets = await this.o.iam.policySetsFor(principal, bucket);
+    const request = {
       action: check.action,
       resource: check.resource,
       context,
       principal: authzPrincipal(principal, this.#accountId(principal)),
-    });
+    };
+    const decision = authorize(sets, request);
+    if (!decision.allowed || sets.resource === undefined || bucket === undefined) return decision;
+    const restricted = this.o.restrictedOwner?.(bucket);
+    const owner = restricted instanceof Promise ? await restricted : restricted;
+    if (owner === undefined || (principal.kind !== 'anonymous' && principal.account === owner))
+      return decision;
+    // "Only AWS service principals and authorized users within the bucket owner's account":
+    // what the bucket policy alone grants is withdrawn; its Deny statements still counted above.
+    const { resource: _granted, ...withoutPolicy } = sets;
+    return authorize(withoutPolicy, request);
   }
 
   /**

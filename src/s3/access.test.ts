@@ -66,13 +66,22 @@ describe('accessChecks (the operations table for authorization)', () => {
 
   it('PutObject with x-amz-tagging also needs s3:PutObjectTagging and supplies s3:RequestObjectTag', () => {
     const c = checks('PUT', '/bkt/k', { 'x-amz-tagging': 'team=ml&tier=gold', 'x-amz-acl': 'private' });
-    expect(c.map((x) => x.action)).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
+    // ACL headers also need s3:PutObjectAcl (docs/acl.md).
+    expect(c.map((x) => x.action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectAcl']);
     expect(c[0]!.context).toEqual({
       's3:x-amz-acl': 'private',
       's3:RequestObjectTag/team': 'ml',
       's3:RequestObjectTag/tier': 'gold',
       's3:RequestObjectTagKeys': ['team', 'tier'],
     });
+  });
+
+  it('PutObject with grant headers needs s3:PutObjectAcl; without ACL headers it does not', () => {
+    const grants = checks('PUT', '/bkt/k', {
+      'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"',
+    });
+    expect(grants.map((x) => x.action)).toEqual(['s3:PutObject', 's3:PutObjectAcl']);
+    expect(checks('PUT', '/bkt/k').map((x) => x.action)).toEqual(['s3:PutObject']);
   });
 
   it('maps multipart, tagging, bucket and service operations to their own actions', () => {

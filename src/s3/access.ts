@@ -1,6 +1,7 @@
 import { isTesseraError, TesseraError } from '../core/index.js';
 import type { S3ActionName } from '../policy/index.js';
 import type { Tag } from '../storage/index.js';
+import { hasGrantHeaders } from './acl/grant-headers.js';
 import type { S3Request } from './context.js';
 import { parseCopySource } from './copy-source.js';
 import { lockHeaderContext, setsLegalHold, setsRetention } from './object-lock/lock.js';
@@ -159,6 +160,7 @@ export function versionCheck(
 /**
  * A write of an object: s3:PutObject with the request's header condition keys; a tag set
  * (x-amz-tagging) also needs s3:PutObjectTagging and supplies s3:RequestObjectTag/<key>.
+ * ACL headers (x-amz-acl, x-amz-grant-*) also need s3:PutObjectAcl.
  * Object Lock headers supply s3:object-lock-* and also need s3:PutObjectRetention (mode and
  * retain-until date) and s3:PutObjectLegalHold (legal hold), as AWS requires.
  */
@@ -175,6 +177,9 @@ export function putChecks(
   const resource = objectArn(op.bucket, op.key);
   const checks: S3AccessCheck[] = [{ action: 's3:PutObject', resource, context: ctx }];
   if (tagged) checks.push({ action: 's3:PutObjectTagging', resource, context: ctx });
+  // "To successfully change the objects ACL of your PutObject request, you must have the s3:PutObjectAcl."
+  if (header(input, 'x-amz-acl') !== undefined || hasGrantHeaders(input.headers))
+    checks.push({ action: 's3:PutObjectAcl', resource, context: ctx });
   if (setsRetention(input.headers)) checks.push({ action: 's3:PutObjectRetention', resource, context: ctx });
   if (setsLegalHold(input.headers)) checks.push({ action: 's3:PutObjectLegalHold', resource, context: ctx });
   return checks;

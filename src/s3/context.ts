@@ -5,6 +5,7 @@ import type { DamageSink } from './object-reader.js';
 import type { OperationBase } from './operation.js';
 import type { Operation, OperationName, OperationNamed } from './ops/index.js';
 import type { DigestThreads } from './parallel-digest/digest-threads.js';
+import type { PostFormAuthority } from './post-object/authority.js';
 
 /** What every S3 handler may use: the stores and the server's settings. */
 export interface S3Deps {
@@ -18,6 +19,8 @@ export interface S3Deps {
   bucketPolicies: BucketPolicyPort;
   /** Owner shown in listings. */
   owner: { id: string; displayName: string };
+  /** Object Ownership of new buckets without x-amz-object-ownership (TESSERA_DEFAULT_OBJECT_OWNERSHIP; unset: BucketOwnerEnforced). */
+  defaultObjectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter' | undefined;
   /** The free-space threshold writes respect, and the reserve deletes may use (docs/operations.md). */
   space?: SpaceGuard | undefined;
   /** Where damaged stored bytes are reported (a missing, cut or altered blob found on read). */
@@ -72,6 +75,8 @@ export interface S3Request<O extends OperationBase = Operation> {
   now: number;
   /** Undefined for root, who may do everything. */
   access?: S3Access | undefined;
+  /** PostObject only: authenticates the form and authorizes the upload (post-object/authority.ts). */
+  postForm?: PostFormAuthority | undefined;
 }
 
 /** What a handler answers; `http` writes it. */

@@ -119,7 +119,19 @@ const TABLE: Row[] = [
   row('GET', '/bkt?versioning', '/?versioning', 'GetBucketVersioning', [
     { action: 's3:GetBucketVersioning', resource: B },
   ]),
-  row('GET', '/bkt?acl', '/?acl', 'NotImplemented', []),
+  row('GET', '/bkt?acl', '/?acl', 'GetBucketAcl', [{ action: 's3:GetBucketAcl', resource: B }]),
+  row('PUT', '/bkt?acl', '/?acl', 'PutBucketAcl', [{ action: 's3:PutBucketAcl', resource: B }]),
+  row('GET', '/bkt/k?acl', '/k?acl', 'GetObjectAcl', [{ action: 's3:GetObjectAcl', resource: K }]),
+  row('PUT', '/bkt/k?acl', '/k?acl', 'PutObjectAcl', [{ action: 's3:PutObjectAcl', resource: K }]),
+  row('GET', '/bkt?ownershipControls', '/?ownershipControls', 'GetBucketOwnershipControls', [
+    { action: 's3:GetBucketOwnershipControls', resource: B },
+  ]),
+  row('PUT', '/bkt?ownershipControls', '/?ownershipControls', 'PutBucketOwnershipControls', [
+    { action: 's3:PutBucketOwnershipControls', resource: B },
+  ]),
+  row('DELETE', '/bkt?ownershipControls', '/?ownershipControls', 'DeleteBucketOwnershipControls', [
+    { action: 's3:PutBucketOwnershipControls', resource: B },
+  ]),
   row('GET', '/bkt?policy', '/?policy', 'GetBucketPolicy', [{ action: 's3:GetBucketPolicy', resource: B }]),
   row('PUT', '/bkt?policy', '/?policy', 'PutBucketPolicy', [{ action: 's3:PutBucketPolicy', resource: B }]),
   row('DELETE', '/bkt?policy', '/?policy', 'DeleteBucketPolicy', [
@@ -155,7 +167,7 @@ const TABLE: Row[] = [
     { action: 's3:PutBucketTagging', resource: B },
   ]),
   row('POST', '/bkt?delete', '/?delete', 'DeleteObjects', []),
-  row('POST', '/bkt', '/', 'NotImplemented', []),
+  row('POST', '/bkt', '/', 'PostObject', []),
   row('GET', '/bkt/k', '/k', 'GetObject', [{ action: 's3:GetObject', resource: K, tags: true }]),
   row(
     'GET',

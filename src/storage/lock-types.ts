@@ -9,7 +9,8 @@ export type BucketConfigKind =
   | 'object-lock'
   | 'cors'
   | 'public-access-block'
-  | 'ownership-controls';
+  | 'ownership-controls'
+  | 'acl';
 
 /** S3 Object Lock retention modes. */
 export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';

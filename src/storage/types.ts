@@ -1,6 +1,8 @@
+import type { ObjectAclStore, StoredAcl } from './acl-types.js';
 import type { BlobSegment } from './blob-types.js';
 import type { BucketConfigKind, LockUpdate, ObjectLock, RemovalGuard } from './lock-types.js';
 
+export type * from './acl-types.js';
 export type * from './blob-types.js';
 export type * from './lock-types.js';
 
@@ -79,6 +81,8 @@ export interface ObjectRecord {
   parts?: PartInfo[];
   /** Object Lock retention and legal hold, when the version has any. */
   lock?: ObjectLock;
+  /** The version's ACL; absent: the default (its owner has FULL_CONTROL). */
+  acl?: StoredAcl;
   /** Quarantined by `tessera admin scan --quarantine`: what was found wrong (reads refuse it). */
   damage?: string;
   data: DataLocation;
@@ -222,6 +226,8 @@ export interface MultipartUploadRecord {
   checksumType?: ChecksumType;
   /** Object Lock asked for at CreateMultipartUpload, given to the object at completion. */
   lock?: ObjectLock;
+  /** The ACL asked for at CreateMultipartUpload, given to the object at completion. */
+  acl?: StoredAcl;
 }
 
 export interface PartRecord extends PartInfo {
@@ -262,7 +268,7 @@ export interface ListPartsResult {
 }
 
 /** The metadata store port. Implementations: SQLite (embedded); PostgreSQL later. */
-export interface MetadataStore {
+export interface MetadataStore extends ObjectAclStore {
   createBucket(bucket: BucketRecord): Promise<void>; // BucketAlreadyOwnedByYou if it exists
   getBucket(name: string): Promise<BucketRecord | undefined>;
   listBuckets(): Promise<BucketRecord[]>;

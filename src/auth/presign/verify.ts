@@ -37,12 +37,21 @@ function queryError(message: string): TesseraError {
   return new TesseraError('AuthorizationQueryParametersError', message);
 }
 
+/**
+ * A number out of range is 403 AccessDenied, as S3 answers it (ceph s3-tests, run against AWS:
+ * `test_object_raw_get_x_amz_expires_out_range_zero`, `_out_max_range`, `_out_positive_range`
+ * "fails 403"); only a value that is not a number is a malformed query (400).
+ */
 function parseExpires(value: string): number {
-  if (!/^\d{1,7}$/.test(value)) throw queryError('X-Amz-Expires should be a number');
+  if (!/^-?\d{1,20}$/.test(value)) throw queryError('X-Amz-Expires should be a number');
   const seconds = Number(value);
-  if (seconds < 1) throw queryError('X-Amz-Expires must be non-negative');
+  if (seconds < 0) throw new TesseraError('AccessDenied', 'X-Amz-Expires must be non-negative');
+  if (seconds === 0) throw new TesseraError('AccessDenied', 'Request has expired');
   if (seconds > MAX_PRESIGNED_EXPIRES) {
-    throw queryError('X-Amz-Expires must be less than a week (in seconds) that is 604800');
+    throw new TesseraError(
+      'AccessDenied',
+      'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
+    );
   }
   return seconds;
 }

@@ -29,7 +29,9 @@ export async function verifyV2Header<P>(
   const amzDate = header(req.headers, 'x-amz-date');
   const date = amzDate ?? header(req.headers, 'date');
   const signedAt = date === undefined ? Number.NaN : parseRequestDate(date);
-  if (Number.isNaN(signedAt)) {
+  // A date before the epoch is no valid date either: S3 answers AccessDenied, not a skew
+  // (ceph s3-tests test_object_create_bad_date_before_epoch: 403 AccessDenied).
+  if (Number.isNaN(signedAt) || signedAt < 0) {
     throw new TesseraError('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   }
   checkSkew(signedAt, opts.now, opts.maxSkewMs);

@@ -28,7 +28,8 @@ export interface V2Variant {
 
 /**
  * Checks a V2 signature. The path is tried as sent; clients that signed a differently encoded
- * form of the same path (decoded, then AWS-encoded) also verify. Each variant is a reading of the
+ * form of the same path (decoded, then AWS-encoded) also verify, and a path-style bucket path
+ * signed with a trailing slash (botocore). Each variant is a reading of the
  * date rules that real clients follow. Header bytes 0x80–0xFF (x-amz-meta-* in UTF-8, say) are
  * read both as sent and as UTF-8 of their Latin-1 decoding, as for SigV4 (see matchSignature).
  * Throws SignatureDoesNotMatch.
@@ -45,6 +46,9 @@ export function checkV2Signature(
   const path = req.rawPath === '' ? '/' : req.rawPath;
   const alternative = canonicalPath(path);
   const paths = alternative === path ? [path] : [path, alternative];
+  // botocore's HmacV1Auth signs a path-style bucket request `/bucket` as `/bucket/` (its
+  // auth_path); it names the same bucket, so that reading verifies too.
+  if (bucket === undefined && path.lastIndexOf('/') === 0 && path.length > 1) paths.push(path + '/');
   const heads = variants.map((v) => {
     const head = stringToSignV2(req, v.date, v.amzHeaders, '');
     const wire = !BEYOND_LATIN1.test(head);

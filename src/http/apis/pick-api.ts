@@ -10,6 +10,8 @@ export interface ApiTable {
   query: Api;
   /** `/minio/admin/…` (default: the reserved front door, NotImplemented). */
   admin?: Api;
+  /** CORS preflights: OPTIONS on a bucket or object, answered without a signature (http/cors.ts). */
+  preflight?: Api;
   /** `/minio/health/…` (default: the reserved front door, NotImplemented). */
   health?: Api;
   /** `/minio/v2/metrics/…`, `/minio/metrics/…` (default: the reserved front door). */
@@ -22,6 +24,7 @@ export interface ApiTable {
  * - `/minio/admin/…`, `/minio/health/…`, `/minio/v2/metrics/…`, `/minio/metrics/…` are MinIO's
  *   admin, health and metrics APIs (on the endpoint itself, not on a virtual-host bucket) — never
  *   an object in a bucket named `minio`;
+ * - `OPTIONS` (elsewhere) is a CORS preflight;
  * - `POST /`, and `GET /` signed for iam or sts, are the Query API ("Query requests are HTTP or
  *   HTTPS requests that use the HTTP verb GET or POST");
  * - everything else is S3.
@@ -33,6 +36,8 @@ export function pickApi(
   domains: readonly string[],
   apis: ApiTable,
 ): Api {
+  if (req.method === 'OPTIONS' && apis.preflight !== undefined && !rawPath.startsWith('/minio/'))
+    return apis.preflight;
   if (!rawPath.startsWith('/minio/') && rawPath !== '/') return apis.s3;
   if (bucketFromHost(req.headers.host, domains) !== undefined) return apis.s3;
   if (rawPath.startsWith('/minio/admin/')) return apis.admin ?? minioAdminApi;

@@ -1,7 +1,9 @@
-import { ANONYMOUS, TesseraError } from '../../core/index.js';
+import type { CredentialLookup } from '../../auth/index.js';
+import { ANONYMOUS, type Principal, TesseraError } from '../../core/index.js';
 import type { Authorizer } from '../../iam/index.js';
 import {
   accessChecks,
+  authorizeWithAcls,
   createS3Access,
   type Operation,
   routeRequest,
@@ -14,6 +16,7 @@ import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
 import { renderS3Error } from '../render-error.js';
 import { decodeBody } from '../request-body.js';
 import type { Api, Authenticated } from './api.js';
+import { postFormAuthority } from './post-form-auth.js';
 import { safeDecode } from './reserved-apis.js';
 import { s3ScopeRule } from './s3-scope.js';
 import { scopeStep } from './scope-step.js';
@@ -39,6 +42,8 @@ export interface S3ApiOptions {
   /** Domains for virtual-host-style requests (bucket.domain). */
   domains: readonly string[];
   context: RequestContextSource;
+  /** Credentials, for forms that sign themselves (PostObject: post-form-auth.ts). */
+  lookup: CredentialLookup<Principal>;
 }
 
 /**
@@ -71,7 +76,11 @@ export function createS3Api(o: S3ApiOptions): Api {
       scopeStep(trace, verified, s3ScopeRule(op, o.deps.region));
       const principal = verified.principal ?? ANONYMOUS;
       let access: S3Request['access'];
-      if (principal.kind === 'root') {
+      let postForm: S3Request['postForm'];
+      if (op.name === 'PostObject') {
+        // Its form proves who sent it: the handler authenticates and authorizes through this.
+        postForm = postFormAuthority(o, x, trace);
+      } else if (principal.kind === 'root') {
         trace.authz = { decision: 'allow', reason: 'root' };
       } else {
         if (op.name === 'NotImplemented' && principal.kind === 'anonymous')
@@ -79,12 +88,14 @@ export function createS3Api(o: S3ApiOptions): Api {
         const base = o.authorizer.context(principal, o.context(x, verified));
         const headers = x.req.headers;
         const checks = accessChecks(op, { headers });
-        const decisions = await o.authorizer.requireAll(principal, checks, base);
+        // ACLs are read only when no policy allowed a check (s3/acl/authorize.ts).
+        const { decisions, acl } = await authorizeWithAcls(o.deps, o.authorizer, principal, checks, base);
         const last = decisions[decisions.length - 1];
+        const statements = acl !== undefined ? [acl.statement] : last?.statements;
         trace.authz = {
           decision: 'allow',
-          reason: last?.reason ?? 'allowed',
-          ...(last === undefined ? {} : { statements: last.statements }),
+          reason: acl !== undefined ? 'acl' : (last?.reason ?? 'allowed'),
+          ...(statements === undefined ? {} : { statements }),
           actions: checks.map((c) => c.action),
           resources: checks.map((c) => c.resource),
         };
@@ -104,6 +115,7 @@ export function createS3Api(o: S3ApiOptions): Api {
         requestId: x.requestId,
         now: x.time,
         access,
+        postForm,
       };
       const deps = READS_BLOBS.has(op.name) ? withDamageTrace(o.deps, trace) : o.deps;
       return handlers[op.name]!(deps, s3req);

@@ -1,6 +1,7 @@
 import { isTesseraError, renderXml, TesseraError } from '../../core/index.js';
-import { isPublicPolicy, parsePolicy } from '../../policy/index.js';
+import { parsePolicy } from '../../policy/index.js';
 import { emptyResponse, type S3Handler, xmlResponse } from '../context.js';
+import { blockedPublicPolicy, isPublicPolicy, publicBucketRestrictions } from '../public-access/index.js';
 import { readVerifiedBody, strictUtf8 } from '../verified-body.js';
 import { requireBucket } from './buckets.js';
 
@@ -17,7 +18,10 @@ export const putBucketPolicy: S3Handler<'PutBucketPolicy'> = async (deps, req) =
   const document = strictUtf8(body.bytes);
   if (document === undefined) throw new TesseraError('MalformedPolicy', 'Policies must be valid UTF-8.');
   const bucket = await requireBucket(deps, req.op.bucket);
+  // BlockPublicPolicy: "reject calls to PUT Bucket policy if the specified bucket policy allows public access".
+  await blockedPublicPolicy(deps, bucket.name, document);
   await deps.bucketPolicies.put(bucket.account, bucket.name, document);
+  publicBucketRestrictions(deps).forget(bucket.name);
   return emptyResponse(204);
 };
 
@@ -34,10 +38,14 @@ export const deleteBucketPolicy: S3Handler<'DeleteBucketPolicy'> = async (deps, 
     // Deleting a policy that is not there succeeds, as in S3.
     if (!isTesseraError(e, 'NoSuchBucketPolicy')) throw e;
   });
+  publicBucketRestrictions(deps).forget(req.op.bucket);
   return emptyResponse(204);
 };
 
-/** GetBucketPolicyStatus: the stored policy was validated when it was put, so it parses again. */
+/**
+ * GetBucketPolicyStatus: IsPublic as AWS defines it (public-access/is-public.ts). The stored policy
+ * was validated when it was put, so it parses again.
+ */
 export const getBucketPolicyStatus: S3Handler<'GetBucketPolicyStatus'> = async (deps, req) => {
   const bucket = req.op.bucket;
   await requireBucket(deps, bucket);

@@ -1,5 +1,6 @@
 import { isTesseraError, parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
 import { type BucketRecord, removeBucket } from '../../storage/index.js';
+import { applyNewBucketAccess, newBucketAccess } from '../acl/create-bucket.js';
 import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
 import { asksObjectLock } from '../object-lock/lock.js';
 import { readXmlBody } from '../xml-body.js';
@@ -46,6 +47,8 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
   }
   // x-amz-bucket-object-lock-enabled: true — Object Lock on, and versioning Enabled with it.
   const objectLock = asksObjectLock(req.headers);
+  // Object Ownership and the ACL (docs/acl.md), checked before the bucket exists.
+  const access = newBucketAccess(deps, req);
   const record: BucketRecord = { name, account: deps.account, region, createdAt: req.now };
   if (objectLock) {
     record.versioning = 'Enabled';
@@ -62,6 +65,7 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
   }
   // Only the bucket this request created (never an existing one re-created) gets Object Lock.
   if (objectLock && created) await deps.metadata.enableObjectLock(name);
+  if (created) await applyNewBucketAccess(deps, name, access);
   return emptyResponse(200, { location: `/${name}` });
 };
 

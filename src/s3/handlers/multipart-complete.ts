@@ -142,6 +142,7 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
   const bucket = await deps.metadata.getBucket(upload.bucket);
   const lock = bucket === undefined ? upload.lock : await completedUploadLock(deps, bucket, upload, req.now);
   if (lock !== undefined) record.lock = lock;
+  if (upload.acl !== undefined) record.acl = upload.acl;
   // On a conflict the upload stays: its parts are still the client's to complete again.
   const { versionId } = await commitUploadVersioned(deps, upload.uploadId, record, condition);
   const versioning = await deps.metadata.getBucketVersioning(upload.bucket).catch(() => undefined);

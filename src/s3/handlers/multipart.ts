@@ -7,6 +7,7 @@ import {
   type PartRecord,
   removeUpload,
 } from '../../storage/index.js';
+import { objectAclOfWrite } from '../acl/requests.js';
 import { checksumElements, checksumResponseHeaders, parseAlgorithm } from '../checksum-headers.js';
 import {
   emptyResponse,
@@ -54,6 +55,8 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
   const target = await requireBucket(deps, bucket);
   // Object Lock asked for now is given to the object at completion.
   const lock = uploadLock(req, target);
+  // The ACL asked for now is given to the object at completion (docs/acl.md).
+  const acl = await objectAclOfWrite(deps, req, bucket);
   const upload: MultipartUploadRecord = {
     uploadId: newOpaqueId(),
     bucket,
@@ -65,6 +68,7 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
   };
   if (meta.contentType !== undefined) upload.contentType = meta.contentType;
   if (lock !== undefined) upload.lock = lock;
+  if (acl !== undefined) upload.acl = acl;
   const algorithm = parseAlgorithm(header(req, 'x-amz-checksum-algorithm'));
   const responseHeaders: Record<string, string> = {};
   if (algorithm) {

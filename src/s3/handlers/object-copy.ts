@@ -1,5 +1,6 @@
 import { renderXml, TesseraError } from '../../core/index.js';
 import { commitObjectVersioned } from '../../storage/index.js';
+import { objectAclOfWrite } from '../acl/requests.js';
 import { checksumElements, parseAlgorithm } from '../checksum-headers.js';
 import { header, type S3Handler, xmlResponse } from '../context.js';
 import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-source.js';
@@ -23,6 +24,8 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
   const target = await requireBucket(deps, bucket);
   // The target's own Object Lock (never the source's): its headers, else the default retention.
   const lock = await newObjectLock(deps, req, target, { requireDigest: false });
+  // The target's ACL is the request's (never the source's), as S3 copies.
+  const acl = await objectAclOfWrite(deps, req, bucket);
   const { source, obj } = await resolveCopySource(deps, req);
   // Copying a version onto its key (no versionId on the source) is refused; naming an older
   // version restores it, as S3 documents.
@@ -52,6 +55,7 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
   };
   const record = objectRecord(req.op, req.now, content, description);
   if (lock !== undefined) record.lock = lock;
+  if (acl !== undefined) record.acl = acl;
   const { versionId } = await commitObjectVersioned(deps, record);
   const result = {
     LastModified: new Date(record.lastModified).toISOString(),

@@ -1,4 +1,5 @@
 import { commitObjectVersioned } from '../../storage/index.js';
+import { objectAclOfWrite } from '../acl/requests.js';
 import { checksumResponseHeaders } from '../checksum-headers.js';
 import { checkOnArrival, writeCondition } from '../conditional-write.js';
 import { header, type S3Handler } from '../context.js';
@@ -16,6 +17,8 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
   const bucket = await requireBucket(deps, req.op.bucket);
   // Object Lock: the headers' retention and legal hold, else the bucket's default retention.
   const lock = await newObjectLock(deps, req, bucket, { requireDigest: true });
+  // The ACL headers' (docs/acl.md); nothing is read without them.
+  const acl = await objectAclOfWrite(deps, req, req.op.bucket);
   await checkOnArrival(deps, req.op.bucket, req.op.key, condition);
   const body = await ingestBody(deps, req, { allowInline: true });
   const record = objectRecord(
@@ -25,6 +28,7 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
     { ...meta, tags },
   );
   if (lock !== undefined) record.lock = lock;
+  if (acl !== undefined) record.acl = acl;
   // commitObject discards the record's own blobs when the commit (or its condition) fails.
   const { versionId } = await commitObjectVersioned(deps, record, condition);
   const headers = {

@@ -2,13 +2,18 @@ import type { AccessInput, S3AccessCheck } from '../access.js';
 import type { S3Handler } from '../context.js';
 import type { AnyOperationSpec } from '../operation.js';
 import { writing } from '../space.js';
+import { aclOperations } from './acl.js';
 import { bucketOperations } from './buckets.js';
+import { corsOperations } from './cors.js';
 import { lifecycleOperations } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
 import { objectLockOperations } from './object-lock.js';
 import { objectOperations } from './objects.js';
+import { ownershipOperations } from './ownership.js';
 import { policyOperations } from './policy.js';
+import { postObjectSpec } from './post-object.js';
+import { publicAccessOperations } from './public-access.js';
 import { serviceOperations } from './service.js';
 import { taggingOperations } from './tagging.js';
 import { notImplementedSpec } from './unbuilt.js';
@@ -20,12 +25,17 @@ const OPERATIONS = [
   ...bucketOperations,
   ...listingOperations,
   ...policyOperations,
+  ...publicAccessOperations,
   ...taggingOperations,
   ...lifecycleOperations,
+  ...corsOperations,
   ...versioningOperations,
   ...objectLockOperations,
+  ...aclOperations,
+  ...ownershipOperations,
   ...objectOperations,
   ...multipartOperations,
+  postObjectSpec,
   notImplementedSpec,
 ] as const;
 

@@ -70,7 +70,13 @@ export const createMultipartUploadSpec: Spec<CreateMultipartUpload> = {
   name: 'CreateMultipartUpload',
   writes: true,
   routes: [{ method: 'POST', target: 'object', query: ['uploads'] }],
-  actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+  actions: [
+    's3:PutObject',
+    's3:PutObjectTagging',
+    's3:PutObjectRetention',
+    's3:PutObjectLegalHold',
+    's3:PutObjectAcl',
+  ],
   checks: (op, input) => putChecks(input, op),
   handle: createMultipartUpload,
 };
@@ -96,6 +102,7 @@ export const uploadPartCopySpec: Spec<UploadPartCopy> = {
     's3:PutObjectTagging',
     's3:PutObjectRetention',
     's3:PutObjectLegalHold',
+    's3:PutObjectAcl',
   ],
   parse: partParams,
   checks: (op, input) => copyChecks(input, op, false),

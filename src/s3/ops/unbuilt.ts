@@ -3,8 +3,6 @@ import type { OperationBase, Spec } from '../operation.js';
 
 /** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
 export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
-  'acl',
-  'cors',
   'encryption',
   'notification',
   'replication',
@@ -16,12 +14,10 @@ export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
   'metrics',
   'inventory',
   'intelligent-tiering',
-  'ownershipControls',
-  'publicAccessBlock',
 ];
 
 /** Object sub-resources S3 has that Tessera does not serve yet. */
-export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = ['acl', 'torrent', 'restore', 'select'];
+export const UNBUILT_OBJECT_SUBRESOURCES: readonly string[] = ['torrent', 'restore', 'select'];
 
 /**
  * A request for something S3 has and Tessera does not serve yet: any method with one of the
@@ -35,10 +31,7 @@ export interface NotImplemented extends OperationBase<'NotImplemented'> {
 
 export const notImplementedSpec: Spec<NotImplemented> = {
   name: 'NotImplemented',
-  routes: [
-    { method: 'POST', target: 'bucket' },
-    { method: 'POST', target: 'object' },
-  ],
+  routes: [{ method: 'POST', target: 'object' }],
   actions: [],
   checks: () => [],
   handle: async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetadataStore, ObjectRecord } from '../types.js';
 import { blobObject, bucket, collect, expectCode, inlineObject } from './fixtures.js';
+import { runAclContract } from './metadata-acl-contract.js';
 import { runDamageContract } from './metadata-damage-contract.js';
 import { runListingContract } from './metadata-listing-contract.js';
 import { runLockContract } from './metadata-lock-contract.js';
@@ -267,5 +268,6 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
     runVersioningContract(() => store);
     runLockContract(() => store);
     runDamageContract(() => store);
+    runAclContract(() => store);
   });
 }

@@ -357,4 +357,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE parts ADD COLUMN crc32 INTEGER;
     `,
   },
+  {
+    version: 11,
+    description: 'ACLs of object versions and of multipart uploads',
+    // docs/acl.md: JSON {owner, grants}; NULL is the default ACL (the owner has FULL_CONTROL),
+    // which every version written without ACL headers keeps. Bucket ACLs are bucket_configs 'acl'.
+    sql: `
+      ALTER TABLE objects ADD COLUMN acl TEXT;
+      ALTER TABLE uploads ADD COLUMN acl TEXT;
+    `,
+  },
 ];

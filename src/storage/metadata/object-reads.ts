@@ -6,11 +6,11 @@ import { type ObjectRow, toVersion } from './sqlite-rows.js';
  * The read of GetObject and HeadObject (MetadataStore.readObject): the bucket's versioning state
  * and the version, one statement. The bucket row drives the join, so a missing bucket is no row
  * and a missing key is a row of NULL object columns. Rows come back as arrays (better-sqlite3's
- * raw mode): building a named object of seventeen columns costs about as much as the query.
+ * raw mode): building a named object of eighteen columns costs about as much as the query.
  */
 const COLUMNS = `b.versioning, o.version_id, o.bucket, o.key, o.size, o.etag, o.last_modified, o.content_type,
   o.headers, o.user_metadata, o.tags, o.checksum, o.parts, o.segments, o.inline_data, o.object_lock,
-  o.damage, o.delete_marker`;
+  o.damage, o.delete_marker, o.acl`;
 
 type Cell = string | number | Buffer | null;
 
@@ -56,6 +56,7 @@ export function toObjectRead(row: Cell[] | undefined): ObjectRead | undefined {
     object_lock: row[15],
     damage: row[16],
     delete_marker: row[17],
+    acl: row[18],
   } as ObjectRow & { delete_marker: number };
   const version: ObjectVersion = toVersion(object);
   return { version, versioning };

@@ -17,6 +17,7 @@ import type {
   ObjectVersion,
   ObjectWrite,
   PartRecord,
+  StoredAcl,
   StoredObject,
   Tag,
   WriteExpectation,
@@ -35,6 +36,7 @@ import { type ObjectReads, prepareObjectReads, toObjectRead } from './object-rea
 import type { OpenOptions } from './schema.js';
 import { noSuchBucket, SqliteBuckets } from './sqlite-buckets.js';
 import {
+  aclJson,
   lockJson,
   partParams,
   type SummaryRow,
@@ -149,6 +151,28 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
         throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
       }
       throw new TesseraError('NoSuchKey', undefined, { Key: key });
+    });
+  }
+
+  async setObjectAcl(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    acl: StoredAcl | undefined,
+  ): Promise<void> {
+    await this.write(() => {
+      const ref =
+        versionId === undefined
+          ? this.s.objectRefs.get(bucket, key)
+          : this.s.objectVersionRefs.get(bucket, key, versionId);
+      if (ref === undefined) {
+        if (this.s.getBucket.get(bucket) === undefined) throw noSuchBucket(bucket);
+        if (versionId !== undefined)
+          throw new TesseraError('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+        throw new TesseraError('NoSuchKey', undefined, { Key: key });
+      }
+      if (ref.delete_marker === 1) throw new TesseraError('MethodNotAllowed');
+      this.s.setObjectAcl.run(aclJson(acl), ref.id);
     });
   }
 

@@ -11,6 +11,7 @@ import type {
   ObjectVersion,
   PartInfo,
   PartRecord,
+  StoredAcl,
   StoredObject,
   Tag,
   VersionSummary,
@@ -54,6 +55,8 @@ export interface ObjectRow extends SummaryRow {
   object_lock: string | null;
   /** Set by `tessera admin scan --quarantine` (migration 7): what was found wrong. */
   damage: string | null;
+  /** The version's ACL (migration 11); NULL: the default. */
+  acl: string | null;
 }
 
 export interface UploadRow {
@@ -68,6 +71,7 @@ export interface UploadRow {
   checksum_algorithm: string | null;
   checksum_type: string | null;
   object_lock: string | null;
+  acl: string | null;
 }
 
 export interface PartRow {
@@ -168,6 +172,7 @@ export function markerParams(
     inline_data: null,
     object_lock: null,
     damage: null,
+    acl: null,
   };
 }
 
@@ -200,6 +205,7 @@ export function toObject(row: ObjectRow): StoredObject {
   if (row.parts !== null) record.parts = JSON.parse(row.parts) as PartInfo[];
   if (row.object_lock !== null) record.lock = JSON.parse(row.object_lock) as ObjectLock;
   if (row.damage !== null) record.damage = row.damage;
+  if (row.acl !== null) record.acl = JSON.parse(row.acl) as StoredAcl;
   return record;
 }
 
@@ -232,7 +238,13 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
     object_lock: lockJson(r.lock),
     // A record written is never quarantined: fresh bytes (a rewrite of the key replaces the mark).
     damage: null,
+    acl: aclJson(r.acl),
   };
+}
+
+/** An ACL as stored: NULL for the default. */
+export function aclJson(acl: StoredAcl | undefined): string | null {
+  return acl === undefined ? null : toJson(acl);
 }
 
 /** An Object Lock state as stored: NULL when it holds nothing. */
@@ -271,6 +283,7 @@ export function toUpload(row: UploadRow): MultipartUploadRecord {
   if (row.checksum_algorithm !== null) upload.checksumAlgorithm = row.checksum_algorithm as ChecksumAlgorithm;
   if (row.checksum_type !== null) upload.checksumType = row.checksum_type as ChecksumType;
   if (row.object_lock !== null) upload.lock = JSON.parse(row.object_lock) as ObjectLock;
+  if (row.acl !== null) upload.acl = JSON.parse(row.acl) as StoredAcl;
   return upload;
 }
 
@@ -287,6 +300,7 @@ export function uploadParams(u: MultipartUploadRecord): Record<string, unknown> 
     checksum_algorithm: u.checksumAlgorithm ?? null,
     checksum_type: u.checksumType ?? null,
     object_lock: lockJson(u.lock),
+    acl: aclJson(u.acl),
   };
 }
 

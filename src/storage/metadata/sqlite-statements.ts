@@ -11,9 +11,9 @@ export type ObjectRefRow = {
 };
 
 const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
-  checksum, parts, segments, inline_data, object_lock, damage`;
+  checksum, parts, segments, inline_data, object_lock, damage, acl`;
 const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
-  @checksum, @parts, @segments, @inline_data, @object_lock, @damage`;
+  @checksum, @parts, @segments, @inline_data, @object_lock, @damage, @acl`;
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
 /**
  * Listings read the current version of each key from the objects_latest index (one entry per
@@ -57,6 +57,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteBucketConfigs: db.prepare<[string]>('DELETE FROM bucket_configs WHERE bucket = ?'),
     setObjectLock: db.prepare<[string | null, number]>('UPDATE objects SET object_lock = ? WHERE id = ?'),
+    setObjectAcl: db.prepare<[string | null, number]>('UPDATE objects SET acl = ? WHERE id = ?'),
     // tessera admin scan --quarantine (migration 7): the version answers InternalError from now on.
     markDamaged: db.prepare<[string, string, string, string]>(
       'UPDATE objects SET damage = ? WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0',
@@ -109,7 +110,8 @@ export function prepareStatements(db: Database.Database) {
          etag = excluded.etag, last_modified = excluded.last_modified, content_type = excluded.content_type,
          headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
          checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
-         inline_data = excluded.inline_data, object_lock = excluded.object_lock, damage = excluded.damage
+         inline_data = excluded.inline_data, object_lock = excluded.object_lock, damage = excluded.damage,
+         acl = excluded.acl
        RETURNING id, account`,
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
@@ -183,9 +185,9 @@ export function prepareStatements(db: Database.Database) {
 
     insertUpload: db.prepare<[Params]>(
       `INSERT INTO uploads (account, upload_id, bucket, key, initiated_at, content_type, headers,
-         user_metadata, tags, checksum_algorithm, checksum_type, object_lock)
+         user_metadata, tags, checksum_algorithm, checksum_type, object_lock, acl)
        SELECT account, @upload_id, @bucket, @key, @initiated_at, @content_type, @headers,
-         @user_metadata, @tags, @checksum_algorithm, @checksum_type, @object_lock FROM buckets WHERE name = @bucket`,
+         @user_metadata, @tags, @checksum_algorithm, @checksum_type, @object_lock, @acl FROM buckets WHERE name = @bucket`,
     ),
     getUpload: db.prepare<[string], UploadRow & { account: string }>(
       'SELECT * FROM uploads WHERE upload_id = ?',

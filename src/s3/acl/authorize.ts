@@ -1,0 +1,112 @@
+import type { Principal } from '../../core/index.js';
+import { type AccessCheck, AccessDeniedError, type Authorizer } from '../../iam/index.js';
+import type { Decision, StatementRef } from '../../policy/index.js';
+import type { S3Deps } from '../context.js';
+import { bucketOwnerId, callerCanonicalId } from './canonical-id.js';
+import { aclNeedOf, grantAllowing } from './evaluate.js';
+import { type AclGrant, granteeLabel, type StoredAcl } from './model.js';
+import { ownershipIfBucket } from './ownership.js';
+import { aclPublicAccess } from './public-access.js';
+import { bucketAcl, objectAcl } from './stored.js';
+
+type Context = Readonly<Record<string, string | string[]>>;
+
+/** The ACL grant that allowed a check that policies left undecided (the request event's decision). */
+export interface AclAllowance {
+  readonly resource: string;
+  readonly grant: AclGrant;
+  /** The grant as a statement reference: policy `acl:<resource ARN>`, Sid `<grantee> <permission>`. */
+  readonly statement: StatementRef;
+}
+
+export interface AclAuthorization {
+  readonly decisions: Decision[];
+  /** Set when an ACL grant allowed a check no policy allowed. */
+  readonly acl?: AclAllowance;
+}
+
+function splitArn(resource: string): { bucket: string; key?: string } | undefined {
+  if (!resource.startsWith('arn:aws:s3:::')) return undefined;
+  const rest = resource.slice('arn:aws:s3:::'.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { bucket: rest } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+/**
+ * The ACL grant that allows one check, consulted as S3 does: only when ACLs are enabled on the
+ * bucket (never with BucketOwnerEnforced), the bucket's ACL for bucket permissions, the object
+ * version's for object ones; public grants count for nothing under IgnorePublicAcls.
+ */
+async function aclAllowance(
+  deps: S3Deps,
+  principal: Principal,
+  check: AccessCheck,
+): Promise<AclAllowance | undefined> {
+  const need = aclNeedOf(check.action);
+  const where = splitArn(check.resource);
+  if (need === undefined || where === undefined || where.bucket === '*') return undefined;
+  if (need.target === 'object' && (where.key === undefined || where.key.includes('*'))) return undefined;
+  const ownership = await ownershipIfBucket(deps, where.bucket);
+  if (ownership === undefined || ownership === 'BucketOwnerEnforced') return undefined;
+  let acl: StoredAcl;
+  if (need.target === 'bucket') acl = await bucketAcl(deps, where.bucket);
+  else {
+    const v = check.context?.['s3:versionid'];
+    const version = await deps.metadata.getObject(
+      where.bucket,
+      where.key!,
+      typeof v === 'string' ? v : undefined,
+    );
+    if (version === undefined) return undefined;
+    acl = objectAcl(deps, version);
+  }
+  const canonicalId = callerCanonicalId(deps, principal);
+  const caller = { canonicalId, ownersAccount: canonicalId === bucketOwnerId(deps) };
+  const { ignorePublicAcls } = await aclPublicAccess(deps, where.bucket);
+  const found = grantAllowing(acl, need.permission, caller, ignorePublicAcls);
+  if (found === undefined) return undefined;
+  const sid = `${granteeLabel(found.grant.grantee)} ${found.grant.permission}`;
+  return {
+    resource: check.resource,
+    grant: found.grant,
+    statement: { policy: `acl:${check.resource}`, index: found.index, sid, effect: 'Allow' },
+  };
+}
+
+/**
+ * Every check must be allowed, by policies or else by an ACL grant. Policies are evaluated first
+ * and alone while they allow (no ACL is read); ACLs are consulted only for a check that no
+ * policy allowed and none denied explicitly — an explicit Deny always wins.
+ * @example const { decisions, acl } = await authorizeWithAcls(deps, authorizer, principal, checks, base);
+ */
+export async function authorizeWithAcls(
+  deps: S3Deps,
+  authorizer: Authorizer,
+  principal: Principal,
+  checks: readonly AccessCheck[],
+  base: Context,
+): Promise<AclAuthorization> {
+  try {
+    return { decisions: await authorizer.requireAll(principal, checks, base) };
+  } catch (e) {
+    if (!(e instanceof AccessDeniedError) || e.decision.reason !== 'implicitDeny') throw e;
+    const first = checks.indexOf(e.check);
+    if (first < 0) throw e;
+    const decisions: Decision[] = [];
+    let acl: AclAllowance | undefined;
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i]!;
+      const d =
+        i < first ? undefined : i === first ? e.decision : await authorizer.decide(principal, check, base);
+      if (d === undefined || d.allowed) {
+        if (d !== undefined) decisions.push(d);
+        continue;
+      }
+      if (d.reason !== 'implicitDeny') throw new AccessDeniedError(d, check);
+      const allowance = await aclAllowance(deps, principal, check);
+      if (allowance === undefined) throw i === first ? e : new AccessDeniedError(d, check);
+      acl = allowance;
+    }
+    return acl === undefined ? { decisions } : { decisions, acl };
+  }
+}
