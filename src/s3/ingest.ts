@@ -123,18 +123,27 @@ export async function storeStream(
     return { data: { kind: 'blobs', segments }, size: t.size, md5: t.md5 };
   }
   const digester = new Digester(opts.hasher, opts.maxSize);
-  let data: DataLocation;
-  try {
-    const [written] = await Promise.all([deps.blobs.write(digester), pipeline(source, digester)]);
-    data = {
-      kind: 'blobs',
-      segments: [{ blobId: written.blobId, size: written.size, crc32: digester.crc32 }],
-    };
-  } catch (e) {
+  // Both sides settle before an error rises: the blob write removes its temporary file when the
+  // source fails, and the request's answer must not go out before that.
+  let failed: { error: unknown } | undefined;
+  const first = <T>(p: Promise<T>) =>
+    p.catch((error: unknown) => {
+      failed ??= { error };
+      throw error;
+    });
+  const [written] = await Promise.allSettled([
+    first(deps.blobs.write(digester)),
+    first(pipeline(source, digester)),
+  ]);
+  if (failed !== undefined || written.status === 'rejected') {
     digester.destroy();
     source.destroy();
-    throw e;
+    throw failed?.error;
   }
+  const data: DataLocation = {
+    kind: 'blobs',
+    segments: [{ blobId: written.value.blobId, size: written.value.size, crc32: digester.crc32 }],
+  };
   return { data, size: digester.size, md5: digester.md5.digest() };
 }
 
