@@ -7,7 +7,15 @@ import { selectQuery, selectRequestHeaders, selectResponseHeaders } from './fact
 import { isSecretName } from './redact.js';
 import { sampleEvent } from './targets/contract.js';
 
-const text = fc.string({ unit: 'binary', maxLength: 12 });
+/** Any text, and text made of what JSON quoting is careful about (the `","` the entry's quoting splits at). */
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc
+    .array(fc.constantFrom('","', '"', ',', '\\', '\\"', '\ud800', '\udc00', '\u0000', '\n', 'a', '[', ']'), {
+      maxLength: 6,
+    })
+    .map((p) => p.join('')),
+);
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 /** Header and parameter names, secret ones included. */
 const name = fc.oneof(
