@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createIamApi } from '../admin/index.js';
 import { statsByTarget } from '../audit/index.js';
 import { createS3Server, optionalFanOut, TrustedProxies } from '../http/index.js';
-import { Authorizer, IamService, loadMasterKey } from '../iam/index.js';
+import { Authorizer, BucketAccounts, IamService, loadMasterKey } from '../iam/index.js';
 import {
   type LifecycleAction,
   LifecycleScanner,
@@ -104,7 +104,13 @@ export async function composeServer(
       : { serviceAccountMaxExpiryMs: config.sts.serviceAccountMaxExpirySeconds * 1000 }),
   });
   iam.startChangeFeed();
+  // Which account owns each bucket (docs/accounts.md): asked on every request, cached 1 s.
+  const bucketAccounts = new BucketAccounts((name) => storage.metadata.getBucket(name));
   const deps: S3Deps = {
+    accounts: {
+      bucketChanged: (bucket) => bucketAccounts.forget(bucket),
+      displayName: async (account) => (await iam.accounts.info(account, 'tessera'))?.name,
+    },
     metadata: storage.metadata,
     blobs: storage.blobs,
     bucketPolicies: iam.bucketPolicies,
@@ -123,6 +129,7 @@ export async function composeServer(
     iam,
     accountId: config.accountId,
     restrictedOwner: (bucket) => restrictions.ownerIfRestricted(bucket),
+    bucketAccount: (bucket) => bucketAccounts.of(bucket),
     objectTags: async (bucket, key, versionId) =>
       (await storage.metadata.getObject(bucket, key, versionId))?.tags,
   });
@@ -147,6 +154,11 @@ export async function composeServer(
       authorizer,
       iamApi: createIamApi(iam, { accountId: config.accountId, authorizer }),
       scan: new ScanService({ metadata: storage.metadata, blobs: storage.blobs, report: damage.scan }),
+      accounts: {
+        directory: iam.accounts,
+        bucketCount: async (account) =>
+          (await storage.metadata.listBuckets()).filter((b) => b.account === account).length,
+      },
       stsApi: createStsApi({
         iam,
         authorizer,

@@ -5,6 +5,7 @@ import { newRequestId, type Principal, type TesseraError } from '../core/index.j
 import { AccessDeniedError, type Authorizer } from '../iam/index.js';
 import type { S3Deps, ScanService } from '../s3/index.js';
 import type { StsApi } from '../sts/index.js';
+import type { AccountsAdmin } from './apis/admin-accounts.js';
 import { createAdminApi } from './apis/admin-api.js';
 import type { Api } from './apis/api.js';
 import { type ApiTable, pickApi } from './apis/pick-api.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   deploymentId?: string;
   /** `tessera admin scan` under `/minio/admin/` (docs/operations.md); absent, NotImplemented. */
   scan?: ScanService;
+  /** `tessera admin account` under `/minio/admin/` (docs/accounts.md); absent, NotImplemented. */
+  accounts?: AccountsAdmin;
   /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
   apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
@@ -98,6 +101,7 @@ export function createPipeline(opts: PipelineOptions) {
     }),
     admin: createAdminApi({
       ...(opts.scan === undefined ? {} : { scan: opts.scan }),
+      ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
       authorizer: opts.authorizer,
       lookup: opts.lookup,
       domains: opts.domains,

@@ -1,5 +1,13 @@
 import { type Principal, TesseraError, unhandled } from '../core/index.js';
-import { authorize, type Decision, mayDeny } from '../policy/index.js';
+import {
+  authorize,
+  type Decision,
+  evaluate,
+  mayDeny,
+  type PrincipalPolicySets,
+  RequestContext,
+} from '../policy/index.js';
+import { ALLOW_ALL } from './policy-sets.js';
 import { authzPrincipal, principalContext } from './principal-context.js';
 import type { IamService } from './service.js';
 
@@ -55,7 +63,24 @@ export interface AuthorizerOptions {
    * principals), else undefined. Asked only for buckets that have a policy.
    */
   restrictedOwner?: (bucket: string) => string | undefined | Promise<string | undefined>;
+  /**
+   * The account that owns a bucket (undefined: no such bucket), for the cross-account rule
+   * (docs/accounts.md). Absent: every bucket is the default account's.
+   */
+  bucketAccount?: (bucket: string) => string | undefined | Promise<string | undefined>;
 }
+
+const IMPLICIT_DENY: Decision = Object.freeze({
+  allowed: false,
+  reason: 'implicitDeny',
+  statements: Object.freeze([]),
+});
+const ROOT_ALLOW: Decision = Object.freeze({
+  allowed: true,
+  reason: 'allowed',
+  statements: Object.freeze([]),
+  bypass: 'root',
+});
 
 function bucketOf(resource: string): string | undefined {
   if (!resource.startsWith('arn:aws:s3:::') || resource === 'arn:aws:s3:::*') return undefined;
@@ -68,13 +93,19 @@ function bucketOf(resource: string): string | undefined {
  * The one authorizer, used by every API (S3, IAM, and STS and MinIO admin as they land): it
  * decides access checks for a principal with the policy engine, over the principal's identity
  * policies, its layers (service-account policy) and, for S3 resources, the bucket policy. Root is
- * allowed without evaluation. It never reveals anything: callers throw before they look anything up.
+ * allowed without evaluation in its own account; on another account's bucket (docs/accounts.md)
+ * everyone meets the cross-account rule. It never reveals anything: callers throw before they look anything up.
  * @example
  * const base = authorizer.context(principal, requestContext);
  * await authorizer.requireAll(principal, [{ action: 's3:GetObject', resource }], base);
  */
 export class Authorizer {
   constructor(private readonly o: AuthorizerOptions) {}
+
+  /** Whether buckets may belong to other accounts than the default one (docs/accounts.md). */
+  get knowsAccounts(): boolean {
+    return this.o.bucketAccount !== undefined;
+  }
 
   /** The principal's condition keys (aws:username, aws:PrincipalTag/…) with the request's. */
   context(principal: Principal, request: Readonly<Context>): Context {
@@ -83,6 +114,13 @@ export class Authorizer {
 
   /** Decides one check; `base` is `context(principal, …)`. */
   async decide(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<Decision> {
+    const foreign = await this.actsAcross(principal, bucketOf(check.resource), check.action);
+    if (principal.kind === 'root' && !foreign) {
+      // An account's root is not the deployment's: MinIO admin actions are the deployment root's.
+      return principal.account !== '' && check.action.toLowerCase().startsWith('admin:')
+        ? IMPLICIT_DENY
+        : ROOT_ALLOW;
+    }
     const context: Context = { ...base, ...check.context };
     if (check.existingTagsOf !== undefined && this.o.objectTags !== undefined) {
       const { bucket, key, versionId } = check.existingTagsOf;
@@ -97,6 +135,7 @@ export class Authorizer {
       context,
       principal: authzPrincipal(principal, this.#accountId(principal)),
     };
+    if (foreign) return this.#across(principal, sets, request, bucket!);
     const decision = authorize(sets, request);
     if (!decision.allowed || sets.resource === undefined || bucket === undefined) return decision;
     const restricted = this.o.restrictedOwner?.(bucket);
@@ -110,18 +149,78 @@ export class Authorizer {
   }
 
   /**
+   * Whether `principal` acts on a bucket of another account (docs/accounts.md): then it needs an
+   * allow from its own identity policies AND from the bucket's policy (ACLs never grant across).
+   */
+  actsAcross(principal: Principal, bucket: string | undefined, action?: string): boolean | Promise<boolean> {
+    if (bucket === undefined || principal.kind === 'anonymous' || this.o.bucketAccount === undefined)
+      return false;
+    // Creating a bucket is the caller's own account's business (a taken name: BucketAlreadyExists).
+    if (action !== undefined && action.toLowerCase() === 's3:createbucket') return false;
+    const found = this.o.bucketAccount(bucket);
+    const across = (owner: string | undefined) => owner !== undefined && owner !== principal.account;
+    return found instanceof Promise ? found.then(across) : across(found);
+  }
+
+  /** Whether any check is on another account's bucket (a root is then evaluated, docs/accounts.md). */
+  async anyAcross(principal: Principal, checks: readonly AccessCheck[]): Promise<boolean> {
+    for (const c of checks) if (await this.actsAcross(principal, bucketOf(c.resource), c.action)) return true;
+    return false;
+  }
+
+  /** A root acting outside its account: evaluated, its identity side allowing everything. */
+  #crossSets(principal: Principal, sets: PrincipalPolicySets): PrincipalPolicySets {
+    if (principal.kind !== 'root') return sets;
+    return { ...sets, principal: { ...sets.principal, type: 'user' }, identity: [ALLOW_ALL] };
+  }
+
+  /**
+   * AWS's cross-account rule: an explicit Deny anywhere wins; otherwise both the caller's identity
+   * side and the bucket policy must allow (a grant to the caller's account counts here, since the
+   * identity side must allow anyway). RestrictPublicBuckets withdraws a public policy's grants.
+   */
+  async #across(
+    principal: Principal,
+    given: PrincipalPolicySets,
+    request: { action: string; resource: string; context: Context },
+    bucket: string,
+  ): Promise<Decision> {
+    const sets = this.#crossSets(principal, given);
+    const full = authorize(sets, { ...request, principal: sets.principal });
+    if (!full.allowed) return full;
+    const { resource: policy, ...identityOnly } = sets;
+    const identity = authorize(identityOnly, { ...request, principal: sets.principal });
+    if (!identity.allowed) return identity;
+    const byPolicy = evaluate(policy ?? [], {
+      action: request.action,
+      resource: request.resource,
+      context: RequestContext.from(request.context),
+      principal: sets.principal,
+    });
+    if (!byPolicy.allowed) return IMPLICIT_DENY;
+    const restricted = this.o.restrictedOwner?.(bucket);
+    if ((restricted instanceof Promise ? await restricted : restricted) !== undefined) return IMPLICIT_DENY;
+    return full;
+  }
+
+  /**
    * Whether any Deny statement of the principal's policies covers `action` (for `resource`'s
    * bucket policy too): false means no check of the action can be an explicit deny, so a caller
    * that only looks for one (STS issuance) may skip the decision and its context.
    */
   async mayDeny(principal: Principal, action: string, resource: string): Promise<boolean> {
-    if (principal.kind === 'root') return false;
-    return mayDeny(await this.o.iam.policySetsFor(principal, bucketOf(resource)), action);
+    const bucket = bucketOf(resource);
+    if (principal.kind === 'root' && !(await this.actsAcross(principal, bucket, action))) return false;
+    const sets = await this.o.iam.policySetsFor(principal, bucket);
+    return mayDeny(
+      principal.kind === 'root' ? { ...sets, principal: { ...sets.principal, type: 'user' } } : sets,
+      action,
+    );
   }
 
   /**
    * Every check must be allowed: the decisions in order, or AccessDeniedError at the first check
-   * that is not (root: none, never evaluated).
+   * that is not (root in its own account: none, never evaluated).
    */
   async requireAll(
     principal: Principal,
@@ -129,18 +228,20 @@ export class Authorizer {
     base: Readonly<Context>,
   ): Promise<Decision[]> {
     const decisions: Decision[] = [];
-    if (principal.kind === 'root') return decisions;
+    // The deployment root is never evaluated unless it acts on another account's bucket.
+    if (principal.kind === 'root' && principal.account === '' && this.o.bucketAccount === undefined)
+      return decisions;
     for (const check of checks) {
       const d = await this.decide(principal, check, base);
       if (!d.allowed) throw new AccessDeniedError(d, check);
-      decisions.push(d);
+      if (d !== ROOT_ALLOW) decisions.push(d);
     }
     return decisions;
   }
 
-  /** Whether one check is allowed (root: always), for per-key and per-bucket questions. */
+  /** Whether one check is allowed (root in its own account: always), for per-key and per-bucket questions. */
   async allowed(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<boolean> {
-    return principal.kind === 'root' || (await this.decide(principal, check, base)).allowed;
+    return (await this.decide(principal, check, base)).allowed;
   }
 
   #accountId(p: Principal): string {

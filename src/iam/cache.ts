@@ -22,6 +22,12 @@ export interface CachedCredential {
   readonly embeddedPolicy?: string;
 }
 
+/** An account as requests need it (docs/accounts.md). */
+export interface CachedAccount {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** A user's compiled identity policies and what they were built from. */
 export interface CachedIdentity {
   readonly policies: readonly CompiledPolicy[];
@@ -67,6 +73,8 @@ export class IamCache {
   readonly buckets: Lru<string, readonly CompiledPolicy[]>;
   /** Roles that sessions act as, by roleKey (null: no such role). */
   readonly roles: Lru<string, RoleIdentity | null>;
+  /** Accounts by id (null: no such account): names for owners, existence for credentials. */
+  readonly accounts: Lru<string, CachedAccount | null>;
   #version = 0;
 
   constructor(limits: CacheLimits = {}) {
@@ -75,6 +83,7 @@ export class IamCache {
     this.compiled = new Lru(limits.policies ?? 5_000);
     this.buckets = new Lru(limits.buckets ?? 10_000);
     this.roles = new Lru(limits.identities ?? 50_000);
+    this.accounts = new Lru(10_000);
   }
 
   get version(): number {
@@ -112,6 +121,10 @@ export class IamCache {
       case 'bucketPolicy':
         this.buckets.delete(change.name);
         return;
+      case 'account':
+        this.accounts.delete(change.account);
+        this.credentials.delete(change.name);
+        return;
       default: {
         // An unknown kind from a newer server: be safe.
         const unknown: never = change.kind;
@@ -128,6 +141,7 @@ export class IamCache {
     this.identities.clear();
     this.buckets.clear();
     this.roles.clear();
+    this.accounts.clear();
   }
 
   #evict<V>(lru: Lru<string, V>, test: (v: V) => boolean): void {

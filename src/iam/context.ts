@@ -24,4 +24,5 @@ export function newEntityId(prefix: 'AIDA' | 'AGPA' | 'ANPA' | 'AROA'): string {
 export const secretContext = {
   user: (account: string, name: string) => `tessera-iam-user:${account}:${name.toLowerCase()}`,
   serviceAccount: (accessKey: string) => `tessera-iam-service-account:${accessKey}`,
+  accountRoot: (id: string) => `tessera-iam-account-root:${id}`,
 };

@@ -12,6 +12,12 @@
  *   AWS IAM codes.
  * - `loadMasterKey(dataDir, env)` reads TESSERA_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY or the key file.
  */
+export {
+  AccountDirectory,
+  type CreatedAccount,
+  type IamAccount,
+  validateAccountName,
+} from './accounts.js';
 export { IamArns } from './arn.js';
 export {
   type AccessCheck,
@@ -19,6 +25,7 @@ export {
   Authorizer,
   type AuthorizerOptions,
 } from './authorizer.js';
+export { BucketAccounts } from './bucket-accounts.js';
 export { BucketPolicyDirectory } from './bucket-policies.js';
 export type { CacheLimits, IamCredential } from './cache.js';
 /** For import tools and benchmarks that write IAM rows directly: the secret encryption and its row binding. */

@@ -1,10 +1,17 @@
 import {
   isTesseraError,
   type PrincipalParent,
+  type RootPrincipal,
   type ServiceAccountPrincipal,
   type UserPrincipal,
 } from '../core/index.js';
-import type { IamGroupRecord, IamServiceAccountRecord, IamStore, IamUserRecord } from '../storage/index.js';
+import type {
+  IamAccountRecord,
+  IamGroupRecord,
+  IamServiceAccountRecord,
+  IamStore,
+  IamUserRecord,
+} from '../storage/index.js';
 import type { IamArns } from './arn.js';
 import { type CachedCredential, entityKey } from './cache.js';
 import { secretContext } from './context.js';
@@ -79,9 +86,12 @@ async function forServiceAccount(d: LoadDeps, sa: IamServiceAccountRecord): Prom
     const of: PrincipalParent = { kind: 'user', name: parent.name };
     fields = { ...userFields(d, parent, groups), parent: of };
   } else {
+    // An account root's key (docs/accounts.md): gone with its account.
+    const owner = sa.account === '' ? undefined : await d.store.getAccount(sa.account);
+    if (sa.account !== '' && owner === undefined) return base(DENIED(undefined));
     fields = {
       account: sa.account,
-      name: d.root.accessKey,
+      name: owner?.rootAccessKey ?? d.root.accessKey,
       arn: d.arns.root(sa.account),
       userId: d.arns.accountId(sa.account),
       parent: { kind: 'root' },
@@ -121,8 +131,28 @@ const serviceAccounts: CredentialSource = async (d, accessKey) => {
   return sa === undefined ? undefined : forServiceAccount(d, sa);
 };
 
+/** An account's root (docs/accounts.md): allowed everything in its own account. */
+function forAccountRoot(d: LoadDeps, a: IamAccountRecord): CachedCredential {
+  const principal: RootPrincipal = Object.freeze({
+    kind: 'root',
+    account: a.id,
+    accessKey: a.rootAccessKey,
+    name: a.rootAccessKey,
+    arn: d.arns.root(a.id),
+    userId: a.id,
+  });
+  const secretKey = d.box.decrypt(a.rootSecretCiphertext, secretContext.accountRoot(a.id));
+  return { credential: { accessKey: a.rootAccessKey, secretKey, principal }, groups: [] };
+}
+
+/** Accounts' root access keys. */
+const accountRoots: CredentialSource = async (d, accessKey) => {
+  const a = await d.store.getAccountByAccessKey(accessKey);
+  return a === undefined ? undefined : forAccountRoot(d, a);
+};
+
 /** The sources, in the order they are asked (root is answered before any, by IamService). */
-export const CREDENTIAL_SOURCES: readonly CredentialSource[] = [users, serviceAccounts];
+export const CREDENTIAL_SOURCES: readonly CredentialSource[] = [users, serviceAccounts, accountRoots];
 
 /**
  * Resolves an access key from the store through each source in turn. Undefined when unknown

@@ -121,6 +121,9 @@ export function policySets(
   const sets: { -readonly [K in keyof PrincipalPolicySets]: PrincipalPolicySets[K] } = { principal };
   switch (p.kind) {
     case 'root':
+      // Never evaluated in its own account; on another account's bucket (docs/accounts.md) the
+      // authorizer needs that bucket's policy.
+      if (resource.length > 0) sets.resource = resource;
       return sets;
     case 'anonymous':
       if (resource.length > 0) sets.resource = resource;

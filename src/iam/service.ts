@@ -12,6 +12,7 @@ import {
 } from '../core/index.js';
 import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
 import type { IamChangeKind, IamStore } from '../storage/index.js';
+import { AccountDirectory } from './accounts.js';
 import { IamArns } from './arn.js';
 import { BucketPolicyDirectory } from './bucket-policies.js';
 import {
@@ -89,6 +90,8 @@ export class IamService {
   readonly revocations: SessionRevocations;
   /** Federated users recorded just in time (docs/openid.md). */
   readonly federatedUsers: FederatedUserDirectory;
+  /** Accounts (tenants, docs/accounts.md). */
+  readonly accounts: AccountDirectory;
   readonly #store: IamStore;
   readonly #box: SecretBox;
   readonly #clock: Clock;
@@ -141,6 +144,7 @@ export class IamService {
     this.serviceAccounts = new ServiceAccountDirectory(context, options.serviceAccountMaxExpiryMs);
     this.bucketPolicies = new BucketPolicyDirectory(context);
     this.revocations = new SessionRevocations(this.#store, this.#clock, options.revocations);
+    this.accounts = new AccountDirectory(context, this.#cache);
     this.federatedUsers = new FederatedUserDirectory(this.#store, this.users, this.#clock, options.log);
     this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log, () =>
       this.revocations.reload(),

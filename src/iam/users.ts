@@ -63,7 +63,8 @@ export class UserDirectory {
       account,
       name,
       id: newEntityId('AIDA'),
-      accessKey: name,
+      // Access keys are global: another account's users sign as `<account id>.<name>` (docs/accounts.md).
+      accessKey: account === '' ? name : `${account}.${name}`,
       status: input.status ?? 'enabled',
       tags: tags.map((t) => ({ key: t.key, value: t.value })),
       createdAt: now,

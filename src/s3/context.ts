@@ -27,6 +27,16 @@ export interface S3Deps {
   reportDamage?: DamageSink;
   /** Hash threads for large uploads (parallel-digest/), when the server started them. */
   digestThreads?: DigestThreads | undefined;
+  /** Accounts (docs/accounts.md); absent: only the default account exists. */
+  accounts?: AccountsPort | undefined;
+}
+
+/** What handlers need of accounts (the identity directory and the bucket→account cache implement it). */
+export interface AccountsPort {
+  /** This process created or deleted the bucket: forget which account owned it. */
+  bucketChanged(bucket: string): void;
+  /** The account's name (ListBuckets' DisplayName); undefined when unknown. */
+  displayName(account: string): Promise<string | undefined>;
 }
 
 /**
@@ -71,6 +81,8 @@ export interface S3Request<O extends OperationBase = Operation> {
   trailers: () => ReadonlyMap<string, string> | undefined;
   /** True for anonymous requests (response-* overrides are refused for them, as AWS does). */
   anonymous: boolean;
+  /** The caller's account ('' = the default account; absent: the default account). */
+  account?: string;
   requestId: string;
   now: number;
   /** Undefined for root, who may do everything. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAccountCommands } from './account-command.js';
 import { registerAliasCommands } from './alias-command.js';
 import { AdminContext, type AdminIO, processIO } from './context.js';
 import { registerGroupCommands } from './group-command.js';
@@ -29,4 +30,5 @@ export function registerAdminCommands(program: Command, io: AdminIO = processIO)
   registerSvcacctCommands(admin, ctx);
   registerStsCommands(admin, ctx);
   registerScanCommand(admin, ctx);
+  registerAccountCommands(admin, ctx);
 }

@@ -4,6 +4,7 @@ import type { Authorizer } from '../../iam/index.js';
 import { isValidBucketName, type S3Response, type ScanService } from '../../s3/index.js';
 import { authenticateStep } from '../authenticate-step.js';
 import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
+import { ACCOUNTS_PATH, type AccountsAdmin, serveAccounts } from './admin-accounts.js';
 import type { Api } from './api.js';
 import { minioAdminApi } from './reserved-apis.js';
 import { scopeStep } from './scope-step.js';
@@ -11,6 +12,8 @@ import { scopeStep } from './scope-step.js';
 export interface AdminApiOptions {
   /** `tessera admin scan` (absent: the route answers NotImplemented like the rest). */
   scan?: ScanService;
+  /** `tessera admin account` (docs/accounts.md; absent: NotImplemented). */
+  accounts?: AccountsAdmin;
   authorizer: Authorizer;
   lookup: CredentialLookup<Principal>;
   domains: readonly string[];
@@ -50,6 +53,8 @@ export function createAdminApi(o: AdminApiOptions): Api {
         if (x.req.method !== 'POST') throw new TesseraError('MethodNotAllowed');
         return scan(o, o.scan, x, trace);
       }
+      if (x.rawPath === ACCOUNTS_PATH && o.accounts !== undefined)
+        return serveAccounts(o, o.accounts, x, trace);
       return minioAdminApi.serve(x, undefined, trace);
     },
     renderError: minioAdminApi.renderError,
@@ -88,6 +93,8 @@ async function scan(
   const action = quarantine ? 'admin:Heal' : 'admin:ServerInfo';
   const resource = bucket === '' ? '*' : `arn:aws:s3:::${bucket}`;
   const principal = verified.principal;
+  // Scanning is the deployment's: no principal of another account (docs/accounts.md) may.
+  if (principal.account !== '') throw new TesseraError('AccessDenied');
   if (principal.kind === 'root') trace.authz = { decision: 'allow', reason: 'root' };
   else {
     const base = o.authorizer.context(principal, o.context(x, verified));

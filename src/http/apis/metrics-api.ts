@@ -119,6 +119,8 @@ export function createMetricsApi(o: MetricsApiOptions): Api {
       scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION], api: 's3' });
       principal = verified.principal ?? ANONYMOUS;
     }
+    // The metrics are the deployment's: no principal of another account may (docs/accounts.md).
+    if (principal.kind !== 'anonymous' && principal.account !== '') throw new TesseraError('AccessDenied');
     if (principal.kind === 'root') {
       trace.authz = { decision: 'allow', reason: 'root' };
       return;

@@ -47,7 +47,8 @@ export function postFormAuthority(o: PostFormAuthOptions, x: Exchange, trace: Tr
     },
     async authorize(checks) {
       if (base === undefined) throw new Error('authorize before authenticate');
-      if (principal.kind === 'root') {
+      // A root on another account's bucket is evaluated (docs/accounts.md).
+      if (principal.kind === 'root' && !(await o.authorizer.anyAcross(principal, checks))) {
         trace.authz = { decision: 'allow', reason: 'root' };
         return;
       }

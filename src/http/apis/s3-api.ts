@@ -21,6 +21,18 @@ import { safeDecode } from './reserved-apis.js';
 import { s3ScopeRule } from './s3-scope.js';
 import { scopeStep } from './scope-step.js';
 
+/** Whether a root acts on another account's bucket (docs/accounts.md): then it is evaluated. */
+function rootActsAcross(
+  authorizer: Authorizer,
+  principal: Principal,
+  op: Operation,
+): boolean | Promise<boolean> {
+  if (op.name === 'CreateBucket') return false;
+  // A copy reads another bucket too: each check is decided (root's own ones without evaluation).
+  if (op.name === 'CopyObject' || op.name === 'UploadPartCopy') return authorizer.knowsAccounts;
+  return authorizer.actsAcross(principal, op.bucket);
+}
+
 /** Operations that read stored bytes: damage they meet goes into their request event too. */
 const READS_BLOBS: ReadonlySet<string> = new Set(['GetObject', 'CopyObject', 'UploadPartCopy']);
 
@@ -80,7 +92,7 @@ export function createS3Api(o: S3ApiOptions): Api {
       if (op.name === 'PostObject') {
         // Its form proves who sent it: the handler authenticates and authorizes through this.
         postForm = postFormAuthority(o, x, trace);
-      } else if (principal.kind === 'root') {
+      } else if (principal.kind === 'root' && !(await rootActsAcross(o.authorizer, principal, op))) {
         trace.authz = { decision: 'allow', reason: 'root' };
       } else {
         if (op.name === 'NotImplemented' && principal.kind === 'anonymous')
@@ -112,6 +124,7 @@ export function createS3Api(o: S3ApiOptions): Api {
         contentLength: body.contentLength,
         trailers: body.trailers,
         anonymous: verified.kind === 'anonymous',
+        account: principal.account,
         requestId: x.requestId,
         now: x.time,
         access,

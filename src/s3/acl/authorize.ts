@@ -103,6 +103,9 @@ export async function authorizeWithAcls(
         continue;
       }
       if (d.reason !== 'implicitDeny') throw new AccessDeniedError(d, check);
+      // Another account's bucket (docs/accounts.md): only its bucket policy grants, never an ACL.
+      if (await authorizer.anyAcross(principal, [check]))
+        throw i === first ? e : new AccessDeniedError(d, check);
       const allowance = await aclAllowance(deps, principal, check);
       if (allowance === undefined) throw i === first ? e : new AccessDeniedError(d, check);
       acl = allowance;

@@ -1,5 +1,6 @@
 import { isTesseraError, parseXml, renderXml, TesseraError, xmlText } from '../../core/index.js';
 import { type BucketRecord, removeBucket } from '../../storage/index.js';
+import { accountCanonicalId } from '../acl/canonical-id.js';
 import { applyNewBucketAccess, newBucketAccess } from '../acl/create-bucket.js';
 import { emptyResponse, type S3Deps, type S3Handler, xmlResponse } from '../context.js';
 import { asksObjectLock } from '../object-lock/lock.js';
@@ -12,8 +13,21 @@ export async function requireBucket(deps: S3Deps, name: string): Promise<BucketR
   return bucket;
 }
 
+/** The caller's account: buckets it creates are its, ListBuckets shows only its (docs/accounts.md). */
+function callerAccount(deps: S3Deps, req: { account?: string }): string {
+  return req.account ?? deps.account;
+}
+
+/** ListBuckets' Owner: the account's canonical id and name (the default account: deps.owner). */
+async function ownerOf(deps: S3Deps, account: string): Promise<{ ID: string; DisplayName: string }> {
+  if (account === '') return { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  const name = (await deps.accounts?.displayName(account)) ?? account;
+  return { ID: accountCanonicalId(deps, account), DisplayName: name };
+}
+
 export const listBuckets: S3Handler<'ListBuckets'> = async (deps, req) => {
-  let buckets = await deps.metadata.listBuckets();
+  const account = callerAccount(deps, req);
+  let buckets = (await deps.metadata.listBuckets()).filter((b) => b.account === account);
   const access = req.access;
   if (access) {
     const visible = await Promise.all(buckets.map((b) => access.bucketVisible(b.name)));
@@ -21,7 +35,7 @@ export const listBuckets: S3Handler<'ListBuckets'> = async (deps, req) => {
   }
   return xmlResponse(
     renderXml('ListAllMyBucketsResult', {
-      Owner: { ID: deps.owner.id, DisplayName: deps.owner.displayName },
+      Owner: await ownerOf(deps, account),
       Buckets: {
         Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt).toISOString() })),
       },
@@ -49,7 +63,7 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
   const objectLock = asksObjectLock(req.headers);
   // Object Ownership and the ACL (docs/acl.md), checked before the bucket exists.
   const access = newBucketAccess(deps, req);
-  const record: BucketRecord = { name, account: deps.account, region, createdAt: req.now };
+  const record: BucketRecord = { name, account: callerAccount(deps, req), region, createdAt: req.now };
   if (objectLock) {
     record.versioning = 'Enabled';
     record.objectLock = true;
@@ -60,9 +74,15 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
   } catch (e) {
     // "For legacy compatibility, if you re-create an existing bucket that you already own in the
     // North Virginia Region, Amazon S3 returns 200 OK"; every other region answers 409.
-    if (!isTesseraError(e, 'BucketAlreadyOwnedByYou') || deps.region !== 'us-east-1') throw e;
+    if (!isTesseraError(e, 'BucketAlreadyOwnedByYou')) throw e;
+    // Bucket names are global: one of another account is BucketAlreadyExists (docs/accounts.md).
+    const existing = await deps.metadata.getBucket(name);
+    if (existing !== undefined && existing.account !== record.account)
+      throw new TesseraError('BucketAlreadyExists', undefined, { BucketName: name });
+    if (deps.region !== 'us-east-1') throw e;
     created = false;
   }
+  if (created) deps.accounts?.bucketChanged(name);
   // Only the bucket this request created (never an existing one re-created) gets Object Lock.
   if (objectLock && created) await deps.metadata.enableObjectLock(name);
   if (created) await applyNewBucketAccess(deps, name, access);
@@ -77,6 +97,7 @@ export const headBucket: S3Handler<'HeadBucket'> = async (deps, req) => {
 export const deleteBucket: S3Handler<'DeleteBucket'> = async (deps, req) => {
   // The policy goes with the bucket: a new bucket of the same name starts without one.
   await removeBucket(deps, req.op.bucket, (bucket) => deps.bucketPolicies.delete(bucket));
+  deps.accounts?.bucketChanged(req.op.bucket);
   return emptyResponse(204);
 };
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAccountStoreContract } from '../contract/iam-accounts-contract.js';
 import { runAttachmentStoreContract } from '../contract/iam-attachments-contract.js';
 import { runBucketPolicyStoreContract } from '../contract/iam-bucket-policies-contract.js';
 import { runChangeFeedContract } from '../contract/iam-feed-contract.js';
@@ -33,6 +34,7 @@ runServiceAccountStoreContract('sqlite', open);
 runBucketPolicyStoreContract('sqlite', open);
 runIdentitySnapshotContract('sqlite', open);
 runChangeFeedContract('sqlite', open);
+runAccountStoreContract('sqlite', open);
 
 describe('SqliteIamStore', () => {
   it('shares the metadata database file and sees another connection’s writes and changes', async () => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { OpenOptions } from '../metadata/schema.js';
 import type { Tag } from '../types.js';
+import type { AccountHoldings, IamAccountRecord } from './account-types.js';
+import * as acc from './sqlite-iam-accounts.js';
 import * as a from './sqlite-iam-attachments.js';
 import { IamDb } from './sqlite-iam-db.js';
 import * as g from './sqlite-iam-groups.js';
@@ -79,6 +81,28 @@ export class SqliteIamStore implements IamStore {
   }
   async deleteUser(account: string, name: string, opts: { cascade?: boolean } = {}): Promise<void> {
     u.deleteUser(this.#d, account, name, opts.cascade === true);
+  }
+
+  async createAccount(account: IamAccountRecord): Promise<void> {
+    acc.createAccount(this.#d, account);
+  }
+  async getAccount(id: string): Promise<IamAccountRecord | undefined> {
+    return acc.getAccount(this.#d, id);
+  }
+  async getAccountByName(name: string): Promise<IamAccountRecord | undefined> {
+    return acc.getAccountByName(this.#d, name);
+  }
+  async getAccountByAccessKey(accessKey: string): Promise<IamAccountRecord | undefined> {
+    return acc.getAccountByAccessKey(this.#d, accessKey);
+  }
+  async listAccounts(): Promise<IamAccountRecord[]> {
+    return acc.listAccounts(this.#d);
+  }
+  async accountHoldings(id: string): Promise<AccountHoldings> {
+    return acc.accountHoldings(this.#d, id);
+  }
+  async deleteAccount(id: string): Promise<void> {
+    acc.deleteAccount(this.#d, id);
   }
 
   async createGroup(group: IamGroupRecord): Promise<void> {

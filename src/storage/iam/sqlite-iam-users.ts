@@ -10,7 +10,8 @@ const SELECT = 'SELECT * FROM iam_users';
 export function accessKeyTaken(d: IamDb, accessKey: string): boolean {
   return (
     d.one(`SELECT 1 FROM iam_users WHERE access_key = ?`, accessKey) !== undefined ||
-    d.one(`SELECT 1 FROM iam_service_accounts WHERE access_key = ?`, accessKey) !== undefined
+    d.one(`SELECT 1 FROM iam_service_accounts WHERE access_key = ?`, accessKey) !== undefined ||
+    d.one(`SELECT 1 FROM iam_accounts WHERE root_access_key = ?`, accessKey) !== undefined
   );
 }
 

@@ -1,8 +1,10 @@
 import type { Tag } from '../types.js';
+import type { AccountStore } from './account-types.js';
 import type { OidcProviderStore } from './oidc-provider-types.js';
 import type { RevocationStore } from './revocation-types.js';
 import type { RoleStore } from './role-types.js';
 
+export type { AccountHoldings, AccountStore, IamAccountRecord } from './account-types.js';
 export type { IamOidcProviderRecord, OidcProviderPatch, OidcProviderStore } from './oidc-provider-types.js';
 export type { IamRevocationRecord, RevocationStore } from './revocation-types.js';
 export type { IamRoleRecord, RolePatch, RoleSnapshot, RoleStore } from './role-types.js';
@@ -97,8 +99,18 @@ export interface BucketPolicyRecord {
   updatedAt: number;
 }
 
-/** What changed: `name` is the user, group, role, policy, service account access key or bucket. */
-export type IamChangeKind = 'user' | 'group' | 'role' | 'policy' | 'serviceAccount' | 'bucketPolicy';
+/**
+ * What changed: `name` is the user, group, role, policy, service account access key or bucket;
+ * for `account`, `account` is the account's id and `name` its root access key.
+ */
+export type IamChangeKind =
+  | 'user'
+  | 'group'
+  | 'role'
+  | 'policy'
+  | 'serviceAccount'
+  | 'bucketPolicy'
+  | 'account';
 
 export interface IamChange {
   seq: number;
@@ -318,6 +330,7 @@ export interface ChangeFeedStore {
  * later. Consumers that need one entity can take that port instead.
  */
 export type IamStore = UserStore &
+  AccountStore &
   GroupStore &
   RoleStore &
   OidcProviderStore &

@@ -367,4 +367,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE uploads ADD COLUMN acl TEXT;
     `,
   },
+  {
+    version: 12,
+    description: 'IAM: accounts (tenants) with their root credentials',
+    // docs/accounts.md: the default account ('') is not a row; its root is the configured root user.
+    sql: `
+      CREATE TABLE iam_accounts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        root_access_key TEXT NOT NULL UNIQUE,
+        root_secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
