@@ -12,12 +12,18 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  ListPartsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
@@ -195,6 +201,28 @@ describe('buckets and IAM per account', () => {
     });
     expect((cli['Buckets'] as { Name: string }[]).map((b) => b.Name)).toEqual(['acct-globex']);
     expect(await names(s3As(acme.rootAccessKey, acme.rootSecretKey))).toEqual(['acct-acme']);
+  });
+
+  it('listings show the bucket’s account as the Owner of objects, versions and uploads', async () => {
+    const owner = (await acmeS3.send(new ListBucketsCommand({}))).Owner;
+    const v1 = await acmeS3.send(new ListObjectsCommand({ Bucket: 'acct-acme' }));
+    expect(v1.Contents?.[0]?.Owner).toEqual(owner);
+    const v2 = await acmeS3.send(new ListObjectsV2Command({ Bucket: 'acct-acme', FetchOwner: true }));
+    expect(v2.Contents?.[0]?.Owner).toEqual(owner);
+    const versions = await acmeS3.send(new ListObjectVersionsCommand({ Bucket: 'acct-acme' }));
+    expect(versions.Versions?.[0]?.Owner).toEqual(owner);
+    const { UploadId } = await acmeS3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'acct-acme', Key: 'mp' }),
+    );
+    const uploads = await acmeS3.send(new ListMultipartUploadsCommand({ Bucket: 'acct-acme' }));
+    expect(uploads.Uploads?.[0]?.Owner).toEqual(owner);
+    const parts = await acmeS3.send(new ListPartsCommand({ Bucket: 'acct-acme', Key: 'mp', UploadId }));
+    expect(parts.Owner).toEqual(owner);
+    await acmeS3.send(new AbortMultipartUploadCommand({ Bucket: 'acct-acme', Key: 'mp', UploadId }));
+    // The default account's listings keep the deployment's owner.
+    const mine = await root.send(new ListObjectsCommand({ Bucket: 'acct-default' }));
+    expect(mine.Contents?.[0]?.Owner).toEqual((await root.send(new ListBucketsCommand({}))).Owner);
+    expect(mine.Contents?.[0]?.Owner?.ID).not.toBe(owner?.ID);
   });
 
   it('a bucket name taken by another account is BucketAlreadyExists; by its own, as before', async () => {

@@ -18,8 +18,14 @@ function callerAccount(deps: S3Deps, req: { account?: string }): string {
   return req.account ?? deps.account;
 }
 
-/** ListBuckets' Owner: the account's canonical id and name (the default account: deps.owner). */
-async function ownerOf(deps: S3Deps, account: string): Promise<{ ID: string; DisplayName: string }> {
+/**
+ * The Owner S3 shows for an account's buckets and what is in them (ListBuckets, the listings'
+ * Owner and Initiator): its canonical id and name (the default account: deps.owner).
+ */
+export async function accountOwner(
+  deps: S3Deps,
+  account: string,
+): Promise<{ ID: string; DisplayName: string }> {
   if (account === '') return { ID: deps.owner.id, DisplayName: deps.owner.displayName };
   const name = (await deps.accounts?.displayName(account)) ?? account;
   return { ID: accountCanonicalId(deps, account), DisplayName: name };
@@ -35,7 +41,7 @@ export const listBuckets: S3Handler<'ListBuckets'> = async (deps, req) => {
   }
   return xmlResponse(
     renderXml('ListAllMyBucketsResult', {
-      Owner: await ownerOf(deps, account),
+      Owner: await accountOwner(deps, account),
       Buckets: {
         Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt).toISOString() })),
       },

@@ -5,7 +5,7 @@ import { xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import type { ListObjects, ListObjectsV2 } from '../ops/listing.js';
 import { continuationTokenAfter, listLimit } from '../query-params.js';
-import { requireBucket } from './buckets.js';
+import { accountOwner, requireBucket } from './buckets.js';
 
 export type Encoder = (s: string) => string;
 
@@ -18,13 +18,17 @@ export function keyEncoder(encodingType: string | undefined): Encoder {
       .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function contents(deps: S3Deps, objects: ObjectSummary[], enc: Encoder, withOwner: boolean) {
+function contents(
+  objects: ObjectSummary[],
+  enc: Encoder,
+  owner: { ID: string; DisplayName: string } | undefined,
+) {
   return objects.map((o) => ({
     Key: enc(o.key),
     LastModified: new Date(o.lastModified).toISOString(),
     ETag: quoteEtag(o.etag),
     Size: o.size,
-    Owner: withOwner ? { ID: deps.owner.id, DisplayName: deps.owner.displayName } : undefined,
+    Owner: owner,
     StorageClass: 'STANDARD',
   }));
 }
@@ -34,10 +38,12 @@ async function list(
   req: S3Request<ListObjects | ListObjectsV2>,
   after: string,
   maxKeys: number,
-): Promise<ListObjectsResult> {
+  withOwner: boolean,
+): Promise<ListObjectsResult & { owner?: { ID: string; DisplayName: string } }> {
   const { bucket, prefix = '', delimiter = '' } = req.op;
-  await requireBucket(deps, bucket);
-  return deps.metadata.listObjects({ bucket, prefix, delimiter, after, maxKeys });
+  const { account } = await requireBucket(deps, bucket);
+  const result = await deps.metadata.listObjects({ bucket, prefix, delimiter, after, maxKeys });
+  return withOwner ? { ...result, owner: await accountOwner(deps, account) } : result;
 }
 
 export const listObjectsV1: S3Handler<'ListObjects'> = async (deps, req) => {
@@ -46,7 +52,7 @@ export const listObjectsV1: S3Handler<'ListObjects'> = async (deps, req) => {
   const maxKeys = listLimit(op.maxKeys);
   const marker = op.marker ?? '';
   const delimiter = op.delimiter ?? '';
-  const result = await list(deps, req, marker, maxKeys);
+  const result = await list(deps, req, marker, maxKeys, true);
   return xmlResponse(
     renderXml('ListBucketResult', {
       Name: op.bucket,
@@ -61,7 +67,7 @@ export const listObjectsV1: S3Handler<'ListObjects'> = async (deps, req) => {
         result.isTruncated && delimiter !== '' && result.nextAfter !== undefined
           ? enc(result.nextAfter)
           : undefined,
-      Contents: contents(deps, result.objects, enc, true),
+      Contents: contents(result.objects, enc, result.owner),
       CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
     }),
   );
@@ -74,7 +80,7 @@ export const listObjectsV2: S3Handler<'ListObjectsV2'> = async (deps, req) => {
   const startAfter = op.startAfter ?? '';
   const after = op.continuationToken?.after ?? startAfter;
   const delimiter = op.delimiter ?? '';
-  const result = await list(deps, req, after, maxKeys);
+  const result = await list(deps, req, after, maxKeys, op.fetchOwner);
   return xmlResponse(
     renderXml('ListBucketResult', {
       Name: op.bucket,
@@ -90,7 +96,7 @@ export const listObjectsV2: S3Handler<'ListObjectsV2'> = async (deps, req) => {
           ? continuationTokenAfter(result.nextAfter)
           : undefined,
       StartAfter: startAfter === '' ? undefined : enc(startAfter),
-      Contents: contents(deps, result.objects, enc, op.fetchOwner),
+      Contents: contents(result.objects, enc, result.owner),
       CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
     }),
   );

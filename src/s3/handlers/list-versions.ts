@@ -3,7 +3,7 @@ import type { VersionSummary } from '../../storage/index.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { listLimit } from '../query-params.js';
-import { requireBucket } from './buckets.js';
+import { accountOwner, requireBucket } from './buckets.js';
 import { type Encoder, keyEncoder } from './list-objects.js';
 
 /** One <Version> or <DeleteMarker> entry, in S3's element order (literal objects: no spreads on this hot loop). */
@@ -46,8 +46,7 @@ export const listObjectVersions: S3Handler<'ListObjectVersions'> = async (deps, 
   const delimiter = op.delimiter ?? '';
   const keyMarker = op.keyMarker ?? '';
   const versionIdMarker = op.versionIdMarker ?? '';
-  await requireBucket(deps, op.bucket);
-  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  const owner = await accountOwner(deps, (await requireBucket(deps, op.bucket)).account);
   const result = await deps.metadata.listObjectVersions(op.bucket, {
     prefix,
     delimiter,

@@ -3,7 +3,7 @@ import { checksumElements } from '../checksum-headers.js';
 import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { listLimit } from '../query-params.js';
-import { requireBucket } from './buckets.js';
+import { accountOwner, requireBucket } from './buckets.js';
 import { keyEncoder } from './list-objects.js';
 import { requireUpload } from './multipart.js';
 
@@ -12,7 +12,7 @@ export const listParts: S3Handler<'ListParts'> = async (deps, req) => {
   const maxParts = listLimit(req.op.maxParts);
   const partNumberMarker = req.op.partNumberMarker ?? 0;
   const result = await deps.metadata.listParts({ uploadId: upload.uploadId, partNumberMarker, maxParts });
-  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  const owner = await accountOwner(deps, (await requireBucket(deps, upload.bucket)).account);
   return xmlResponse(
     renderXml('ListPartsResult', {
       Bucket: upload.bucket,
@@ -42,7 +42,7 @@ export const listMultipartUploads: S3Handler<'ListMultipartUploads'> = async (de
   const { bucket, prefix = '', delimiter = '', keyMarker = '', uploadIdMarker = '' } = req.op;
   const enc = keyEncoder(req.op.encodingType);
   const maxUploads = listLimit(req.op.maxUploads);
-  await requireBucket(deps, bucket);
+  const { account } = await requireBucket(deps, bucket);
   const result = await deps.metadata.listUploads({
     bucket,
     prefix,
@@ -51,7 +51,7 @@ export const listMultipartUploads: S3Handler<'ListMultipartUploads'> = async (de
     uploadIdMarker,
     maxUploads,
   });
-  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  const owner = await accountOwner(deps, account);
   return xmlResponse(
     renderXml('ListMultipartUploadsResult', {
       Bucket: bucket,
