@@ -278,6 +278,28 @@ describe('ACLs enabled (ObjectWriter)', () => {
     expect((await anonymous('/acls?list-type=2')).status).toBe(403);
   });
 
+  it('a bucket WRITE grant lets DeleteObjects delete each key, as it lets DeleteObject', async () => {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: 'acl-rw',
+        ObjectOwnership: 'ObjectWriter',
+        ACL: 'public-read-write',
+      }),
+    );
+    for (const Key of ['a', 'b']) await s3.send(new PutObjectCommand({ Bucket: 'acl-rw', Key, Body: Key }));
+    const body = '<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>';
+    const res = await fetch(`${server.endpoint}/acl-rw?delete`, {
+      method: 'POST',
+      body,
+      headers: { 'content-md5': createHash('md5').update(body).digest('base64') },
+    });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).not.toContain('<Error>');
+    expect(text.match(/<Deleted>/g)?.length).toBe(2);
+    expect(await code(s3.send(new GetObjectCommand({ Bucket: 'acl-rw', Key: 'a' })))).toBe('NoSuchKey');
+  });
+
   it('an explicit Deny in the bucket policy beats a public-read ACL', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'acls', Key: 'denied/x', Body: 'x', ACL: 'public-read' }));
     expect((await anonymous('/acls/denied/x')).status).toBe(200);

@@ -111,7 +111,7 @@ export function createS3Api(o: S3ApiOptions): Api {
           actions: checks.map((c) => c.action),
           resources: checks.map((c) => c.resource),
         };
-        access = createS3Access(o.authorizer, principal, base);
+        access = createS3Access(o.authorizer, principal, base, o.deps);
       }
       x.letBodyIn();
       const body = decodeBody(x.req, verified);
