@@ -278,7 +278,7 @@ describe('ACLs enabled (ObjectWriter)', () => {
     expect((await anonymous('/acls?list-type=2')).status).toBe(403);
   });
 
-  it('a bucket WRITE grant lets DeleteObjects delete each key, as it lets DeleteObject', async () => {
+  it('a bucket READ grant answers a missing key 404; WRITE lets DeleteObjects delete each key', async () => {
     await s3.send(
       new CreateBucketCommand({
         Bucket: 'acl-rw',
@@ -287,6 +287,13 @@ describe('ACLs enabled (ObjectWriter)', () => {
       }),
     );
     for (const Key of ['a', 'b']) await s3.send(new PutObjectCommand({ Bucket: 'acl-rw', Key, Body: Key }));
+    // S3: a caller that may list the bucket (here by its READ grant) learns a key is missing (404);
+    // one that may not gets 403 (the 'acls' bucket's ACL is private).
+    const missing = await fetch(`${server.endpoint}/acl-rw/missing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<Code>NoSuchKey</Code>');
+    expect((await fetch(`${server.endpoint}/acl-rw/missing`, { method: 'HEAD' })).status).toBe(404);
+    expect((await anonymous('/acls/missing')).status).toBe(403);
     const body = '<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>';
     const res = await fetch(`${server.endpoint}/acl-rw?delete`, {
       method: 'POST',

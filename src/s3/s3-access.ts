@@ -1,4 +1,4 @@
-import type { Principal } from '../core/index.js';
+import { isTesseraError, type Principal } from '../core/index.js';
 import { type AccessCheck, AccessDeniedError, type Authorizer } from '../iam/index.js';
 import { bucketArn, objectArn } from './access.js';
 import { authorizeWithAcls } from './acl/authorize.js';
@@ -25,7 +25,8 @@ export function createS3Access(
       await authorizeWithAcls(deps, authorizer, principal, [check], base);
       return true;
     } catch (e) {
-      if (e instanceof AccessDeniedError) return false;
+      // NoSuchKey: a missing key a READ grant lets the caller learn of; no grant to act on it.
+      if (e instanceof AccessDeniedError || isTesseraError(e, 'NoSuchKey')) return false;
       throw e;
     }
   };

@@ -1,4 +1,4 @@
-import type { Principal } from '../../core/index.js';
+import { type Principal, TesseraError } from '../../core/index.js';
 import { type AccessCheck, AccessDeniedError, type Authorizer } from '../../iam/index.js';
 import type { Decision, StatementRef } from '../../policy/index.js';
 import type { S3Deps } from '../context.js';
@@ -37,11 +37,14 @@ function splitArn(resource: string): { bucket: string; key?: string } | undefine
  * bucket (never with BucketOwnerEnforced), the bucket's ACL for bucket permissions, the object
  * version's for object ones; public grants count for nothing under IgnorePublicAcls.
  */
+/** aclAllowance's answer for an object that does not exist (it has no ACL to grant anything). */
+const MISSING = 'missing';
+
 async function aclAllowance(
   deps: S3Deps,
   principal: Principal,
   check: AccessCheck,
-): Promise<AclAllowance | undefined> {
+): Promise<AclAllowance | typeof MISSING | undefined> {
   const need = aclNeedOf(check.action);
   const where = splitArn(check.resource);
   if (need === undefined || where === undefined || where.bucket === '*') return undefined;
@@ -57,7 +60,7 @@ async function aclAllowance(
       where.key!,
       typeof v === 'string' ? v : undefined,
     );
-    if (version === undefined) return undefined;
+    if (version === undefined) return MISSING;
     acl = objectAcl(deps, version);
   }
   const canonicalId = callerCanonicalId(deps, principal);
@@ -71,6 +74,31 @@ async function aclAllowance(
     grant: found.grant,
     statement: { policy: `acl:${check.resource}`, index: found.index, sid, effect: 'Allow' },
   };
+}
+
+/**
+ * A GET or HEAD of a key that does not exist, by a caller that may list the bucket (by a policy or
+ * the bucket's ACL): S3 answers 404 NoSuchKey, not 403 ("If you have the s3:ListBucket
+ * permission on the bucket, Amazon S3 returns … 404"). Nothing is read but the bucket's ACL.
+ */
+async function missingKeyShown(
+  deps: S3Deps,
+  authorizer: Authorizer,
+  principal: Principal,
+  check: AccessCheck,
+  base: Context,
+): Promise<boolean> {
+  const where = splitArn(check.resource);
+  if (
+    check.action !== 's3:GetObject' ||
+    where?.key === undefined ||
+    check.context?.['s3:versionid'] !== undefined
+  )
+    return false;
+  const list: AccessCheck = { action: 's3:ListBucket', resource: `arn:aws:s3:::${where.bucket}` };
+  if (await authorizer.allowed(principal, list, base)) return true;
+  const byAcl = await aclAllowance(deps, principal, list);
+  return byAcl !== undefined && byAcl !== MISSING;
 }
 
 /**
@@ -107,7 +135,10 @@ export async function authorizeWithAcls(
       if (await authorizer.anyAcross(principal, [check]))
         throw i === first ? e : new AccessDeniedError(d, check);
       const allowance = await aclAllowance(deps, principal, check);
-      if (allowance === undefined) throw i === first ? e : new AccessDeniedError(d, check);
+      if (allowance === MISSING && (await missingKeyShown(deps, authorizer, principal, check, base)))
+        throw new TesseraError('NoSuchKey', undefined, { Key: splitArn(check.resource)?.key ?? '' });
+      if (allowance === undefined || allowance === MISSING)
+        throw i === first ? e : new AccessDeniedError(d, check);
       acl = allowance;
     }
     return acl === undefined ? { decisions } : { decisions, acl };
