@@ -1,8 +1,9 @@
 import { type CredentialLookup, verifyPostForm } from '../../auth/index.js';
 import { ANONYMOUS, isTesseraError, type Principal } from '../../core/index.js';
 import type { Authorizer } from '../../iam/index.js';
-import { authorizeWithAcls, type PostFormAuthority, type S3Deps } from '../../s3/index.js';
+import type { PostFormAuthority, S3Deps } from '../../s3/index.js';
 import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
+import { authorizeS3Checks } from './s3-authorize.js';
 
 export interface PostFormAuthOptions {
   deps: S3Deps;
@@ -52,16 +53,7 @@ export function postFormAuthority(o: PostFormAuthOptions, x: Exchange, trace: Tr
         trace.authz = { decision: 'allow', reason: 'root' };
         return;
       }
-      const { decisions, acl } = await authorizeWithAcls(o.deps, o.authorizer, principal, checks, base);
-      const last = decisions[decisions.length - 1];
-      const statements = acl !== undefined ? [acl.statement] : last?.statements;
-      trace.authz = {
-        decision: 'allow',
-        reason: acl !== undefined ? 'acl' : (last?.reason ?? 'allowed'),
-        ...(statements === undefined ? {} : { statements }),
-        actions: checks.map((c) => c.action),
-        resources: checks.map((c) => c.resource),
-      };
+      await authorizeS3Checks(o.deps, o.authorizer, principal, checks, base, trace);
     },
   };
 }

@@ -3,7 +3,6 @@ import { ANONYMOUS, type Principal, TesseraError } from '../../core/index.js';
 import type { Authorizer } from '../../iam/index.js';
 import {
   accessChecks,
-  authorizeWithAcls,
   createS3Access,
   type Operation,
   routeRequest,
@@ -18,6 +17,7 @@ import { decodeBody } from '../request-body.js';
 import type { Api, Authenticated } from './api.js';
 import { postFormAuthority } from './post-form-auth.js';
 import { safeDecode } from './reserved-apis.js';
+import { authorizeS3Checks } from './s3-authorize.js';
 import { s3ScopeRule } from './s3-scope.js';
 import { scopeStep } from './scope-step.js';
 
@@ -100,17 +100,7 @@ export function createS3Api(o: S3ApiOptions): Api {
         const base = o.authorizer.context(principal, o.context(x, verified));
         const headers = x.req.headers;
         const checks = accessChecks(op, { headers });
-        // ACLs are read only when no policy allowed a check (s3/acl/authorize.ts).
-        const { decisions, acl } = await authorizeWithAcls(o.deps, o.authorizer, principal, checks, base);
-        const last = decisions[decisions.length - 1];
-        const statements = acl !== undefined ? [acl.statement] : last?.statements;
-        trace.authz = {
-          decision: 'allow',
-          reason: acl !== undefined ? 'acl' : (last?.reason ?? 'allowed'),
-          ...(statements === undefined ? {} : { statements }),
-          actions: checks.map((c) => c.action),
-          resources: checks.map((c) => c.resource),
-        };
+        await authorizeS3Checks(o.deps, o.authorizer, principal, checks, base, trace);
         access = createS3Access(o.authorizer, principal, base, o.deps);
       }
       x.letBodyIn();
