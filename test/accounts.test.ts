@@ -17,6 +17,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  GetBucketAclCommand,
   GetObjectCommand,
   ListBucketsCommand,
   ListMultipartUploadsCommand,
@@ -24,7 +25,9 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   ListPartsCommand,
+  PutBucketAclCommand,
   PutBucketPolicyCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -249,7 +252,7 @@ describe('buckets and IAM per account', () => {
       'AccessDenied',
     );
     expect((await fetch(`${server.endpoint}/acct-acme/k`)).status).toBe(403);
-    // ACLs never grant across accounts, even on a bucket with ACLs enabled.
+    // A bucket with ACLs enabled but no grant to anyone else: still nobody else's.
     await acmeS3.send(new CreateBucketCommand({ Bucket: 'acct-acme-acl', ObjectOwnership: 'ObjectWriter' }));
     await acmeS3.send(new PutObjectCommand({ Bucket: 'acct-acme-acl', Key: 'k', Body: 'acl' }));
     expect(await getObject(acmeS3, 'acct-acme-acl')).toBe('ok');
@@ -358,6 +361,81 @@ describe('cross-account access', () => {
     expect(
       await outcome(globexS3.send(new PutObjectCommand({ Bucket: 'acct-acme', Key: 'x', Body: 'x' }))),
     ).toBe('AccessDenied');
+  });
+});
+
+describe('ACL grants across accounts', () => {
+  it('a grant to another account’s canonical id lets it in, with its own identity policies; explicit deny wins', async () => {
+    const acmeS3 = s3As(acme.rootAccessKey, acme.rootSecretKey);
+    const globexS3 = s3As(globex.rootAccessKey, globex.rootSecretKey);
+    const Bucket = 'acct-acme-acl';
+    const acmeId = (await acmeS3.send(new ListBucketsCommand({}))).Owner!.ID!;
+    const globexId = (await globexS3.send(new ListBucketsCommand({}))).Owner!.ID!;
+    // The owner of a tenant's bucket, and of its objects, is the tenant's account.
+    const before = await acmeS3.send(new GetBucketAclCommand({ Bucket }));
+    expect(before.Owner).toEqual({ ID: acmeId, DisplayName: 'acme' });
+    expect(before.Grants).toEqual([
+      { Grantee: { Type: 'CanonicalUser', ID: acmeId, DisplayName: 'acme' }, Permission: 'FULL_CONTROL' },
+    ]);
+    // A canonical id no account has is still refused.
+    const unknown = 'ab'.repeat(32);
+    expect(
+      await outcome(acmeS3.send(new PutBucketAclCommand({ Bucket, GrantRead: `id="${unknown}"` }))),
+    ).toBe('InvalidArgument');
+    await acmeS3.send(
+      new PutBucketAclCommand({ Bucket, GrantRead: `id="${globexId}"`, GrantFullControl: `id="${acmeId}"` }),
+    );
+    const after = await awsCliJson(server.endpoint, ['s3api', 'get-bucket-acl', '--bucket', Bucket], {
+      accessKeyId: acme.rootAccessKey,
+      secretAccessKey: acme.rootSecretKey,
+    });
+    expect(after.Grants).toContainEqual({
+      Grantee: { Type: 'CanonicalUser', ID: globexId, DisplayName: 'Globex' },
+      Permission: 'READ',
+    });
+    const list = (c: S3Client) => outcome(c.send(new ListObjectsV2Command({ Bucket })));
+    // Bucket READ lets globex list; the object's ACL is still acme's alone.
+    await until(() => list(globexS3), 'ok');
+    expect(await getObject(globexS3, Bucket)).toBe('AccessDenied');
+    await acmeS3.send(new PutObjectAclCommand({ Bucket, Key: 'k', GrantRead: `id="${globexId}"` }));
+    expect(await getObject(globexS3, Bucket)).toBe('ok');
+    // Neither the deployment root nor another account the grants do not name.
+    expect(await getObject(root, Bucket)).toBe('AccessDenied');
+    expect(await list(root)).toBe('AccessDenied');
+    // A globex user needs globex's identity policy too.
+    const globexIam = iamAs(globex.rootAccessKey, globex.rootSecretKey);
+    await globexIam.send(new CreateUserCommand({ UserName: 'dave' }));
+    const dk = (await globexIam.send(new CreateAccessKeyCommand({ UserName: 'dave' }))).AccessKey!;
+    const dave = s3As(dk.AccessKeyId!, dk.SecretAccessKey!);
+    expect(await getObject(dave, Bucket)).toBe('AccessDenied');
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*` }],
+    };
+    const p = await globexIam.send(
+      new CreatePolicyCommand({ PolicyName: 'read-acme-acl', PolicyDocument: JSON.stringify(doc) }),
+    );
+    await globexIam.send(new AttachUserPolicyCommand({ UserName: 'dave', PolicyArn: p.Policy!.Arn! }));
+    await until(() => getObject(dave, Bucket), 'ok');
+    // Its identity policy grants no listing: the bucket grant alone does not let dave list.
+    expect(await list(dave)).toBe('AccessDenied');
+    // An explicit Deny in the bucket policy wins over the grant.
+    await acmeS3.send(
+      new PutBucketPolicyCommand({
+        Bucket,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            allow(`arn:aws:iam::${globex.id}:root`, 's3:GetObject', `arn:aws:s3:::${Bucket}/*`, 'Deny'),
+          ],
+        }),
+      }),
+    );
+    await until(() => getObject(globexS3, Bucket), 'AccessDenied');
+    await until(() => getObject(dave, Bucket), 'AccessDenied');
+    expect(await list(globexS3)).toBe('ok');
+    for (const c of [acmeS3, globexS3, dave]) c.destroy();
+    globexIam.destroy();
   });
 });
 

@@ -110,6 +110,8 @@ export async function composeServer(
     accounts: {
       bucketChanged: (bucket) => bucketAccounts.forget(bucket),
       displayName: async (account) => (await iam.accounts.info(account, 'tessera'))?.name,
+      bucketAccount: (bucket) => bucketAccounts.of(bucket),
+      ids: async () => (await iam.accounts.list()).map((a) => a.id),
     },
     metadata: storage.metadata,
     blobs: storage.blobs,

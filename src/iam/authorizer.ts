@@ -168,6 +168,31 @@ export class Authorizer {
     return false;
   }
 
+  /**
+   * For a check on another account's bucket that the bucket policy did not grant: whether the
+   * caller's own identity side allows it (with no explicit Deny anywhere), so that an ACL grant
+   * of the bucket's account may complete it (docs/accounts.md "Across accounts").
+   */
+  async identityAllowsAcross(
+    principal: Principal,
+    check: AccessCheck,
+    base: Readonly<Context>,
+  ): Promise<boolean> {
+    const bucket = bucketOf(check.resource);
+    if (!(await this.actsAcross(principal, bucket, check.action))) return false;
+    const sets = this.#crossSets(principal, await this.o.iam.policySetsFor(principal, bucket));
+    const request = {
+      action: check.action,
+      resource: check.resource,
+      context: { ...base, ...check.context },
+      principal: sets.principal,
+    };
+    const full = authorize(sets, request);
+    if (full.reason === 'explicitDeny') return false;
+    const { resource: _policy, ...identityOnly } = sets;
+    return authorize(identityOnly, request).allowed;
+  }
+
   /** A root acting outside its account: evaluated, its identity side allowing everything. */
   #crossSets(principal: Principal, sets: PrincipalPolicySets): PrincipalPolicySets {
     if (principal.kind !== 'root') return sets;

@@ -37,6 +37,10 @@ export interface AccountsPort {
   bucketChanged(bucket: string): void;
   /** The account's name (ListBuckets' DisplayName); undefined when unknown. */
   displayName(account: string): Promise<string | undefined>;
+  /** The account that owns a bucket (undefined: no such bucket; '' the default account). */
+  bucketAccount(bucket: string): string | undefined | Promise<string | undefined>;
+  /** Every account's id but the default account's (canonical ids of ACL grants resolve against them). */
+  ids(): Promise<readonly string[]>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { type Principal, TesseraError } from '../../core/index.js';
 import { type AccessCheck, AccessDeniedError, type Authorizer } from '../../iam/index.js';
 import type { Decision, StatementRef } from '../../policy/index.js';
 import type { S3Deps } from '../context.js';
-import { bucketOwnerId, callerCanonicalId } from './canonical-id.js';
+import { bucketOwnerOf, callerCanonicalId } from './canonical-id.js';
 import { aclNeedOf, grantAllowing } from './evaluate.js';
 import { type AclGrant, granteeLabel, type StoredAcl } from './model.js';
 import { ownershipIfBucket } from './ownership.js';
@@ -51,6 +51,7 @@ async function aclAllowance(
   if (need.target === 'object' && (where.key === undefined || where.key.includes('*'))) return undefined;
   const ownership = await ownershipIfBucket(deps, where.bucket);
   if (ownership === undefined || ownership === 'BucketOwnerEnforced') return undefined;
+  const bucketOwner = await bucketOwnerOf(deps, where.bucket);
   let acl: StoredAcl;
   if (need.target === 'bucket') acl = await bucketAcl(deps, where.bucket);
   else {
@@ -61,10 +62,10 @@ async function aclAllowance(
       typeof v === 'string' ? v : undefined,
     );
     if (version === undefined) return MISSING;
-    acl = objectAcl(deps, version);
+    acl = objectAcl(version, bucketOwner);
   }
   const canonicalId = callerCanonicalId(deps, principal);
-  const caller = { canonicalId, ownersAccount: canonicalId === bucketOwnerId(deps) };
+  const caller = { canonicalId, ownersAccount: canonicalId === bucketOwner };
   const { ignorePublicAcls } = await aclPublicAccess(deps, where.bucket);
   const found = grantAllowing(acl, need.permission, caller, ignorePublicAcls);
   if (found === undefined) return undefined;
@@ -97,6 +98,11 @@ async function missingKeyShown(
     return false;
   const list: AccessCheck = { action: 's3:ListBucket', resource: `arn:aws:s3:::${where.bucket}` };
   if (await authorizer.allowed(principal, list, base)) return true;
+  if (
+    (await authorizer.anyAcross(principal, [list])) &&
+    !(await authorizer.identityAllowsAcross(principal, list, base))
+  )
+    return false;
   const byAcl = await aclAllowance(deps, principal, list);
   return byAcl !== undefined && byAcl !== MISSING;
 }
@@ -131,8 +137,12 @@ export async function authorizeWithAcls(
         continue;
       }
       if (d.reason !== 'implicitDeny') throw new AccessDeniedError(d, check);
-      // Another account's bucket (docs/accounts.md): only its bucket policy grants, never an ACL.
-      if (await authorizer.anyAcross(principal, [check]))
+      // Another account's bucket (docs/accounts.md): the caller's own identity policies must allow
+      // as well as the bucket's ACL.
+      if (
+        (await authorizer.anyAcross(principal, [check])) &&
+        !(await authorizer.identityAllowsAcross(principal, check, base))
+      )
         throw i === first ? e : new AccessDeniedError(d, check);
       const allowance = await aclAllowance(deps, principal, check);
       if (allowance === MISSING && (await missingKeyShown(deps, authorizer, principal, check, base)))

@@ -1,7 +1,7 @@
 import { TesseraError } from '../../core/index.js';
 import { header, type S3Deps, type S3Request } from '../context.js';
 import type { OperationBase } from '../operation.js';
-import { bucketOwnerId } from './canonical-id.js';
+import { accountCanonicalId } from './canonical-id.js';
 import { isDefaultAcl, onlyBucketOwnerFullControl, type StoredAcl } from './model.js';
 import { newBucketOwnership, type ObjectOwnership, ownershipDocument } from './ownership.js';
 import { aclFromHeaders } from './requests.js';
@@ -18,13 +18,14 @@ export interface NewBucketAccess {
  * CreateBucket request sets BucketOwnerEnforced … and specifies a bucket ACL that provides access
  * to an external AWS account, your request fails" with InvalidBucketAclWithObjectOwnership.
  */
-export function newBucketAccess(
+export async function newBucketAccess(
   deps: S3Deps,
   req: Pick<S3Request<OperationBase>, 'headers'>,
-): NewBucketAccess {
+  account: string,
+): Promise<NewBucketAccess> {
   const ownership = newBucketOwnership(deps, header(req, 'x-amz-object-ownership'));
-  const owner = bucketOwnerId(deps);
-  const acl = aclFromHeaders(deps, req, owner, 'bucket');
+  const owner = accountCanonicalId(deps, account);
+  const acl = await aclFromHeaders(deps, req, owner, owner, 'bucket');
   if (acl === undefined || isDefaultAcl(acl, owner)) return { ownership };
   if (ownership === 'BucketOwnerEnforced' && !onlyBucketOwnerFullControl(acl, owner))
     throw new TesseraError('InvalidBucketAclWithObjectOwnership');

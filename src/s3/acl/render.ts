@@ -5,16 +5,18 @@ import type { AclGrant, StoredAcl } from './model.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-function idElements(deps: Pick<S3Deps, 'owner'>, id: string): string {
-  const name = displayNameOf(deps, id);
+type Deps = Pick<S3Deps, 'owner' | 'accounts'>;
+
+async function idElements(deps: Deps, id: string): Promise<string> {
+  const name = await displayNameOf(deps, id);
   return `<ID>${escapeXml(id)}</ID>${name === undefined ? '' : `<DisplayName>${escapeXml(name)}</DisplayName>`}`;
 }
 
-function grantXml(deps: Pick<S3Deps, 'owner'>, g: AclGrant): string {
+async function grantXml(deps: Deps, g: AclGrant): Promise<string> {
   const e = g.grantee;
   const grantee =
     e.type === 'CanonicalUser'
-      ? `<Grantee xmlns:xsi="${XSI}" xsi:type="CanonicalUser">${idElements(deps, e.id)}</Grantee>`
+      ? `<Grantee xmlns:xsi="${XSI}" xsi:type="CanonicalUser">${await idElements(deps, e.id)}</Grantee>`
       : `<Grantee xmlns:xsi="${XSI}" xsi:type="Group"><URI>${escapeXml(e.uri)}</URI></Grantee>`;
   return `<Grant>${grantee}<Permission>${g.permission}</Permission></Grant>`;
 }
@@ -24,12 +26,13 @@ function grantXml(deps: Pick<S3Deps, 'owner'>, g: AclGrant): string {
  * `<AccessControlPolicy><Owner><ID/><DisplayName/></Owner><AccessControlList><Grant><Grantee
  * xmlns:xsi="…" xsi:type="CanonicalUser"><ID/><DisplayName/></Grantee><Permission/></Grant>…`.
  */
-export function renderAcl(deps: Pick<S3Deps, 'owner'>, acl: StoredAcl): string {
+export async function renderAcl(deps: Deps, acl: StoredAcl): Promise<string> {
+  const grants = await Promise.all(acl.grants.map((g) => grantXml(deps, g)));
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     '<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-    `<Owner>${idElements(deps, acl.owner)}</Owner>` +
-    `<AccessControlList>${acl.grants.map((g) => grantXml(deps, g)).join('')}</AccessControlList>` +
+    `<Owner>${await idElements(deps, acl.owner)}</Owner>` +
+    `<AccessControlList>${grants.join('')}</AccessControlList>` +
     '</AccessControlPolicy>'
   );
 }

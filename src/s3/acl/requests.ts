@@ -2,7 +2,7 @@ import { TesseraError } from '../../core/index.js';
 import { header, type S3Deps, type S3Request } from '../context.js';
 import type { OperationBase } from '../operation.js';
 import { cannedGrants, parseCannedAcl } from './canned.js';
-import { bucketOwnerId, callerCanonicalId } from './canonical-id.js';
+import { bucketOwnerOf, callerCanonicalId } from './canonical-id.js';
 import { hasGrantHeaders, parseGrantHeaders } from './grant-headers.js';
 import { isDefaultAcl, isPublicAcl, onlyBucketOwnerFullControl, type StoredAcl } from './model.js';
 import { effectiveOwnership, type ObjectOwnership } from './ownership.js';
@@ -21,18 +21,19 @@ export function hasAclHeaders(headers: Headers): boolean {
  * The ACL the headers ask for, owned by `owner`: a canned ACL's grants, or exactly the grants of
  * the x-amz-grant-* headers; undefined without either. Both at once are InvalidRequest.
  */
-export function aclFromHeaders(
-  deps: Pick<S3Deps, 'owner'>,
+export async function aclFromHeaders(
+  deps: Pick<S3Deps, 'owner' | 'accounts'>,
   req: Pick<Req, 'headers'>,
   owner: string,
+  bucketOwner: string,
   target: 'bucket' | 'object',
-): StoredAcl | undefined {
+): Promise<StoredAcl | undefined> {
   const canned = header(req, 'x-amz-acl');
   const grants = hasGrantHeaders(req.headers);
   if (canned !== undefined && grants)
     throw new TesseraError('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed');
   if (canned !== undefined)
-    return { owner, grants: cannedGrants(parseCannedAcl(canned), owner, bucketOwnerId(deps), target) };
+    return { owner, grants: cannedGrants(parseCannedAcl(canned), owner, bucketOwner, target) };
   if (grants) return resolveAcl(deps, { grants: parseGrantHeaders(req.headers) }, owner);
   return undefined;
 }
@@ -72,14 +73,14 @@ export async function objectAclOfWrite(
 ): Promise<StoredAcl | undefined> {
   if (!hasAclHeaders(req.headers)) return undefined;
   const ownership = await effectiveOwnership(deps, bucket);
-  const bucketOwner = bucketOwnerId(deps);
+  const bucketOwner = await bucketOwnerOf(deps, bucket);
   const canned = header(req, 'x-amz-acl');
   const ownedByBucketOwner =
     ownership === 'BucketOwnerEnforced' ||
     (ownership === 'BucketOwnerPreferred' && canned === 'bucket-owner-full-control');
   // Anonymous writers (a bucket ACL's WRITE for AllUsers) leave the object to the bucket owner.
   const owner = ownedByBucketOwner ? bucketOwner : (callerCanonicalId(deps, req) ?? bucketOwner);
-  const acl = aclFromHeaders(deps, req, owner, 'object')!;
+  const acl = (await aclFromHeaders(deps, req, owner, bucketOwner, 'object'))!;
   requireAclAllowed(ownership, acl, canned, bucketOwner);
   if (ownership === 'BucketOwnerEnforced') return undefined;
   await refusePublicAcl(deps, bucket, acl);

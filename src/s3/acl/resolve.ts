@@ -9,21 +9,27 @@ import { type AclGrant, dedupeGrants, type RequestedAcl, type StoredAcl } from '
  * account has is InvalidArgument ("Invalid id"); an Owner other than the resource's owner is
  * AccessDenied (an ACL never changes ownership).
  */
-export function resolveAcl(deps: Pick<S3Deps, 'owner'>, requested: RequestedAcl, owner: string): StoredAcl {
+export async function resolveAcl(
+  deps: Pick<S3Deps, 'owner' | 'accounts'>,
+  requested: RequestedAcl,
+  owner: string,
+): Promise<StoredAcl> {
   if (requested.owner !== undefined && requested.owner !== owner) throw new TesseraError('AccessDenied');
-  const grants: AclGrant[] = requested.grants.map((g) => {
+  const grants: AclGrant[] = [];
+  for (const g of requested.grants) {
     const e = g.grantee;
     if (e.type === 'AmazonCustomerByEmail') {
       const id = canonicalIdOfEmail(deps, e.email);
       if (id === undefined) throw new TesseraError('UnresolvableGrantByEmailAddress');
-      return { grantee: { type: 'CanonicalUser', id }, permission: g.permission };
+      grants.push({ grantee: { type: 'CanonicalUser', id }, permission: g.permission });
+      continue;
     }
-    if (e.type === 'CanonicalUser' && !isKnownCanonicalId(deps, e.id))
+    if (e.type === 'CanonicalUser' && !(await isKnownCanonicalId(deps, e.id)))
       throw new TesseraError('InvalidArgument', 'Invalid id', {
         ArgumentName: 'CanonicalUser/ID',
         ArgumentValue: e.id,
       });
-    return { grantee: e, permission: g.permission };
-  });
+    grants.push({ grantee: e, permission: g.permission });
+  }
   return { owner, grants: dedupeGrants(grants) };
 }

@@ -1,16 +1,16 @@
 import type { S3Deps } from '../context.js';
-import { bucketOwnerId } from './canonical-id.js';
+import { bucketOwnerOf } from './canonical-id.js';
 import { defaultAcl, type StoredAcl } from './model.js';
 
 /** The bucket's ACL: its 'acl' document, else the default (the owner's full control). NoSuchBucket. */
 export async function bucketAcl(deps: S3Deps, bucket: string): Promise<StoredAcl> {
   const doc = await deps.metadata.getBucketConfig(bucket, 'acl');
-  return doc === undefined ? defaultAcl(bucketOwnerId(deps)) : (JSON.parse(doc) as StoredAcl);
+  return doc === undefined ? defaultAcl(await bucketOwnerOf(deps, bucket)) : (JSON.parse(doc) as StoredAcl);
 }
 
-/** An object version's ACL (its own, else the default one of the bucket owner). */
-export function objectAcl(deps: S3Deps, version: { acl?: StoredAcl }): StoredAcl {
-  return version.acl ?? defaultAcl(bucketOwnerId(deps));
+/** An object version's ACL (its own, else the default one: `bucketOwner`'s full control). */
+export function objectAcl(version: { acl?: StoredAcl }, bucketOwner: string): StoredAcl {
+  return version.acl ?? defaultAcl(bucketOwner);
 }
 
 /** Stores a bucket ACL; the default one is stored as none. */

@@ -1,4 +1,4 @@
-import { bucketOwnerId } from '../acl/canonical-id.js';
+import { bucketOwnerOf } from '../acl/canonical-id.js';
 import { defaultAcl, isDefaultAcl, type StoredAcl } from '../acl/model.js';
 import { effectiveOwnership } from '../acl/ownership.js';
 import { parseAccessControlPolicy } from '../acl/parse.js';
@@ -22,9 +22,10 @@ async function requestedAcl(
   deps: S3Deps,
   req: S3Request,
   owner: string,
+  bucketOwner: string,
   target: 'bucket' | 'object',
 ): Promise<StoredAcl> {
-  if (hasAclHeaders(req.headers)) return aclFromHeaders(deps, req, owner, target)!;
+  if (hasAclHeaders(req.headers)) return (await aclFromHeaders(deps, req, owner, bucketOwner, target))!;
   return resolveAcl(deps, parseAccessControlPolicy(await readXmlBody(req)), owner);
 }
 
@@ -33,17 +34,17 @@ export const getBucketAcl: S3Handler<'GetBucketAcl'> = async (deps, req) => {
   const ownership = await effectiveOwnership(deps, req.op.bucket);
   const acl =
     ownership === 'BucketOwnerEnforced'
-      ? defaultAcl(bucketOwnerId(deps))
+      ? defaultAcl(await bucketOwnerOf(deps, req.op.bucket))
       : await bucketAcl(deps, req.op.bucket);
-  return xmlResponse(renderAcl(deps, acl));
+  return xmlResponse(await renderAcl(deps, acl));
 };
 
 export const putBucketAcl: S3Handler<'PutBucketAcl'> = async (deps, req) => {
   const { bucket } = req.op;
   const ownership = await effectiveOwnership(deps, bucket);
   const owner = (await bucketAcl(deps, bucket)).owner;
-  const acl = await requestedAcl(deps, req, owner, 'bucket');
-  const bucketOwner = bucketOwnerId(deps);
+  const bucketOwner = await bucketOwnerOf(deps, bucket);
+  const acl = await requestedAcl(deps, req, owner, bucketOwner, 'bucket');
   requireAclAllowed(ownership, acl, header(req, 'x-amz-acl'), bucketOwner);
   await refusePublicAcl(deps, bucket, acl);
   await setBucketAcl(deps, bucket, isDefaultAcl(acl, bucketOwner) ? undefined : acl);
@@ -54,18 +55,19 @@ export const getObjectAcl: S3Handler<'GetObjectAcl'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
   const obj = await requireObject(deps, bucket, key, versionId);
   const ownership = await effectiveOwnership(deps, bucket);
-  const acl = ownership === 'BucketOwnerEnforced' ? defaultAcl(bucketOwnerId(deps)) : objectAcl(deps, obj);
-  return xmlResponse(renderAcl(deps, acl));
+  const bucketOwner = await bucketOwnerOf(deps, bucket);
+  const acl = ownership === 'BucketOwnerEnforced' ? defaultAcl(bucketOwner) : objectAcl(obj, bucketOwner);
+  return xmlResponse(await renderAcl(deps, acl));
 };
 
 export const putObjectAcl: S3Handler<'PutObjectAcl'> = async (deps, req) => {
   const { bucket, key, versionId } = req.op;
   const obj = await requireObject(deps, bucket, key, versionId, 'PUT');
   const ownership = await effectiveOwnership(deps, bucket);
-  const bucketOwner = bucketOwnerId(deps);
+  const bucketOwner = await bucketOwnerOf(deps, bucket);
   // With ACLs disabled every object is the bucket owner's.
-  const owner = ownership === 'BucketOwnerEnforced' ? bucketOwner : objectAcl(deps, obj).owner;
-  const acl = await requestedAcl(deps, req, owner, 'object');
+  const owner = ownership === 'BucketOwnerEnforced' ? bucketOwner : objectAcl(obj, bucketOwner).owner;
+  const acl = await requestedAcl(deps, req, owner, bucketOwner, 'object');
   requireAclAllowed(ownership, acl, header(req, 'x-amz-acl'), bucketOwner);
   await refusePublicAcl(deps, bucket, acl);
   await deps.metadata.setObjectAcl(

@@ -68,7 +68,7 @@ export const createBucket: S3Handler<'CreateBucket'> = async (deps, req) => {
   // x-amz-bucket-object-lock-enabled: true — Object Lock on, and versioning Enabled with it.
   const objectLock = asksObjectLock(req.headers);
   // Object Ownership and the ACL (docs/acl.md), checked before the bucket exists.
-  const access = newBucketAccess(deps, req);
+  const access = await newBucketAccess(deps, req, callerAccount(deps, req));
   const record: BucketRecord = { name, account: callerAccount(deps, req), region, createdAt: req.now };
   if (objectLock) {
     record.versioning = 'Enabled';

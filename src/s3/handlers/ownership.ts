@@ -1,5 +1,5 @@
 import { TesseraError } from '../../core/index.js';
-import { bucketOwnerId } from '../acl/canonical-id.js';
+import { bucketOwnerOf } from '../acl/canonical-id.js';
 import { onlyBucketOwnerFullControl } from '../acl/model.js';
 import {
   ownershipDocument,
@@ -32,7 +32,7 @@ export const putBucketOwnershipControls: S3Handler<'PutBucketOwnershipControls'>
   const ownership = parseOwnershipControls(body);
   if (
     ownership === 'BucketOwnerEnforced' &&
-    !onlyBucketOwnerFullControl(await bucketAcl(deps, bucket), bucketOwnerId(deps))
+    !onlyBucketOwnerFullControl(await bucketAcl(deps, bucket), await bucketOwnerOf(deps, bucket))
   )
     throw new TesseraError('InvalidBucketAclWithObjectOwnership');
   await deps.metadata.setBucketConfig(bucket, 'ownership-controls', ownershipDocument(ownership));
