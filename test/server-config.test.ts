@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -77,5 +77,55 @@ describe('root credentials', () => {
       expect(res.stderr).toContain(message);
     }
     rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('configuration file (TESSERA_CONFIG_ENV_FILE)', () => {
+  it('reads settings from the file, under the environment; a bad file stops the server naming the line, not its value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-envfile-'));
+    try {
+      const file = join(dir, 'tessera.env');
+      writeFileSync(
+        file,
+        '# settings\nexport MINIO_ROOT_USER=fileadmin\nMINIO_ROOT_PASSWORD="file secret 123"\nTESSERA_REGION=eu-west-1\n',
+      );
+      const server = await startServer({
+        workers: 1,
+        env: {
+          TESSERA_ROOT_USER: undefined,
+          TESSERA_ROOT_PASSWORD: undefined,
+          MINIO_ROOT_USER: undefined,
+          MINIO_ROOT_PASSWORD: undefined,
+          TESSERA_REGION: 'us-west-2',
+          MINIO_CONFIG_ENV_FILE: file,
+        },
+      });
+      const s3 = new S3Client({
+        endpoint: server.endpoint,
+        region: 'us-west-2',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'fileadmin', secretAccessKey: 'file secret 123' },
+      });
+      // Signed for us-west-2: the environment's region won over the file's.
+      await s3.send(new ListBucketsCommand({}));
+      s3.destroy();
+      await server.stop();
+
+      writeFileSync(file, 'TESSERA_REGION=eu-west-1\nTESSERA_IDENTITY_LDAP_LOOKUP_BIND_PASSWORD hunter2\n');
+      const res = spawnSync(
+        process.execPath,
+        [MAIN, 'server', join(dir, 'data'), '--address', '127.0.0.1:0'],
+        {
+          env: { ...process.env, TESSERA_CONFIG_ENV_FILE: file },
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      );
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain(`${file}:2: expected NAME=value`);
+      expect(res.stderr).not.toContain('hunter2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

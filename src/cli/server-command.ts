@@ -4,6 +4,7 @@ import { openStorage } from '../storage/index.js';
 import { answerClusterMetrics } from './cluster-metrics.js';
 import { composeServer, startLifecycle, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
+import { applyEnvFile } from './env-file.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
 
 function endpoint(config: ServerConfig, port: number): string {
@@ -65,6 +66,8 @@ async function runWorker(config: ServerConfig, root: RootCredentials): Promise<n
 
 /** `tessera server [DATA_DIR]`: one worker per core on one port, sharing the store. */
 export async function serverCommand(dataDir: string | undefined, options: ServerFlags): Promise<void> {
+  // A configuration file of environment settings (docs/configuration.md), under the environment.
+  applyEnvFile(process.env);
   const flags: ServerFlags = {};
   for (const [k, v] of Object.entries(options) as [keyof ServerFlags, string | undefined][])
     if (v !== undefined && v !== '') flags[k] = v;
