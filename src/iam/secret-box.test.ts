@@ -69,7 +69,9 @@ describe('SecretBox', () => {
     const ct = box.encrypt('secret-value-123', 'user::alice');
     const other = new SecretBox(parseMasterKey(keyValue('k1')));
     const renamed = new SecretBox(parseMasterKey(keyValue('k2')));
-    const tampered = `${ct.slice(0, -2)}${ct.endsWith('A') ? 'B' : 'A'}${ct.slice(-1)}`;
+    // One character changed (never to itself: that would leave the ciphertext intact).
+    const at = ct.length - 2;
+    const tampered = `${ct.slice(0, at)}${ct[at] === 'A' ? 'B' : 'A'}${ct.slice(at + 1)}`;
     const attempts = [
       () => box.decrypt(ct, 'user::bob'),
       () => other.decrypt(ct, 'user::alice'),
