@@ -11,6 +11,7 @@
  *   node dist/bench/run.js versioning             # versions vs unversioned data (bench/versioning.ts)
  *   node dist/bench/run.js sts                    # STS issuance and temporary credentials (bench/sts.ts)
  *   node dist/bench/run.js audit                  # 1 KiB GETs, audit off vs file, webhook, NATS (bench/audit.ts)
+ *   node dist/bench/run.js ldap                   # LDAP logins against slapd, pooled vs fresh (bench/ldap.ts)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -20,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { auditErrors, auditTables, runAuditBench } from './audit.js';
+import { ldapTables, runLdapBench } from './ldap.js';
 import { aimsTable } from './server/aims.js';
 import { SERVER_BENCH_NAMES } from './server/cases.js';
 import { machine, writeBaselineSection } from './server/docs-section.js';
@@ -51,7 +53,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs [--docs FILE]] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, versioning, sts, audit, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, sts, audit, ldap, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -86,6 +88,7 @@ function parseArgs(argv: string[]): Args {
       x === 'versioning' ||
       x === 'sts' ||
       x === 'audit' ||
+      x === 'ldap' ||
       x === 'server' ||
       SERVER_BENCH_NAMES.includes(x)
     )
@@ -204,6 +207,18 @@ async function runAudit(args: Args): Promise<void> {
   }
 }
 
+/** The LDAP benchmark (bench/ldap.ts): pooled directory logins against a fresh connection per login. */
+async function runLdap(args: Args): Promise<void> {
+  log('== ldap ==');
+  const r = await runLdapBench({ quick: args.quick, log });
+  log('');
+  log(ldapTables(r));
+  if (r.errors) {
+    log(`\nWARNING: ${r.errors} failed logins in the LDAP benchmark`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const m = machine();
@@ -215,8 +230,9 @@ async function main(): Promise<void> {
   if (all || args.names.includes('versioning')) await runVersioning(args);
   if (all || args.names.includes('sts')) await runSts(args);
   if (all || args.names.includes('audit')) await runAudit(args);
+  if (all || args.names.includes('ldap')) await runLdap(args);
   const serverNames = args.names.filter(
-    (n) => n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit',
+    (n) => n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit' && n !== 'ldap',
   );
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;

@@ -110,6 +110,7 @@ const event: fc.Arbitrary<AuditEvent> = fc.record({
   ),
   damage: opt(fc.array(fc.record({ kind: text, blobId: text, detail: text }), { maxLength: 2 })),
   timings: fc.record({ totalMs: ms, authMs: opt(ms), firstByteMs: opt(ms) }),
+  trigger: opt(fc.constant('internal' as const)),
 }) as fc.Arbitrary<AuditEvent>;
 
 /** Drops the fields fast-check set to undefined, as an event built field by field would not have them. */

@@ -41,7 +41,7 @@ export function auditEntryFields(e: AuditEvent, ctx: EntryContext): string {
 
   let out = '"version":"1"';
   if (deploymentid !== undefined) out += `,"deploymentid":${q(deploymentid)}`;
-  out += `,"time":${q(e.time)},"node":${q(ctx.node)},"trigger":"incoming","api":${api}`;
+  out += `,"time":${q(e.time)},"node":${q(ctx.node)},"trigger":${e.trigger === 'internal' ? '"internal"' : '"incoming"'},"api":${api}`;
   if (e.remoteAddress !== undefined) out += `,"remotehost":${q(e.remoteAddress)}`;
   out += `,"requestID":${q(e.requestId)}`;
   if (e.userAgent !== undefined) out += `,"userAgent":${q(e.userAgent)}`;

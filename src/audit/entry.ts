@@ -87,6 +87,8 @@ export interface AuditEvent {
   /** Damaged stored bytes the request met (docs/operations.md "Damaged data"). */
   readonly damage?: readonly DamageFact[];
   readonly timings: { readonly totalMs: number; readonly authMs?: number; readonly firstByteMs?: number };
+  /** MinIO's trigger: absent for requests (`incoming`); `internal` for what the server did on its own (the LDAP sync). */
+  readonly trigger?: 'internal';
 }
 
 export type AuthOutcome = 'success' | 'failure' | 'anonymous';
@@ -97,7 +99,7 @@ export interface AuditEntry {
   time: string;
   /** The node (host and process) that served the request and wrote the entry. */
   node: string;
-  trigger: 'incoming';
+  trigger: 'incoming' | 'internal';
   api: {
     name: string;
     bucket?: string;
@@ -261,7 +263,7 @@ export function toAuditEntry(e: AuditEvent, ctx: EntryContext): AuditEntry {
   if (deploymentid !== undefined) entry.deploymentid = deploymentid;
   entry.time = e.time;
   entry.node = ctx.node;
-  entry.trigger = 'incoming';
+  entry.trigger = e.trigger ?? 'incoming';
   entry.api = api;
   if (e.remoteAddress !== undefined) entry.remotehost = e.remoteAddress;
   entry.requestID = e.requestId;

@@ -55,7 +55,8 @@ export function principalFacts(p: Principal | undefined): PrincipalFacts {
             : p.parent.name,
         ...(p.groups.length > 0 ? { groups: p.groups } : {}),
         sessionId: p.sessionId,
-        identitySource: 'sts',
+        // A federated identity's provider and subject: `openid:<provider>:<sub>`, `ldap:<directory>:<user DN>`.
+        identitySource: p.parent.kind === 'federated' ? `${p.parent.source}:${p.parent.subject}` : 'sts',
       };
     default:
       return unhandled(p);

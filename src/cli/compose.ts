@@ -12,11 +12,13 @@ import {
   startDigestThreads,
 } from '../s3/index.js';
 import { guardIamStore, openStorage, type StorageConfig } from '../storage/index.js';
-import { createStsApi, IssuanceLimiter, StsKeyring, sessionOpener } from '../sts/index.js';
+import { createStsApi, IssuanceLimiter, LdapSync, StsKeyring, sessionOpener } from '../sts/index.js';
 import { auditSecrets, openAuditTargets } from './audit-config.js';
 import { envValue, type ServerConfig } from './config.js';
 import { damageSinks } from './damage-sinks.js';
 import { loadDeploymentId } from './deployment-id.js';
+import { ldapSyncAuditor } from './ldap-audit.js';
+import { ldapDirectories } from './ldap-config.js';
 import { createLog } from './log.js';
 import { composeObservability } from './observability.js';
 import { openIdVerifier } from './openid-config.js';
@@ -77,6 +79,7 @@ export async function composeServer(
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
     ...config.openid.map((p) => p.clientSecret),
     ...auditSecrets(config.audit),
+    ...config.ldap.map((d) => d.lookupBindPassword),
   ]);
   const storage = await openStorage(storageConfig(config));
   // Hash threads for large uploads (MD5, SHA-256), started with the server, not per request.
@@ -149,6 +152,21 @@ export async function composeServer(
   });
   damage.countWith(observed.metrics);
   const webIdentity = openIdVerifier(config.openid, (m) => logError(m));
+  // LDAP / Active Directory (docs/ldap.md): logins, the admin routes and the directory sync.
+  const ldap = ldapDirectories(config.ldap);
+  // Each change the directory sync makes is audited (docs/audit.md, trigger `internal`).
+  const syncAudit = ldapSyncAuditor(audit, deploymentId, (user) => iam.arns.user('', user));
+  const ldapSync =
+    ldap === undefined
+      ? undefined
+      : new LdapSync({
+          iam,
+          directories: ldap,
+          intervalMs: config.ldapSyncIntervalMs,
+          log: logError,
+          ...(syncAudit === undefined ? {} : { onChange: syncAudit }),
+        });
+  ldapSync?.start();
   const server = createS3Server(
     {
       deps,
@@ -169,7 +187,9 @@ export async function composeServer(
         strictRoles: config.sts.strictRoles,
         limiter: new IssuanceLimiter(config.sts.issuance),
         ...(webIdentity === undefined ? {} : { webIdentity }),
+        ...(ldap === undefined ? {} : { ldap }),
       }),
+      ...(ldap === undefined ? {} : { ldap: { iam, directories: ldap } }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
@@ -191,6 +211,8 @@ export async function composeServer(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit?.close();
+      await ldapSync?.stop();
+      await ldap?.close();
       iam.stopChangeFeed();
       await iam.close();
       await digestThreads?.stop();

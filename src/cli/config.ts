@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
 import type { MinFreeSpace } from '../storage/index.js';
+import { DEFAULT_LDAP_SYNC_INTERVAL_MS } from '../sts/index.js';
 import { type AuditSettings, auditSettings } from './audit-config.js';
+import { ldapSettings } from './ldap-config.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { openIdSettings } from './openid-config.js';
 import { parseMinFreeSpace } from './space-config.js';
@@ -36,6 +38,10 @@ export interface ServerConfig {
   minFreeSpace?: MinFreeSpace;
   /** OpenID Connect providers (openid-config.ts, docs/openid.md); empty: none. */
   openid: ReturnType<typeof openIdSettings>;
+  /** LDAP / Active Directory directories (ldap-config.ts, docs/ldap.md); empty: none. */
+  ldap: ReturnType<typeof ldapSettings>;
+  /** How often the LDAP directory sync runs (TESSERA_IDENTITY_LDAP_SYNC_INTERVAL; 0: never). */
+  ldapSyncIntervalMs: number;
   /** TESSERA_LIFECYCLE_INTERVAL: time between lifecycle passes, in milliseconds; 0 turns them off. */
   lifecycleIntervalMs: number;
   /** TESSERA_LIFECYCLE_DAY: how long one day of a lifecycle rule is, in milliseconds (tests shorten it). */
@@ -197,6 +203,13 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     sts: stsSettings(env),
     ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
     openid: openIdSettings(env),
+    ldap: ldapSettings(env),
+    ldapSyncIntervalMs: timeout(
+      undefined,
+      env,
+      ['TESSERA_IDENTITY_LDAP_SYNC_INTERVAL'],
+      DEFAULT_LDAP_SYNC_INTERVAL_MS,
+    ),
     ...lifecycleSettings(env),
     audit: auditSettings(env),
     prometheusAuthType: prometheusAuthType(env),

@@ -5,5 +5,6 @@ export * from './crc-combine.js';
 export * from './create-once.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './ldap-dn.js';
 export * from './principal.js';
 export * from './xml.js';

@@ -7,6 +7,7 @@ import type { S3Deps, ScanService } from '../s3/index.js';
 import type { StsApi } from '../sts/index.js';
 import type { AccountsAdmin } from './apis/admin-accounts.js';
 import { createAdminApi } from './apis/admin-api.js';
+import type { LdapAdmin } from './apis/admin-ldap.js';
 import type { Api } from './apis/api.js';
 import { type ApiTable, pickApi } from './apis/pick-api.js';
 import { createQueryApi } from './apis/query-api.js';
@@ -42,6 +43,8 @@ export interface PipelineOptions {
   scan?: ScanService;
   /** `tessera admin account` under `/minio/admin/` (docs/accounts.md); absent, NotImplemented. */
   accounts?: AccountsAdmin;
+  /** `tessera admin idp ldap …` under `/minio/admin/` (docs/ldap.md); absent, NotImplemented. */
+  ldap?: LdapAdmin;
   /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
   apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
@@ -102,6 +105,7 @@ export function createPipeline(opts: PipelineOptions) {
     admin: createAdminApi({
       ...(opts.scan === undefined ? {} : { scan: opts.scan }),
       ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
+      ...(opts.ldap === undefined ? {} : { ldap: opts.ldap }),
       authorizer: opts.authorizer,
       lookup: opts.lookup,
       domains: opts.domains,

@@ -54,6 +54,11 @@ export function entityKey(account: string, name: string): string {
   return `${account}\u0000${name.toLowerCase()}`;
 }
 
+/** The identities-cache keys of LDAP sessions' entries start so (ldap-cache.ts). */
+export const LDAP_KEY_PREFIX = 'ldap\u0000';
+/** In a user entry's `groups`: its policies include LDAP mappings (an `ldap` change evicts it). */
+export const LDAP_MARK = 'ldap\u0000\u0001';
+
 /** The identities cache key of a role's policy set. */
 export function roleKey(account: string, name: string): string {
   return `role\u0000${entityKey(account, name)}`;
@@ -125,6 +130,14 @@ export class IamCache {
         this.accounts.delete(change.account);
         this.credentials.delete(change.name);
         return;
+      case 'ldap': {
+        // Mappings or an LDAP user's groups/state (rare): every LDAP session entry (ldap-cache.ts).
+        const doomed = [...this.identities.keys()].filter(
+          (k) => k.startsWith(LDAP_KEY_PREFIX) || this.identities.peek(k)!.groups.includes(LDAP_MARK),
+        );
+        for (const k of doomed) this.identities.delete(k);
+        return;
+      }
       default: {
         // An unknown kind from a newer server: be safe.
         const unknown: never = change.kind;

@@ -32,6 +32,14 @@ export type { CacheLimits, IamCredential } from './cache.js';
 export { secretContext } from './context.js';
 export { FEED_RETENTION_MS } from './feed.js';
 export { GroupDirectory, type IamGroup } from './groups.js';
+export { isLdapIdentity, ldapDirectoryOf } from './ldap-cache.js';
+export {
+  LdapIdentityDirectory,
+  type LdapPolicyEntities,
+  type LdapProof,
+  type LdapSyncOutcome,
+  MAX_TOKEN_GROUPS_CHARS,
+} from './ldap-identities.js';
 export { Lru } from './lru.js';
 export { loadMasterKey, type MasterKey, parseMasterKey } from './master-key.js';
 export {

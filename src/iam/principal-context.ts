@@ -1,5 +1,6 @@
 import { type Principal, type PrincipalKind, unhandled } from '../core/index.js';
 import type { AuthzPrincipal } from '../policy/index.js';
+import { isLdapIdentity } from './ldap-cache.js';
 
 /** aws:PrincipalType as AWS names it. */
 const principalType: Record<PrincipalKind, string> = {
@@ -41,10 +42,14 @@ export function principalContext(p: Principal, accountId: string): Record<string
         return out;
       }
       if (p.parent.kind === 'federated') {
-        // A web identity: AWS's AssumedRole, with the token's claims as jwt:<claim>.
+        // A web identity: AWS's AssumedRole, with the token's claims as jwt:<claim>; an LDAP
+        // user's as ldap:<name> (username, user, attributes) and its current ldap:groups.
         out['aws:PrincipalType'] = 'AssumedRole';
+        const ldap = isLdapIdentity(p.parent);
+        const prefix = ldap ? 'ldap:' : 'jwt:';
         for (const [k, v] of Object.entries(p.parent.claims))
-          out[`jwt:${k}`] = typeof v === 'string' ? v : [...v];
+          out[`${prefix}${k}`] = typeof v === 'string' ? v : [...v];
+        if (ldap) out['ldap:groups'] = [...p.parent.groups];
         // Its session tags (the token's https://aws.amazon.com/tags claim).
         for (const [k, v] of Object.entries(p.tags)) out[`aws:PrincipalTag/${k}`] = v;
         return out;

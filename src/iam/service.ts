@@ -1,6 +1,7 @@
 import {
   type Clock,
   constantTimeEqual,
+  type FederatedIdentity,
   identityUser,
   type Principal,
   type RoleIdentity,
@@ -33,6 +34,15 @@ import {
 } from './federated-users.js';
 import { ChangeFeed } from './feed.js';
 import { GroupDirectory } from './groups.js';
+import {
+  type CachedLdap,
+  cachedLdap,
+  isLdapIdentity,
+  loadLdap,
+  withCurrentGroups,
+  withLdapMappings,
+} from './ldap-cache.js';
+import { LdapIdentityDirectory } from './ldap-identities.js';
 import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
 import { OidcProviderDirectory } from './oidc-providers.js';
@@ -92,6 +102,8 @@ export class IamService {
   readonly federatedUsers: FederatedUserDirectory;
   /** Accounts (tenants, docs/accounts.md). */
   readonly accounts: AccountDirectory;
+  /** LDAP users, their state and DN → policy mappings (docs/ldap.md). */
+  readonly ldap: LdapIdentityDirectory;
   readonly #store: IamStore;
   readonly #box: SecretBox;
   readonly #clock: Clock;
@@ -146,6 +158,7 @@ export class IamService {
     this.revocations = new SessionRevocations(this.#store, this.#clock, options.revocations);
     this.accounts = new AccountDirectory(context, this.#cache);
     this.federatedUsers = new FederatedUserDirectory(this.#store, this.users, this.#clock, options.log);
+    this.ldap = new LdapIdentityDirectory(context, this.users, this.policies, this.federatedUsers);
     this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log, () =>
       this.revocations.reload(),
     );
@@ -165,7 +178,10 @@ export class IamService {
       const session = this.#sessions.open(accessKey, sessionToken, this.#clock.now());
       if (session !== undefined) {
         const { federated, parentAccessKey, role } = session.claims;
-        if (federated !== undefined) return this.#session(session, federated, sessionToken);
+        if (federated !== undefined)
+          return isLdapIdentity(federated)
+            ? this.#ldapSession(session, federated, sessionToken)
+            : this.#session(session, federated, sessionToken);
         if (role !== undefined) {
           // The role as it is now: deleted (or deleted and created again) → InvalidToken.
           const ofRole = (r: RoleIdentity | null) =>
@@ -257,6 +273,24 @@ export class IamService {
     return sessionCredential(session, parent, token);
   }
 
+  /**
+   * An LDAP session (docs/ldap.md "Sessions"): refused while the directory sync finds its user
+   * missing or disabled; its groups are those the directory last reported.
+   */
+  #ldapSession(session: OpenedSession, f: FederatedIdentity, token: string): MaybeAsync<IamCredential> {
+    const of = (e: CachedLdap) => {
+      if (e.ldapState !== 'active') {
+        throw new TesseraError(
+          'InvalidToken',
+          `The security token included in the request is invalid: the directory reports its user ${e.ldapState}.`,
+        );
+      }
+      return this.#session(session, withCurrentGroups(f, e), token);
+    };
+    const hit = cachedLdap(this.#cache, f);
+    return hit !== undefined ? of(hit) : loadLdap(this.#store, this.#cache, f).then(of);
+  }
+
   #live(e: CachedCredential): IamCredential | undefined {
     if (e.credential === undefined) return undefined;
     if (e.expiresAt !== undefined && this.#clock.now() >= e.expiresAt) return undefined;
@@ -287,9 +321,11 @@ export class IamService {
         // A root session is evaluated (its session policy narrows root's "everything").
         if (p.parent.kind === 'root') return [ALLOW_ALL];
         if (p.parent.kind === 'federated') {
-          // The claim-mapped policies, and those of its directory user (just-in-time provisioned).
-          // A disabled directory user: the identity's sessions get nothing.
-          const claimed = this.#cache.identities.get(federatedKey(p.parent))?.policies;
+          // The claim-mapped policies (LDAP: the DN-mapped ones), and those of its directory user
+          // (just-in-time provisioned). A disabled directory user: the identity's sessions get nothing.
+          const claimed = isLdapIdentity(p.parent)
+            ? cachedLdap(this.#cache, p.parent)?.policies
+            : this.#cache.identities.get(federatedKey(p.parent))?.policies;
           const own = this.#cache.identities.get(federatedUserKey(p.account, federatedUserName(p.parent)));
           if (claimed === undefined || own === undefined) return undefined;
           if (own.disabled === true) return [];
@@ -329,9 +365,10 @@ export class IamService {
     const user = identityUser(p);
     if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
       const f = p.parent;
-      const claimed =
-        this.#cache.identities.get(federatedKey(f))?.policies ??
-        (await loadFederated(this.#store, this.#cache, f.account, f.policies, f.groups));
+      const claimed = isLdapIdentity(f)
+        ? (cachedLdap(this.#cache, f) ?? (await loadLdap(this.#store, this.#cache, f))).policies
+        : (this.#cache.identities.get(federatedKey(f))?.policies ??
+          (await loadFederated(this.#store, this.#cache, f.account, f.policies, f.groups)));
       const own = await loadFederatedUser(this.#store, this.#cache, f);
       identity = own.disabled === true ? [] : [...claimed, ...own.policies];
     }
@@ -340,7 +377,14 @@ export class IamService {
     }
     if (identity === undefined && user !== undefined) {
       const version = this.#cache.version;
-      const built = buildIdentity(this.#cache, await this.#store.identitySnapshot(p.account, user));
+      const snap = await this.#store.identitySnapshot(p.account, user);
+      // A directory user of an LDAP user: with its DN-mapped policies (ldap-cache.ts).
+      const built = await withLdapMappings(
+        this.#store,
+        this.#cache,
+        snap?.user,
+        buildIdentity(this.#cache, snap),
+      );
       this.#cache.fill(this.#cache.identities, entityKey(p.account, user), built, version);
       identity = built.policies;
     }

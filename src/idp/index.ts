@@ -5,7 +5,22 @@
  * - `WebIdentityVerifier`, `VerifiedIdentity`: the port STS verifies web identity tokens with.
  * - `parseOpenIdConfig(env) → OpenIdProviderConfig[]`, `createOpenIdVerifier(providers)`: OpenID
  *   Connect providers (docs/openid.md).
+ * - `parseLdapConfig(env) → LdapDirectoryConfig[]`, `createLdapDirectories(configs)`: LDAP /
+ *   Active Directory, the `LdapDirectories` port (docs/ldap.md).
  */
+export {
+  createLdapDirectories,
+  DEFAULT_LDAP_POOL_SIZE,
+  DEFAULT_LDAP_TIMEOUT_MS,
+  type LdapAttributes,
+  type LdapCheckStep,
+  type LdapDirectories,
+  type LdapDirectoriesOptions,
+  type LdapDirectoryConfig,
+  type LdapLogin,
+  type LdapUserState,
+  parseLdapConfig,
+} from './ldap/index.js';
 export {
   createOpenIdVerifier,
   DEFAULT_ALGORITHMS,

@@ -7,7 +7,7 @@ import {
   type XmlNode,
 } from '../core/index.js';
 import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
-import type { WebIdentityVerifier } from '../idp/index.js';
+import type { LdapDirectories, WebIdentityVerifier } from '../idp/index.js';
 import { assumedRole, type RoleAssumeEnv } from './assume-role.js';
 import {
   checkSessionPolicy,
@@ -18,6 +18,7 @@ import {
 } from './issue.js';
 import { issuedChange } from './issued.js';
 import type { StsKeyring } from './keys.js';
+import { assumeRoleWithLdapIdentity, type LdapIdentityEnv } from './ldap-identity.js';
 import { type IssuanceLimiter, limitKey } from './limits.js';
 import { durationSeconds, param, policyArns, sessionName } from './params.js';
 import { packedPolicySize, requestedTags, requireTagSession } from './session-tags.js';
@@ -44,6 +45,8 @@ export interface StsApiOptions {
   strictRoles?: boolean;
   /** Per-principal issuance limits (limits.ts): Throttling past them. */
   limiter?: IssuanceLimiter;
+  /** LDAP / Active Directory directories (docs/ldap.md); without them AssumeRoleWithLDAPIdentity is refused. */
+  ldap?: LdapDirectories;
 }
 
 interface Env {
@@ -203,12 +206,24 @@ function webEnv(env: Env): WebIdentityEnv {
   };
 }
 
+function ldapEnv(env: Env): LdapIdentityEnv {
+  return {
+    iam: env.o.iam,
+    keys: env.o.keys,
+    limits: env.limits,
+    now: env.now,
+    directories: env.o.ldap,
+    ...(env.o.limiter === undefined ? {} : { limiter: env.o.limiter }),
+  };
+}
+
 const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   AssumeRole: assumeRole,
   GetSessionToken: getSessionToken,
   GetCallerIdentity: getCallerIdentity,
   AssumeRoleWithWebIdentity: (env, req) => assumeRoleWithWebIdentity(webEnv(env), req),
   AssumeRoleWithClientGrants: (env, req) => assumeRoleWithClientGrants(webEnv(env), req),
+  AssumeRoleWithLDAPIdentity: (env, req) => assumeRoleWithLdapIdentity(ldapEnv(env), req),
 });
 
 /** The supported Action names, sorted. */

@@ -8,6 +8,13 @@
  */
 export { createStsApi, STS_NS, STS_VERSION, type StsApiOptions, stsApiActions } from './api.js';
 export { StsKeyring, sessionSecret } from './keys.js';
+export {
+  DEFAULT_LDAP_SYNC_INTERVAL_MS,
+  LdapSync,
+  type LdapSyncChange,
+  type LdapSyncOptions,
+  type LdapSyncReport,
+} from './ldap-sync.js';
 export { IssuanceLimiter, type IssuanceLimits, limitKey } from './limits.js';
 export { MAX_TOKEN_LENGTH, sealSession, sessionOpener } from './token.js';
 export {

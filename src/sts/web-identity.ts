@@ -145,4 +145,6 @@ export async function assumeRoleWithClientGrants(env: WebIdentityEnv, req: StsAp
 export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set([
   'AssumeRoleWithWebIdentity',
   'AssumeRoleWithClientGrants',
+  // Its proof is the directory password (ldap-identity.ts).
+  'AssumeRoleWithLDAPIdentity',
 ]);

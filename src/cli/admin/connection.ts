@@ -85,17 +85,25 @@ export class Connection {
    * madmin-go signs): the parsed JSON answer. Throws AdminError with the server's Code.
    * @example await conn.admin('POST', '/minio/admin/v3/tessera/scan', { bucket: 'photos' })
    */
-  async admin(method: string, path: string, params: Record<string, string> = {}): Promise<unknown> {
+  async admin(
+    method: string,
+    path: string,
+    params: Record<string, string> = {},
+    /** A JSON body (madmin-go's requests, e.g. `idp/ldap/policy/attach`). */
+    body = '',
+  ): Promise<unknown> {
     const query = Object.entries(params).map(([k, v]) => ({
       key: encodeURIComponent(k),
       value: encodeURIComponent(v),
     }));
     const url = new URL(path, this.alias.url);
     url.search = query.map((p) => `${p.key}=${p.value}`).join('&');
-    const headers = this.#sign(url.host, '', { method, path, query, service: 's3' });
-    const res = await fetch(url, { method, headers }).catch((e: unknown) => {
-      throw new AdminError('ConnectionError', `${url.origin}: ${causeOf(e)}`);
-    });
+    const headers = this.#sign(url.host, body, { method, path, query, service: 's3' });
+    const res = await fetch(url, { method, headers, ...(body === '' ? {} : { body }) }).catch(
+      (e: unknown) => {
+        throw new AdminError('ConnectionError', `${url.origin}: ${causeOf(e)}`);
+      },
+    );
     const text = await res.text();
     let parsed: unknown;
     try {

@@ -3,6 +3,8 @@ import { registerAccountCommands } from './account-command.js';
 import { registerAliasCommands } from './alias-command.js';
 import { AdminContext, type AdminIO, processIO } from './context.js';
 import { registerGroupCommands } from './group-command.js';
+import { registerLdapCheck } from './idp-ldap-check.js';
+import { registerIdpLdapCommands } from './idp-ldap-command.js';
 import { registerAdminPolicyCommands } from './policy-command.js';
 import { registerScanCommand } from './scan-command.js';
 import { registerStsCommands } from './sts-command.js';
@@ -31,4 +33,5 @@ export function registerAdminCommands(program: Command, io: AdminIO = processIO)
   registerStsCommands(admin, ctx);
   registerScanCommand(admin, ctx);
   registerAccountCommands(admin, ctx);
+  registerLdapCheck(registerIdpLdapCommands(admin, ctx), ctx);
 }

@@ -41,6 +41,17 @@ interface AddOptions extends JsonOption {
   expiry?: string;
   name?: string;
   description?: string;
+  ldapUser?: string;
+}
+
+/** `--ldap-user DN`: the LDAP user's directory user, provisioned if needed (docs/ldap.md). */
+async function ldapParent(c: Connection, dn: string): Promise<string> {
+  const r = (await c.admin('POST', '/minio/admin/v3/tessera/idp/ldap/user', { dn })) as {
+    user?: unknown;
+  } | null;
+  if (typeof r?.user !== 'string')
+    throw new AdminError('InvalidResponse', 'the server named no directory user');
+  return r.user;
 }
 
 interface EditOptions extends JsonOption {
@@ -84,7 +95,11 @@ export function registerSvcacctCommands(admin: Command, ctx: AdminContext): void
       .command('add')
       .description('add a service account; the secret is shown once')
       .argument('<alias>')
-      .argument('<user>', "the parent user (the alias's own access key: the caller)")
+      .argument('[user]', "the parent user (the alias's own access key: the caller)")
+      .option(
+        '--ldap-user <dn>',
+        "an LDAP user's DN instead of USER (its service accounts follow its directory status)",
+      )
       .option('--access-key <key>', 'choose the access key')
       .option('--secret-key <secret>', 'choose the secret key')
       .option('--policy <file>', "embedded policy JSON file narrowing the parent's permissions")
@@ -92,7 +107,9 @@ export function registerSvcacctCommands(admin: Command, ctx: AdminContext): void
       .option('--name <name>', 'name (up to 32 characters)')
       .option('--description <text>', 'description (up to 256 characters)'),
   ).action(
-    ctx.action(async (alias: string, user: string, opts: AddOptions) => {
+    ctx.action(async (alias: string, named: string | undefined, opts: AddOptions) => {
+      if ((named === undefined) === (opts.ldapUser === undefined))
+        throw new AdminError('InvalidInput', 'give exactly one of USER or --ldap-user DN');
       const params: Record<string, string> = {};
       if (opts.accessKey !== undefined) params['AccessKeyId'] = opts.accessKey;
       if (opts.secretKey !== undefined) params['SecretAccessKey'] = opts.secretKey;
@@ -101,6 +118,7 @@ export function registerSvcacctCommands(admin: Command, ctx: AdminContext): void
       if (opts.name !== undefined) params['Name'] = opts.name;
       if (opts.description !== undefined) params['Description'] = opts.description;
       const k = await ctx.with(alias, async (c) => {
+        const user = named ?? (await ldapParent(c, opts.ldapUser!));
         const r = await c.query('CreateAccessKey', { ...owner(c, user), ...params });
         return r.AccessKey as Xml;
       });

@@ -5,6 +5,7 @@ import { isValidBucketName, type S3Response, type ScanService } from '../../s3/i
 import { authenticateStep } from '../authenticate-step.js';
 import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
 import { ACCOUNTS_PATH, type AccountsAdmin, serveAccounts } from './admin-accounts.js';
+import { isLdapAdminPath, type LdapAdmin, serveLdapAdmin } from './admin-ldap.js';
 import type { Api } from './api.js';
 import { minioAdminApi } from './reserved-apis.js';
 import { scopeStep } from './scope-step.js';
@@ -14,6 +15,8 @@ export interface AdminApiOptions {
   scan?: ScanService;
   /** `tessera admin account` (docs/accounts.md; absent: NotImplemented). */
   accounts?: AccountsAdmin;
+  /** `tessera admin idp ldap …` (docs/ldap.md; absent: NotImplemented). */
+  ldap?: LdapAdmin;
   authorizer: Authorizer;
   lookup: CredentialLookup<Principal>;
   domains: readonly string[];
@@ -55,6 +58,7 @@ export function createAdminApi(o: AdminApiOptions): Api {
       }
       if (x.rawPath === ACCOUNTS_PATH && o.accounts !== undefined)
         return serveAccounts(o, o.accounts, x, trace);
+      if (o.ldap !== undefined && isLdapAdminPath(x.rawPath)) return serveLdapAdmin(o, o.ldap, x, trace);
       return minioAdminApi.serve(x, undefined, trace);
     },
     renderError: minioAdminApi.renderError,

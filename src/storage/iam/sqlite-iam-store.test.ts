@@ -8,6 +8,7 @@ import { runBucketPolicyStoreContract } from '../contract/iam-bucket-policies-co
 import { runChangeFeedContract } from '../contract/iam-feed-contract.js';
 import { user } from '../contract/iam-fixtures.js';
 import { runGroupStoreContract } from '../contract/iam-groups-contract.js';
+import { runLdapStoreContract } from '../contract/iam-ldap-contract.js';
 import { runOidcProviderStoreContract } from '../contract/iam-oidc-providers-contract.js';
 import { runPolicyStoreContract } from '../contract/iam-policies-contract.js';
 import { runRoleStoreContract } from '../contract/iam-roles-contract.js';
@@ -35,6 +36,7 @@ runBucketPolicyStoreContract('sqlite', open);
 runIdentitySnapshotContract('sqlite', open);
 runChangeFeedContract('sqlite', open);
 runAccountStoreContract('sqlite', open);
+runLdapStoreContract('sqlite', open);
 
 describe('SqliteIamStore', () => {
   it('shares the metadata database file and sees another connection’s writes and changes', async () => {

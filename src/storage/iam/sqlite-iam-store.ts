@@ -7,6 +7,7 @@ import * as a from './sqlite-iam-attachments.js';
 import { IamDb } from './sqlite-iam-db.js';
 import * as g from './sqlite-iam-groups.js';
 import * as k from './sqlite-iam-keys.js';
+import * as l from './sqlite-iam-ldap.js';
 import * as o from './sqlite-iam-oidc-providers.js';
 import * as p from './sqlite-iam-policies.js';
 import * as v from './sqlite-iam-revocations.js';
@@ -18,6 +19,7 @@ import type {
   IamEntityKind,
   IamGroupRecord,
   IamInlinePolicyRecord,
+  IamLdapUserRecord,
   IamOidcProviderRecord,
   IamPolicyRecord,
   IamPolicyVersionRecord,
@@ -28,6 +30,8 @@ import type {
   IamStore,
   IamUserRecord,
   IdentitySnapshot,
+  LdapMappingFilter,
+  LdapMappingKind,
   ListPage,
   OidcProviderPatch,
   PolicyEntities,
@@ -302,6 +306,38 @@ export class SqliteIamStore implements IamStore {
   }
   async listRevocations(now: number): Promise<IamRevocationRecord[]> {
     return v.listRevocations(this.#d, now);
+  }
+
+  // LDAP mappings and users (sqlite-iam-ldap.ts).
+  async attachLdapPolicies(a: string, k: LdapMappingKind, dn: string, p: readonly string[], at: number) {
+    return l.attachLdapPolicies(this.#d, a, k, dn, p, at);
+  }
+  async detachLdapPolicies(a: string, k: LdapMappingKind, dn: string, p: readonly string[]) {
+    return l.detachLdapPolicies(this.#d, a, k, dn, p);
+  }
+  async listLdapMappings(account: string, filter?: LdapMappingFilter) {
+    return l.listLdapMappings(this.#d, account, filter);
+  }
+  async ldapSnapshot(account: string, directory: string, dn: string, groupDns?: readonly string[]) {
+    return l.ldapSnapshot(this.#d, account, directory, dn, groupDns);
+  }
+  async getLdapUser(directory: string, dn: string) {
+    return l.getLdapUser(this.#d, directory, dn);
+  }
+  async ldapSnapshotByUserName(account: string, userName: string) {
+    return l.ldapSnapshotByUserName(this.#d, account, userName);
+  }
+  async listLdapUsers() {
+    return l.listLdapUsers(this.#d);
+  }
+  async putLdapUser(u: IamLdapUserRecord) {
+    return l.putLdapUser(this.#d, u);
+  }
+  async touchLdapUsers(keys: readonly { directory: string; dn: string }[], at: number) {
+    l.touchLdapUsers(this.#d, keys, at);
+  }
+  async claimLdapSyncLease(holder: string, now: number, until: number) {
+    return l.claimLdapSyncLease(this.#d, holder, now, until);
   }
 
   async identitySnapshot(account: string, user: string): Promise<IdentitySnapshot | undefined> {

@@ -1,10 +1,20 @@
 import type { Tag } from '../types.js';
 import type { AccountStore } from './account-types.js';
+import type { LdapStore } from './ldap-types.js';
 import type { OidcProviderStore } from './oidc-provider-types.js';
 import type { RevocationStore } from './revocation-types.js';
 import type { RoleStore } from './role-types.js';
 
 export type { AccountHoldings, AccountStore, IamAccountRecord } from './account-types.js';
+export type {
+  IamLdapMappingRecord,
+  IamLdapUserRecord,
+  LdapMappingFilter,
+  LdapMappingKind,
+  LdapSnapshot,
+  LdapStore,
+  LdapUserStateName,
+} from './ldap-types.js';
 export type { IamOidcProviderRecord, OidcProviderPatch, OidcProviderStore } from './oidc-provider-types.js';
 export type { IamRevocationRecord, RevocationStore } from './revocation-types.js';
 export type { IamRoleRecord, RolePatch, RoleSnapshot, RoleStore } from './role-types.js';
@@ -110,7 +120,9 @@ export type IamChangeKind =
   | 'policy'
   | 'serviceAccount'
   | 'bucketPolicy'
-  | 'account';
+  | 'account'
+  /** LDAP mappings or an LDAP user's groups/state (ldap-types.ts): evicts LDAP sessions' entries. */
+  | 'ldap';
 
 export interface IamChange {
   seq: number;
@@ -335,6 +347,7 @@ export type IamStore = UserStore &
   RoleStore &
   OidcProviderStore &
   RevocationStore &
+  LdapStore &
   PolicyStore &
   AttachmentStore &
   ServiceAccountStore &

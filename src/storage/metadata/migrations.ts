@@ -381,4 +381,39 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    description: 'IAM: LDAP DN-to-policy mappings, LDAP users seen, the directory sync lease',
+    // docs/ldap.md: DNs are stored normalized (RFC 4514, core/ldap-dn.ts); group_dns is a JSON
+    // array; state is active | missing | disabled; the lease row names the process syncing.
+    sql: `
+      CREATE TABLE iam_ldap_mappings (
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        dn TEXT NOT NULL,
+        policy TEXT NOT NULL COLLATE NOCASE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account, kind, dn, policy)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE iam_ldap_users (
+        directory TEXT NOT NULL,
+        dn TEXT NOT NULL,
+        account TEXT NOT NULL,
+        username TEXT NOT NULL,
+        user_name TEXT NOT NULL COLLATE NOCASE,
+        group_dns TEXT NOT NULL,
+        state TEXT NOT NULL,
+        suspended INTEGER NOT NULL,
+        last_login INTEGER,
+        last_sync INTEGER,
+        PRIMARY KEY (directory, dn)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX iam_ldap_users_by_user ON iam_ldap_users (account, user_name);
+      CREATE TABLE iam_ldap_sync_lease (
+        id INTEGER PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
