@@ -30,12 +30,18 @@ function dirs(env: Record<string, string>): LdapDirectories {
   return d;
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; auditReason?: string }> {
   try {
     await p;
   } catch (e) {
-    const err = e as { code?: string; message: string };
-    return { code: err.code ?? 'none', message: err.message };
+    const err = e as { code?: string; message: string; auditReason?: string };
+    return {
+      code: err.code ?? 'none',
+      message: err.message,
+      ...(err.auditReason === undefined ? {} : { auditReason: err.auditReason }),
+    };
   }
   throw new Error('expected a failure');
 }
@@ -104,17 +110,44 @@ describe('login', () => {
   });
 
   it.each([
-    ['wrong password', 'alice', 'bob-pass', /Wrong password/],
-    ['unknown user', 'nobody', 'x', /No LDAP user matches/],
-    ['ambiguous username', 'twin', TWIN_PASSWORD, /more than one user/],
-    ['empty password', 'alice', '', /empty password/],
-    ['empty username', '', 'x', /empty username/],
-    ['disabled AD-style user', 'dave', USERS.dave.password, /disabled/],
-    ['unknown directory prefix', 'other\\alice', USERS.alice.password, /No LDAP directory is named "other"/],
-  ])('%s → AccessDenied', async (_what, user, password, message) => {
+    // Unknown user, wrong password, several matches and a disabled account read the same to the
+    // caller (no user enumeration); the audit-only reason says which.
+    [
+      'wrong password',
+      'alice',
+      'bob-pass',
+      /^The LDAP username or password is not valid\.$/,
+      'wrong-password',
+    ],
+    ['unknown user', 'nobody', 'x', /^The LDAP username or password is not valid\.$/, 'unknown-user'],
+    [
+      'ambiguous username',
+      'twin',
+      TWIN_PASSWORD,
+      /^The LDAP username or password is not valid\.$/,
+      'ambiguous-user',
+    ],
+    ['empty password', 'alice', '', /empty password/, 'empty-password'],
+    ['empty username', '', 'x', /empty username/, 'empty-username'],
+    [
+      'disabled AD-style user',
+      'dave',
+      USERS.dave.password,
+      /^The LDAP username or password is not valid\.$/,
+      'user-disabled',
+    ],
+    [
+      'unknown directory prefix',
+      'other\\alice',
+      USERS.alice.password,
+      /No LDAP directory is named "other"/,
+      'unknown-directory',
+    ],
+  ])('%s → AccessDenied', async (_what, user, password, message, reason) => {
     const f = await failure(d.login(user, password));
     expect(f.code).toBe('AccessDenied');
     expect(f.message).toMatch(message);
+    expect(f.auditReason).toBe(reason);
     expect(f.message).not.toContain(password === '' ? '\u0000never' : password);
   });
 
@@ -398,7 +431,7 @@ describe('lookupUser (the directory sync)', () => {
     expect(await d.lookupUser('default', dn)).toMatchObject({ state: 'active', groupDns: [n(GROUPS.ops)] });
     await slapd.admin.modify(dn, { userAccountControl: '514' });
     expect(await d.lookupUser('default', dn)).toEqual({ state: 'disabled' });
-    expect((await failure(d.login('mover', 'mover-pass'))).message).toMatch(/disabled/);
+    expect((await failure(d.login('mover', 'mover-pass'))).auditReason).toBe('user-disabled');
     await slapd.admin.modify(dn, { userAccountControl: '512' });
     await slapd.admin.removeMember(GROUPS.ops, dn);
     expect(await d.lookupUser('default', dn)).toMatchObject({ state: 'active', groupDns: [] });

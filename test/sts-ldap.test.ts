@@ -135,7 +135,13 @@ async function eventually(call: () => Promise<string>, want: string, rounds = 6)
 interface AuditLine {
   trigger?: string;
   api?: { name?: string };
-  auth?: { principalType?: string; identitySource?: string };
+  auth?: {
+    principalType?: string;
+    identitySource?: string;
+    failureReason?: string;
+    parentUser?: string;
+    outcome?: string;
+  };
   change?: {
     action?: string;
     target?: { type?: string; name?: string };
@@ -304,6 +310,31 @@ describe('AssumeRoleWithLDAPIdentity', () => {
       expect([u, r.status, r.code]).toEqual([u, 403, 'AccessDenied']);
     }
     expect(await ldapLogin('', 'x')).toMatchObject({ status: 400, code: 'MissingParameter' });
+    // An unknown user and a wrong password read the same to the caller (no user enumeration)…
+    const unknown = await ldapLogin('nobody', 'x');
+    const wrong = await ldapLogin('alice', 'wrong');
+    expect(unknown.message).toBe(wrong.message);
+    // …while the audit trail says which, and who tried, never with the password.
+    const entries = await auditEntriesUntil(
+      (all) =>
+        all.filter((e) => e.api?.name === 'AssumeRoleWithLDAPIdentity' && e.auth?.failureReason).length >= 6,
+    );
+    const failed = entries.filter(
+      (e) => e.api?.name === 'AssumeRoleWithLDAPIdentity' && e.auth?.failureReason,
+    );
+    const reasons = new Set(failed.map((e) => `${e.auth?.parentUser} ${e.auth?.failureReason}`));
+    for (const r of [
+      'alice wrong-password',
+      'nobody unknown-user',
+      'alice empty-password',
+      'twin ambiguous-user',
+      'eve no-mapped-policy',
+    ])
+      expect(reasons).toContain(r);
+    expect(failed.every((e) => e.auth?.identitySource === 'ldap' && e.auth?.outcome === 'failure')).toBe(
+      true,
+    );
+    expect(failed.some((e) => JSON.stringify(e).includes('twin-pass'))).toBe(false);
   });
 
   it('the aws CLI with the credentials: allowed and denied calls', async () => {

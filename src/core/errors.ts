@@ -241,6 +241,12 @@ export class TesseraError extends Error {
   readonly detail: ErrorDetail;
   /** Response headers the error answer carries (x-amz-delete-marker on a 404 for a deleted key). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Why exactly, for the audit trail only (never in the answer): a refusal whose message is kept
+   * vague on purpose (an LDAP login's unknown user and wrong password read the same) says here
+   * which it was. Set with `withReason`.
+   */
+  auditReason?: string;
 
   constructor(
     code: ErrorCode,
@@ -256,6 +262,12 @@ export class TesseraError extends Error {
     this.detail = detail;
     this.headers = headers;
   }
+}
+
+/** `e` with its audit-only reason (TesseraError.auditReason). */
+export function withReason(e: TesseraError, reason: string): TesseraError {
+  e.auditReason = reason;
+  return e;
 }
 
 /** True when `e` is a TesseraError (optionally with the given code). */

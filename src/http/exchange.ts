@@ -62,6 +62,12 @@ export interface Trace {
   auth?: AuthResult;
   authz?: AuthzResult;
   errorCode?: string;
+  /**
+   * A failed identity proof of an unsigned STS call (an LDAP login, a web identity token), for
+   * the audit entry's `auth`: why (the error's audit-only reason), which kind of identity, and
+   * the username it claimed.
+   */
+  identityFailure?: { reason: string; source: 'ldap' | 'openid'; user?: string };
   /** What an administrative call (IAM API, STS issuance) changed, for the audit entry. */
   change?: ChangeFact;
   /** When the response head was written (performance.now()), for timeToFirstByte. */

@@ -187,6 +187,14 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   if (x.req.socket?.remoteAddress) event.remoteAddress = x.req.socket.remoteAddress;
   if (x.req.headers['user-agent']) event.userAgent = x.req.headers['user-agent'];
   if (trace.errorCode !== undefined) event.errorCode = trace.errorCode;
+  const idf = trace.identityFailure;
+  if (idf !== undefined) {
+    // An authentication attempt that failed: its entry's auth.outcome is `failure`.
+    event.auth.error ??= trace.errorCode ?? 'AccessDenied';
+    event.auth.failure = idf.reason;
+    event.auth.identitySource = idf.source;
+    if (idf.user !== undefined) event.auth.parentUser = idf.user;
+  }
   if (trace.change !== undefined) event.change = trace.change;
   if (trace.damage !== undefined)
     event.damage = trace.damage.map((d) => ({ kind: d.kind, blobId: d.blobId, detail: d.detail }));

@@ -1,4 +1,4 @@
-import { TesseraError, type XmlNode } from '../core/index.js';
+import { TesseraError, withReason, type XmlNode } from '../core/index.js';
 import type { IamService } from '../iam/index.js';
 import type { LdapDirectories } from '../idp/index.js';
 import { checkSessionPolicy, credentialsXml, issueSession, managedSessionPolicies } from './issue.js';
@@ -48,13 +48,20 @@ export async function assumeRoleWithLdapIdentity(env: LdapIdentityEnv, req: StsA
   policies.push(...(await managedSessionPolicies(env.iam, account, policyArns(req.params))));
   const name = sessionName(req.params) ?? nameFrom(username);
   // An anonymous bind must never count as a login (the directories refuse it too).
-  if (password === '') throw new TesseraError('AccessDenied', 'Access denied: the LDAP password is empty.');
+  if (password === '')
+    throw withReason(
+      new TesseraError('AccessDenied', 'Access denied: the LDAP password is empty.'),
+      'empty-password',
+    );
   const login = await env.directories.login(username, password);
   const mapped = await env.iam.ldap.mappedPolicies(account, login);
   if (mapped.length === 0) {
-    throw new TesseraError(
-      'AccessDenied',
-      'Access denied: no policy is mapped to the LDAP user or to any of its groups.',
+    throw withReason(
+      new TesseraError(
+        'AccessDenied',
+        'Access denied: no policy is mapped to the LDAP user or to any of its groups.',
+      ),
+      'no-mapped-policy',
     );
   }
   const federated = env.iam.ldap.identity(login, account);

@@ -63,6 +63,20 @@ export function createQueryApi(o: QueryApiOptions): Api {
   };
 }
 
+/** What the audit entry says of a refused identity proof (docs/audit.md `auth.failureReason`). */
+function identityFailure(
+  e: TesseraError,
+  action: string,
+  params: { get(name: string): string | null },
+): NonNullable<Trace['identityFailure']> {
+  const reason = e.auditReason ?? (e.code === 'IDPCommunicationError' ? 'idp-unreachable' : e.code);
+  if (action !== 'AssumeRoleWithLDAPIdentity') return { reason, source: 'openid' };
+  const user = params.get('LDAPUsername');
+  return user === null || user === ''
+    ? { reason, source: 'ldap' }
+    : { reason, source: 'ldap', user: user.slice(0, 256) };
+}
+
 /**
  * An unsigned Query API call: only the STS calls that carry their own proof (a web identity
  * token) are accepted, as in AWS; their parameters come from the form body or the query string.
@@ -77,12 +91,18 @@ async function serveUnsigned(
   const action = params.get('Action') ?? '';
   if (!UNSIGNED_STS_ACTIONS.has(action) || o.stsApi === undefined) throw new TesseraError('AccessDenied');
   trace.operation = action;
-  const answer = await o.stsApi({
-    principal: ANONYMOUS,
-    params,
-    requestId: x.requestId,
-    context: o.context(x, v),
-  });
+  let answer: Awaited<ReturnType<StsApi>>;
+  try {
+    answer = await o.stsApi({
+      principal: ANONYMOUS,
+      params,
+      requestId: x.requestId,
+      context: o.context(x, v),
+    });
+  } catch (e) {
+    if (e instanceof TesseraError) trace.identityFailure = identityFailure(e, action, params);
+    throw e;
+  }
   trace.authz = { decision: 'allow', reason: 'allowed' };
   if (answer.change !== undefined) trace.change = answer.change;
   return { status: answer.status, headers: { 'content-type': 'text/xml' }, body: answer.body };

@@ -3,9 +3,9 @@
  * selects one; otherwise all are searched and exactly one must know the user.
  */
 import { readFileSync } from 'node:fs';
-import { TesseraError } from '../../core/index.js';
+import { TesseraError, withReason } from '../../core/index.js';
 import type { LdapDirectoryConfig } from './config.js';
-import { Directory } from './directory.js';
+import { Directory, INVALID_LOGIN } from './directory.js';
 import { endpointOf } from './pool.js';
 import type { UserEntry } from './search.js';
 import type { LdapDirectories, LdapLogin } from './types.js';
@@ -18,8 +18,8 @@ export interface LdapDirectoriesOptions {
 /** Longest username accepted (bytes of UTF-8), checked before anything is sent. */
 export const MAX_USERNAME_BYTES = 512;
 
-function denied(message: string): TesseraError {
-  return new TesseraError('AccessDenied', message);
+function denied(reason: string, message = INVALID_LOGIN): TesseraError {
+  return withReason(new TesseraError('AccessDenied', message), reason);
 }
 
 /**
@@ -64,9 +64,10 @@ export function createLdapDirectories(
   };
 
   const checkUsername = (username: string): void => {
-    if (typeof username !== 'string' || username === '') throw denied('An empty username is not accepted.');
+    if (typeof username !== 'string' || username === '')
+      throw denied('empty-username', 'An empty username is not accepted.');
     if (Buffer.byteLength(username) > MAX_USERNAME_BYTES)
-      throw denied(`The username is longer than ${MAX_USERNAME_BYTES} bytes.`);
+      throw denied('long-username', `The username is longer than ${MAX_USERNAME_BYTES} bytes.`);
   };
 
   /** The directory (and the user in it) a username selects. */
@@ -80,11 +81,14 @@ export function createLdapDirectories(
       const name = username.slice(slash + 1);
       const dir = byName.get(prefix.toLowerCase());
       if (dir === undefined)
-        throw denied(`No LDAP directory is named ${JSON.stringify(prefix.slice(0, 64))}.`);
+        throw denied(
+          'unknown-directory',
+          `No LDAP directory is named ${JSON.stringify(prefix.slice(0, 64))}.`,
+        );
       checkUsername(name);
       return { dir, name, user: await dir.find(name) };
     }
-    if (all.length === 0) throw denied('No LDAP directory is configured.');
+    if (all.length === 0) throw denied('no-directory', 'No LDAP directory is configured.');
     const results = await Promise.allSettled(all.map((d) => d.find(username)));
     const hits: { dir: Directory; user: UserEntry }[] = [];
     for (const [i, r] of results.entries()) {
@@ -93,6 +97,7 @@ export function createLdapDirectories(
     }
     if (hits.length > 1)
       throw denied(
+        'several-directories',
         `The username is known to several LDAP directories (${hits.map((h) => h.dir.name).join(', ')}): prefix it with one, as <directory>\\<username>.`,
       );
     const hit = hits[0];
@@ -104,9 +109,10 @@ export function createLdapDirectories(
   return {
     names: Object.freeze(names),
     async login(username: string, password: string): Promise<LdapLogin> {
-      if (typeof password !== 'string' || password === '') throw denied('An empty password is not accepted.');
+      if (typeof password !== 'string' || password === '')
+        throw denied('empty-password', 'An empty password is not accepted.');
       const { dir, name, user } = await locate(username);
-      if (user === undefined) throw denied('No LDAP user matches the username.');
+      if (user === undefined) throw denied('unknown-user');
       return dir.loginAs(name, user, password);
     },
     async lookupUser(directory, userDn) {

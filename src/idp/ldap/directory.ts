@@ -3,14 +3,21 @@
  * connection → group search), lookupUser, findUser and the admin check.
  */
 import { InvalidCredentialsError } from 'ldapts';
-import { TesseraError } from '../../core/index.js';
+import { TesseraError, withReason } from '../../core/index.js';
 import type { LdapDirectoryConfig } from './config.js';
 import { connect, destroy, isDirectoryAnswer, type LdapEndpoint, LdapPool } from './pool.js';
 import { readUser, searchGroups, searchUsers, type UserEntry } from './search.js';
 import type { LdapCheckStep, LdapLogin, LdapUserState } from './types.js';
 
-function denied(message: string): TesseraError {
-  return new TesseraError('AccessDenied', message.slice(0, 600));
+/**
+ * The answer to every failed proof of a user (unknown, wrong password, several matches in one
+ * directory, disabled, a refused bind): the same words, so that a caller cannot tell which users
+ * exist; the audit trail has the precise `reason`.
+ */
+export const INVALID_LOGIN = 'The LDAP username or password is not valid.';
+
+function denied(reason: string, message = INVALID_LOGIN): TesseraError {
+  return withReason(new TesseraError('AccessDenied', message.slice(0, 600)), reason);
 }
 
 /** A directory's pools and the operations of the port on it. */
@@ -44,8 +51,7 @@ export class Directory {
   /** The one user `username` names; undefined when none; AccessDenied when several. */
   async find(username: string): Promise<UserEntry | undefined> {
     const users = await searchUsers(this.lookup, this.config, username);
-    if (users.length > 1)
-      throw denied(`The username matches more than one user of the LDAP directory ${this.name}.`);
+    if (users.length > 1) throw denied('ambiguous-user');
     return users[0];
   }
 
@@ -53,14 +59,13 @@ export class Directory {
   async bindAs(user: UserEntry, password: string): Promise<void> {
     // RFC 4513 §5.1.2: a simple bind with a DN and an empty password is an unauthenticated
     // bind, which servers may accept: it must never count as a login.
-    if (password === '') throw denied('An empty password is not accepted.');
+    if (password === '') throw denied('empty-password', 'An empty password is not accepted.');
     try {
       await this.binds.use('the user bind', (c) => c.bind(user.dn, password));
     } catch (e) {
-      if (e instanceof InvalidCredentialsError)
-        throw denied(`Wrong password for the user of the LDAP directory ${this.name}.`);
-      if (isDirectoryAnswer(e))
-        throw denied(`The LDAP directory ${this.name} refused the user's bind: ${e.message}`);
+      if (e instanceof InvalidCredentialsError) throw denied('wrong-password');
+      // The directory's words (AD: locked, expired…) are for the audit trail, not the caller.
+      if (isDirectoryAnswer(e)) throw denied(`bind-refused: ${e.message.slice(0, 200)}`);
       throw e;
     }
   }
@@ -70,7 +75,7 @@ export class Directory {
   }
 
   async loginAs(username: string, user: UserEntry, password: string): Promise<LdapLogin> {
-    if (user.disabled) throw denied(`The user's account is disabled in the LDAP directory ${this.name}.`);
+    if (user.disabled) throw denied('user-disabled');
     await this.bindAs(user, password);
     return this.result(username, user);
   }
