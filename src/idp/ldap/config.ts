@@ -1,4 +1,5 @@
 import { normalizeDn } from '../../core/index.js';
+import { type Found, onOff, suffixedSets } from '../suffixed-settings.js';
 import { fillFilter, wellFormedFilter } from './filter.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -76,34 +77,6 @@ const REFUSED: Record<string, string> = {
 };
 
 const STEMS = [...SETTINGS, ...IGNORED, ...Object.keys(REFUSED)].sort((a, b) => b.length - a.length);
-
-interface Found {
-  readonly variable: string;
-  readonly value: string;
-}
-
-function split(variable: string): { stem: string; suffix: string; prefix: string } | undefined {
-  for (const prefix of PREFIXES) {
-    if (!variable.startsWith(prefix)) continue;
-    const rest = variable.slice(prefix.length);
-    // Server-wide, not one directory's (docs/ldap.md "Directory sync"; read by the server's config).
-    if (SERVER_WIDE.includes(rest)) return undefined;
-    for (const stem of STEMS) {
-      if (rest === stem) return { stem, suffix: '', prefix };
-      if (rest.startsWith(`${stem}_`)) return { stem, suffix: rest.slice(stem.length + 1), prefix };
-    }
-    throw new Error(`${variable} is not an LDAP setting (docs/ldap.md lists them)`);
-  }
-  return undefined;
-}
-
-function onOff(f: Found | undefined): boolean | undefined {
-  if (f === undefined) return undefined;
-  const v = f.value.trim().toLowerCase();
-  if (['on', 'true', '1', 'yes', 'enable', 'enabled'].includes(v)) return true;
-  if (['off', 'false', '0', 'no', 'disable', 'disabled'].includes(v)) return false;
-  throw new Error(`${f.variable} must be on or off (got "${f.value}")`);
-}
 
 /** SERVER_ADDR: `host[:port]`, `[v6]:port`, `ldap://host[:port]` or `ldaps://host[:port]`. */
 function serverUrl(f: Found, startTls: boolean, insecure: boolean): string {
@@ -240,29 +213,21 @@ function directory(name: string, get: (s: Setting) => Found | undefined): LdapDi
  * @example parseLdapConfig({ MINIO_IDENTITY_LDAP_SERVER_ADDR: 'ldap.example.org:636', … })
  */
 export function parseLdapConfig(env: Env): LdapDirectoryConfig[] {
-  const bySuffix = new Map<string, Map<string, Map<string, Found>>>();
-  for (const [variable, raw] of Object.entries(env)) {
-    if (raw === undefined || raw.trim() === '') continue;
-    const parts = split(variable);
-    if (parts === undefined) continue;
-    if (parts.suffix !== '' && !/^[A-Za-z0-9_]+$/.test(parts.suffix))
-      throw new Error(`${variable}: a directory name is letters, digits and underscores`);
-    if (variable.endsWith('_')) throw new Error(`${variable}: empty directory name`);
-    const refused = REFUSED[parts.stem];
+  const family = {
+    prefixes: PREFIXES,
+    stems: STEMS,
+    entity: 'directory',
+    unknown: (v: string) => `${v} is not an LDAP setting (docs/ldap.md lists them)`,
+    // Server-wide, not one directory's (docs/ldap.md "Directory sync"; read by the server's config).
+    ignore: (rest: string) => SERVER_WIDE.includes(rest),
+  };
+  const refuse = (stem: string, variable: string) => {
+    const refused = REFUSED[stem];
     if (refused !== undefined) throw new Error(`${variable} ${refused} (docs/ldap.md)`);
-    const suffix = parts.suffix.toLowerCase();
-    const stems = bySuffix.get(suffix) ?? new Map<string, Map<string, Found>>();
-    bySuffix.set(suffix, stems);
-    const prefixes = stems.get(parts.stem) ?? new Map<string, Found>();
-    stems.set(parts.stem, prefixes);
-    prefixes.set(parts.prefix, { variable, value: raw });
-  }
+  };
   const out: LdapDirectoryConfig[] = [];
-  const names = [...bySuffix.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-  for (const suffix of names) {
-    const stems = bySuffix.get(suffix)!;
-    const get = (s: Setting) => stems.get(s)?.get(PREFIXES[0]) ?? stems.get(s)?.get(PREFIXES[1]);
-    const d = directory(suffix === '' ? 'default' : suffix, get);
+  for (const { name, get } of suffixedSets(env, family, refuse)) {
+    const d = directory(name, get);
     if (d !== undefined) out.push(d);
   }
   return out;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type Found, onOff, suffixedSets } from '../suffixed-settings.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -82,38 +83,11 @@ const IGNORED = [
 /** Stems longest first, so REDIRECT_URI_DYNAMIC is not REDIRECT_URI with a suffix DYNAMIC. */
 const STEMS = [...SETTINGS, ...IGNORED].sort((a, b) => b.length - a.length);
 
-interface Found {
-  readonly variable: string;
-  readonly value: string;
-}
-
-/** `variable` split into its setting stem and provider suffix, or undefined when it is not ours. */
-function split(variable: string): { stem: string; suffix: string; prefix: string } | undefined {
-  for (const prefix of PREFIXES) {
-    if (!variable.startsWith(prefix)) continue;
-    const rest = variable.slice(prefix.length);
-    for (const stem of STEMS) {
-      if (rest === stem) return { stem, suffix: '', prefix };
-      if (rest.startsWith(`${stem}_`)) return { stem, suffix: rest.slice(stem.length + 1), prefix };
-    }
-    throw new Error(`${variable} is not an OpenID Connect setting (docs/openid.md lists them)`);
-  }
-  return undefined;
-}
-
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-function onOff(f: Found | undefined): boolean | undefined {
-  if (f === undefined) return undefined;
-  const v = f.value.trim().toLowerCase();
-  if (['on', 'true', '1', 'yes', 'enable', 'enabled'].includes(v)) return true;
-  if (['off', 'false', '0', 'no', 'disable', 'disabled'].includes(v)) return false;
-  throw new Error(`${f.variable} must be on or off (got "${f.value}")`);
 }
 
 /** MinIO's RoleArn of a role-policy provider: the id is base64url(sha1(client id)), stable across restarts. */
@@ -204,28 +178,15 @@ function provider(name: string, get: (s: Setting) => Found | undefined): OpenIdP
  * @example parseOpenIdConfig({ MINIO_IDENTITY_OPENID_CONFIG_URL: 'https://idp/.well-known/openid-configuration', MINIO_IDENTITY_OPENID_CLIENT_ID: 'tessera' })
  */
 export function parseOpenIdConfig(env: Env): OpenIdProviderConfig[] {
-  // suffix → stem → prefix → found
-  const bySuffix = new Map<string, Map<string, Map<string, Found>>>();
-  for (const [variable, raw] of Object.entries(env)) {
-    if (raw === undefined || raw.trim() === '') continue;
-    const parts = split(variable);
-    if (parts === undefined) continue;
-    if (parts.suffix !== '' && !/^[A-Za-z0-9_]+$/.test(parts.suffix))
-      throw new Error(`${variable}: a provider name is letters, digits and underscores`);
-    if (variable.endsWith('_')) throw new Error(`${variable}: empty provider name`);
-    const suffix = parts.suffix.toLowerCase();
-    const stems = bySuffix.get(suffix) ?? new Map<string, Map<string, Found>>();
-    bySuffix.set(suffix, stems);
-    const prefixes = stems.get(parts.stem) ?? new Map<string, Found>();
-    stems.set(parts.stem, prefixes);
-    prefixes.set(parts.prefix, { variable, value: raw });
-  }
+  const family = {
+    prefixes: PREFIXES,
+    stems: STEMS,
+    entity: 'provider',
+    unknown: (v: string) => `${v} is not an OpenID Connect setting (docs/openid.md lists them)`,
+  };
   const providers: OpenIdProviderConfig[] = [];
-  const names = [...bySuffix.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-  for (const suffix of names) {
-    const stems = bySuffix.get(suffix)!;
-    const get = (s: Setting) => stems.get(s)?.get(PREFIXES[0]) ?? stems.get(s)?.get(PREFIXES[1]);
-    const p = provider(suffix === '' ? 'default' : suffix, get);
+  for (const { name, get } of suffixedSets(env, family)) {
+    const p = provider(name, get);
     if (p !== undefined) providers.push(p);
   }
   const seen = new Map<string, string>();
