@@ -2,57 +2,35 @@ import {
   type Clock,
   constantTimeEqual,
   type FederatedIdentity,
-  identityUser,
   type Principal,
   type RoleIdentity,
   type RootPrincipal,
   type SessionParent,
   systemClock,
   TesseraError,
-  unhandled,
 } from '../core/index.js';
-import type { CompiledPolicy, PrincipalPolicySets } from '../policy/index.js';
+import type { PrincipalPolicySets } from '../policy/index.js';
 import type { IamChangeKind, IamStore } from '../storage/index.js';
 import { AccountDirectory } from './accounts.js';
 import { IamArns } from './arn.js';
 import { BucketPolicyDirectory } from './bucket-policies.js';
-import {
-  type CachedCredential,
-  type CacheLimits,
-  entityKey,
-  IamCache,
-  type IamCredential,
-  roleKey,
-} from './cache.js';
+import { type CachedCredential, type CacheLimits, IamCache, type IamCredential, roleKey } from './cache.js';
 import type { DirectoryContext } from './context.js';
-import {
-  evictFederatedUser,
-  FederatedUserDirectory,
-  federatedUserKey,
-  federatedUserName,
-  loadFederatedUser,
-} from './federated-users.js';
+import { evictFederatedUser, FederatedUserDirectory } from './federated-users.js';
 import { ChangeFeed } from './feed.js';
 import { GroupDirectory } from './groups.js';
-import {
-  type CachedLdap,
-  cachedLdap,
-  isLdapIdentity,
-  loadLdap,
-  withCurrentGroups,
-  withLdapMappings,
-} from './ldap-cache.js';
+import { type CachedLdap, cachedLdap, isLdapIdentity, loadLdap, withCurrentGroups } from './ldap-cache.js';
 import { LdapIdentityDirectory } from './ldap-identities.js';
 import { loadCredential } from './load-credential.js';
 import type { MasterKey } from './master-key.js';
 import { OidcProviderDirectory } from './oidc-providers.js';
 import { PolicyDirectory } from './policies.js';
-import { ALLOW_ALL, buildIdentity, compileStored, federatedKey } from './policy-sets.js';
+import { PolicySetResolver } from './policy-set-resolver.js';
 import { type RevocationLimits, SessionRevocations } from './revocations.js';
 import { RoleDirectory } from './roles.js';
 import { SecretBox } from './secret-box.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
-import { loadBucket, loadFederated, loadRole, loadRolePolicies, policySets } from './service-loaders.js';
+import { loadRole } from './service-loaders.js';
 import { type OpenedSession, type SessionOpener, sessionCredential, sessionParentOf } from './sessions.js';
 import { UserDirectory } from './users.js';
 
@@ -111,6 +89,7 @@ export class IamService {
   readonly #root: IamCredential;
   readonly #feed: ChangeFeed;
   readonly #sessions: SessionOpener | undefined;
+  readonly #sets: PolicySetResolver;
 
   /** Opens the service at the feed's current position (changes before it are already in the store). */
   static async open(options: IamServiceOptions): Promise<IamService> {
@@ -159,6 +138,9 @@ export class IamService {
     this.accounts = new AccountDirectory(context, this.#cache);
     this.federatedUsers = new FederatedUserDirectory(this.#store, this.users, this.#clock, options.log);
     this.ldap = new LdapIdentityDirectory(context, this.users, this.policies, this.federatedUsers);
+    this.#sets = new PolicySetResolver(this.#store, this.#cache, this.arns, (key) =>
+      this.#loadCredential(key),
+    );
     this.#feed = new ChangeFeed(this.#store, this.#cache, feedSeq, this.#clock, options.log, () =>
       this.revocations.reload(),
     );
@@ -228,13 +210,7 @@ export class IamService {
    * anonymous callers get only the bucket policy. Synchronous when everything is cached.
    */
   policySetsFor(principal: Principal, bucket?: string): MaybeAsync<PrincipalPolicySets> {
-    const resource = bucket === undefined ? [] : this.#cache.buckets.get(bucket);
-    const identity = this.#cachedIdentity(principal);
-    const embedded = this.#cachedEmbedded(principal);
-    if (resource !== undefined && identity !== undefined && embedded !== undefined) {
-      return policySets(this.#cache, this.arns, principal, identity, resource, embedded);
-    }
-    return this.#loadSets(principal, bucket);
+    return this.#sets.setsFor(principal, bucket);
   }
 
   /** Starts polling the change feed (every worker: a change anywhere is enforced within ~intervalMs). */
@@ -305,107 +281,5 @@ export class IamService {
     );
     if (entry !== undefined) this.#cache.fill(this.#cache.credentials, accessKey, entry, version);
     return entry;
-  }
-
-  #cachedIdentity(p: Principal): readonly CompiledPolicy[] | undefined {
-    switch (p.kind) {
-      case 'root':
-      case 'anonymous':
-        return [];
-      case 'serviceAccount':
-        if (p.parent.kind === 'root') return [ALLOW_ALL];
-        return this.#cache.identities.get(entityKey(p.account, p.parent.name))?.policies;
-      case 'user':
-        return this.#cache.identities.get(entityKey(p.account, p.name))?.policies;
-      case 'session':
-        // A root session is evaluated (its session policy narrows root's "everything").
-        if (p.parent.kind === 'root') return [ALLOW_ALL];
-        if (p.parent.kind === 'federated') {
-          // The claim-mapped policies (LDAP: the DN-mapped ones), and those of its directory user
-          // (just-in-time provisioned). A disabled directory user: the identity's sessions get nothing.
-          const claimed = isLdapIdentity(p.parent)
-            ? cachedLdap(this.#cache, p.parent)?.policies
-            : this.#cache.identities.get(federatedKey(p.parent))?.policies;
-          const own = this.#cache.identities.get(federatedUserKey(p.account, federatedUserName(p.parent)));
-          if (claimed === undefined || own === undefined) return undefined;
-          if (own.disabled === true) return [];
-          return own.policies.length === 0 ? claimed : [...claimed, ...own.policies];
-        }
-        if (p.parent.kind === 'role')
-          return this.#cache.identities.get(roleKey(p.parent.account, p.parent.name))?.policies;
-        return this.#cachedIdentity(p.parent);
-      default:
-        return unhandled(p);
-    }
-  }
-
-  /** [] when none; undefined when not cached. */
-  #cachedEmbedded(p: Principal): readonly CompiledPolicy[] | null | undefined {
-    if (p.kind === 'session') {
-      return p.parent.kind === 'federated' || p.parent.kind === 'role'
-        ? null
-        : this.#cachedEmbedded(p.parent);
-    }
-    if (p.kind !== 'serviceAccount') return null;
-    const entry = this.#cache.credentials.get(p.accessKey);
-    if (entry === undefined) return undefined;
-    if (entry.embeddedPolicy === undefined) return null;
-    return [
-      compileStored(this.#cache, `service-account/${p.accessKey}`, entry.embeddedPolicy, {
-        kind: 'serviceAccount',
-      }),
-    ];
-  }
-
-  async #loadSets(p: Principal, bucket: string | undefined): Promise<PrincipalPolicySets> {
-    let resource: readonly CompiledPolicy[] = [];
-    if (bucket !== undefined)
-      resource = this.#cache.buckets.get(bucket) ?? (await loadBucket(this.#store, this.#cache, bucket));
-    let identity = this.#cachedIdentity(p);
-    const user = identityUser(p);
-    if (identity === undefined && p.kind === 'session' && p.parent.kind === 'federated') {
-      const f = p.parent;
-      const claimed = isLdapIdentity(f)
-        ? (cachedLdap(this.#cache, f) ?? (await loadLdap(this.#store, this.#cache, f))).policies
-        : (this.#cache.identities.get(federatedKey(f))?.policies ??
-          (await loadFederated(this.#store, this.#cache, f.account, f.policies, f.groups)));
-      const own = await loadFederatedUser(this.#store, this.#cache, f);
-      identity = own.disabled === true ? [] : [...claimed, ...own.policies];
-    }
-    if (identity === undefined && p.kind === 'session' && p.parent.kind === 'role') {
-      identity = await loadRolePolicies(this.#store, this.#cache, p.parent.account, p.parent.name);
-    }
-    if (identity === undefined && user !== undefined) {
-      const version = this.#cache.version;
-      const snap = await this.#store.identitySnapshot(p.account, user);
-      // A directory user of an LDAP user: with its DN-mapped policies (ldap-cache.ts).
-      const built = await withLdapMappings(
-        this.#store,
-        this.#cache,
-        snap?.user,
-        buildIdentity(this.#cache, snap),
-      );
-      this.#cache.fill(this.#cache.identities, entityKey(p.account, user), built, version);
-      identity = built.policies;
-    }
-    let embedded = this.#cachedEmbedded(p);
-    const sa = p.kind === 'session' ? p.parent : p;
-    if (embedded === undefined && sa.kind === 'serviceAccount') {
-      await this.#loadCredential(sa.accessKey);
-      embedded = this.#cachedEmbedded(sa);
-      // Evicted again at once (a concurrent change): read it straight from the store.
-      if (embedded === undefined) {
-        const text = (await this.#store.getServiceAccount(sa.accessKey))?.policy;
-        embedded =
-          text === undefined
-            ? null
-            : [
-                compileStored(this.#cache, `service-account/${sa.accessKey}`, text, {
-                  kind: 'serviceAccount',
-                }),
-              ];
-      }
-    }
-    return policySets(this.#cache, this.arns, p, identity ?? [], resource, embedded ?? null);
   }
 }
