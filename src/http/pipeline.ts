@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IamApi } from '../admin/index.js';
+import type { IamApi, MinioAdminApi } from '../admin/index.js';
 import type { CredentialLookup } from '../auth/index.js';
 import { newRequestId, type Principal, type TesseraError } from '../core/index.js';
 import { AccessDeniedError, type Authorizer } from '../iam/index.js';
@@ -15,6 +15,7 @@ import { createS3Api } from './apis/s3-api.js';
 import { authenticateStep } from './authenticate-step.js';
 import { addCorsHeaders, createPreflightApi } from './cors.js';
 import type { Exchange, Trace, Verified } from './exchange.js';
+import { lingerOnClose } from './linger.js';
 import { ParsedQuery } from './parsed-query.js';
 import { toTesseraError } from './render-error.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
@@ -45,6 +46,8 @@ export interface PipelineOptions {
   accounts?: AccountsAdmin;
   /** `tessera admin idp ldap …` under `/minio/admin/` (docs/ldap.md); absent, NotImplemented. */
   ldap?: LdapAdmin;
+  /** MinIO's admin calls under `/minio/admin/v3|v4/` (docs/minio-compat.md); absent, NotImplemented. */
+  minio?: MinioAdminApi;
   /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
   apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
@@ -106,6 +109,7 @@ export function createPipeline(opts: PipelineOptions) {
       ...(opts.scan === undefined ? {} : { scan: opts.scan }),
       ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
       ...(opts.ldap === undefined ? {} : { ldap: opts.ldap }),
+      ...(opts.minio === undefined ? {} : { minio: opts.minio }),
       authorizer: opts.authorizer,
       lookup: opts.lookup,
       domains: opts.domains,
@@ -191,7 +195,10 @@ function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace,
   res.statusCode = err.status;
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   // The unread rest of a rejected upload is not worth reading: close the connection after the answer.
-  if (!req.complete) res.setHeader('connection', 'close');
+  if (!req.complete) {
+    res.setHeader('connection', 'close');
+    lingerOnClose(req.socket);
+  }
   if (req.method === 'HEAD' || err.status === 304) {
     res.end();
     return;
