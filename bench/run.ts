@@ -12,6 +12,7 @@
  *   node dist/bench/run.js sts                    # STS issuance and temporary credentials (bench/sts.ts)
  *   node dist/bench/run.js audit                  # 1 KiB GETs, audit off vs file, webhook, NATS (bench/audit.ts)
  *   node dist/bench/run.js ldap                   # LDAP logins against slapd, pooled vs fresh (bench/ldap.ts)
+ *   node dist/bench/run.js sse                    # 256 MiB PUT/GET, SSE-S3 vs plain (bench/sse.ts)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -30,6 +31,7 @@ import { summarizeProfiles, topSelfTime } from './server/profile-summary.js';
 import { baselineTable, summaryTable, workersTable } from './server/report.js';
 import { PROFILED_IN_DOCS, type ProfileTops, writeServerSection } from './server/server-section.js';
 import { runServerBenches } from './server/suite.js';
+import { runSseBench, sseTables } from './sse.js';
 import { runStsBench, stsErrors, stsTables } from './sts.js';
 import { runVersioningBench, versioningTables } from './versioning.js';
 
@@ -53,7 +55,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs [--docs FILE]] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, versioning, sts, audit, ldap, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, sts, audit, ldap, sse, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -89,6 +91,7 @@ function parseArgs(argv: string[]): Args {
       x === 'sts' ||
       x === 'audit' ||
       x === 'ldap' ||
+      x === 'sse' ||
       x === 'server' ||
       SERVER_BENCH_NAMES.includes(x)
     )
@@ -167,6 +170,20 @@ async function runVersioning(args: Args): Promise<void> {
   }
 }
 
+/** The SSE benchmark (bench/sse.ts): SSE-S3 PUT and GET of a large object against plain. */
+async function runSse(args: Args): Promise<void> {
+  log('== sse ==');
+  const r = await runSseBench({
+    quick: args.quick,
+    keep: args.keep,
+    log,
+    ...(args.rounds ? { rounds: args.rounds } : {}),
+  });
+  log('');
+  log(sseTables(r));
+  if (args.quick) log('(--quick: sizes and durations are reduced, the numbers mean nothing)');
+}
+
 /** The STS benchmark (bench/sts.ts): issuance and temporary credentials against baselines. */
 async function runSts(args: Args): Promise<void> {
   log('== sts ==');
@@ -231,8 +248,10 @@ async function main(): Promise<void> {
   if (all || args.names.includes('sts')) await runSts(args);
   if (all || args.names.includes('audit')) await runAudit(args);
   if (all || args.names.includes('ldap')) await runLdap(args);
+  if (all || args.names.includes('sse')) await runSse(args);
   const serverNames = args.names.filter(
-    (n) => n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit' && n !== 'ldap',
+    (n) =>
+      n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit' && n !== 'ldap' && n !== 'sse',
   );
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;

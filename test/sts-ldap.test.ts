@@ -20,6 +20,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptData } from '../src/admin/index.js';
 import { awsCli } from './helpers/aws-cli.js';
 import { NodeSha256 } from './helpers/raw.js';
 import {
@@ -193,7 +194,11 @@ async function attachAs(
   policies: string[],
 ): Promise<{ status: number; body: string }> {
   const url = new URL(server.endpoint);
-  const body = JSON.stringify({ policies, [kind]: dn });
+  // madmin-go encrypts the request (and the answer) with the signing secret.
+  const body = await encryptData(
+    credentials.secretAccessKey,
+    Buffer.from(JSON.stringify({ policies, [kind]: dn })),
+  );
   const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials, sha256: NodeSha256 });
   const path = '/minio/admin/v3/idp/ldap/policy/attach';
   const signed = await signer.sign({

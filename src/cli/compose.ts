@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import { createIamApi } from '../admin/index.js';
+import { createIamApi, createMinioAdminApi } from '../admin/index.js';
 import { statsByTarget } from '../audit/index.js';
-import { createS3Server, optionalFanOut, TrustedProxies } from '../http/index.js';
+import { createS3Server, optionalFanOut, policyPluginCounters, TrustedProxies } from '../http/index.js';
 import { Authorizer, BucketAccounts, IamService, loadMasterKey } from '../iam/index.js';
 import {
+  BuiltinKms,
   type LifecycleAction,
   LifecycleScanner,
   publicBucketRestrictions,
@@ -22,15 +23,30 @@ import { ldapDirectories } from './ldap-config.js';
 import { createLog } from './log.js';
 import { composeObservability } from './observability.js';
 import { openIdVerifier } from './openid-config.js';
+import { pluginClients, pluginSecrets } from './plugin-config.js';
 import type { RootCredentials } from './root-credentials.js';
+import { composeTls } from './tls-config.js';
 
-/** The storage backend a server configuration names (today always the embedded one in its data directory). */
+/** The storage backend a server configuration names: shared mode with TESSERA_METADATA_URL, else embedded. */
 export function storageConfig(config: ServerConfig): StorageConfig {
+  const minFree = config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace };
+  if (config.metadata !== undefined)
+    return { kind: 'postgres', dataDir: config.dataDir, ...config.metadata, ...minFree };
   return {
     kind: 'embedded',
     dataDir: config.dataDir,
     ...(config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace }),
   };
+}
+
+/** The password in TESSERA_METADATA_URL, masked in log lines like the other secrets. */
+function databasePassword(config: ServerConfig): string | undefined {
+  if (config.metadata === undefined) return undefined;
+  try {
+    return decodeURIComponent(new URL(config.metadata.url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A lifecycle action as a request-log line (TESSERA_LOG_REQUESTS), as AWS's access log names it. */
@@ -72,15 +88,25 @@ export async function startLifecycle(config: ServerConfig): Promise<() => Promis
 export async function composeServer(
   config: ServerConfig,
   root: RootCredentials,
-): Promise<{ server: Server; deploymentId: string; close: () => Promise<void> }> {
+): Promise<{
+  server: Server;
+  deploymentId: string;
+  close: () => Promise<void>;
+  /** Reads the TLS certificates again (SIGHUP); absent without HTTPS. */
+  reloadTls?: () => boolean;
+}> {
   // Secrets never go into a log line; should one slip into an error message, it is masked.
   const logError = createLog(config.logLevel, [
     root.secretKey,
+    databasePassword(config),
     envValue(process.env, 'TESSERA_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY')?.split(':')[1],
     ...config.openid.map((p) => p.clientSecret),
     ...auditSecrets(config.audit),
     ...config.ldap.map((d) => d.lookupBindPassword),
+    ...pluginSecrets(config.plugins),
   ]);
+  // MinIO's identity and access-management plugins (docs/plugins.md): reached on first use.
+  const plugins = pluginClients(config.plugins);
   const storage = await openStorage(storageConfig(config));
   // Hash threads for large uploads (MD5, SHA-256), started with the server, not per request.
   const digestThreads = await startDigestThreads({ log: (m) => logError(m) });
@@ -127,6 +153,11 @@ export async function composeServer(
     // Damage found on read (docs/operations.md): one log line, the damage counter, the audit entry.
     reportDamage: damage.read,
     digestThreads,
+    // Server-side encryption (docs/encryption.md): the built-in KMS under the master key.
+    sse: {
+      kms: new BuiltinKms(masterKey, storage.metadata),
+      customerKeysOverLoopbackHttp: config.sseCustomerKeysOverLoopbackHttp,
+    },
   };
   // RestrictPublicBuckets (docs/public-access.md): shared with the handlers that change it.
   const restrictions = publicBucketRestrictions(deps);
@@ -137,6 +168,7 @@ export async function composeServer(
     bucketAccount: (bucket) => bucketAccounts.of(bucket),
     objectTags: async (bucket, key, versionId) =>
       (await storage.metadata.getObject(bucket, key, versionId))?.tags,
+    ...(plugins.policy === undefined ? {} : { policyPlugin: plugins.policy }),
   });
   // The audit targets (docs/audit.md): each process its own streams; writes only queue.
   const audit = openAuditTargets(config.audit, masterKey, logError, {
@@ -151,6 +183,9 @@ export async function composeServer(
     ...(audit === undefined ? {} : { auditTargets: () => statsByTarget(audit) }),
   });
   damage.countWith(observed.metrics);
+  const policyPlugin = plugins.policy;
+  if (policyPlugin !== undefined)
+    policyPluginCounters(() => policyPlugin.stats(), [observed.metrics.registry]);
   const webIdentity = openIdVerifier(config.openid, (m) => logError(m));
   // LDAP / Active Directory (docs/ldap.md): logins, the admin routes and the directory sync.
   const ldap = ldapDirectories(config.ldap);
@@ -167,6 +202,8 @@ export async function composeServer(
           ...(syncAudit === undefined ? {} : { onChange: syncAudit }),
         });
   ldapSync?.start();
+  // HTTPS and client certificates (docs/tls.md): checked now, reloaded while serving.
+  const tls = await composeTls(config.tls, logError);
   const server = createS3Server(
     {
       deps,
@@ -188,8 +225,27 @@ export async function composeServer(
         limiter: new IssuanceLimiter(config.sts.issuance),
         ...(webIdentity === undefined ? {} : { webIdentity }),
         ...(ldap === undefined ? {} : { ldap }),
+        ...(tls.certificates === undefined ? {} : { certificates: tls.certificates }),
+        ...(plugins.identity === undefined ? {} : { identityPlugin: plugins.identity }),
+        policyPlugin: plugins.policy !== undefined,
       }),
       ...(ldap === undefined ? {} : { ldap: { iam, directories: ldap } }),
+      minio: createMinioAdminApi({
+        iam,
+        authorizer,
+        // `idp-config` answers the providers the environment configured (docs/minio-compat.md).
+        idp: { openid: config.openid, ldap: config.ldap },
+        // `info` / `accountinfo` (docs/minio-compat.md): what the deployment knows of itself.
+        server: {
+          deploymentId,
+          region: config.region,
+          version: '0.1.0', // as `tessera --version` (src/cli/main.ts)
+          startedAt: Date.now(),
+          ldap: ldap !== undefined,
+          buckets: async (account) =>
+            (await storage.metadata.listBuckets()).filter((b) => b.account === account),
+        },
+      }),
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
@@ -204,11 +260,14 @@ export async function composeServer(
       counters: observed.metrics,
     },
     config.timeouts,
+    tls.reloader,
   );
   return {
     server,
     deploymentId,
+    ...(tls.reloader === undefined ? {} : { reloadTls: () => tls.reloader!.reload() }),
     close: async () => {
+      tls.reloader?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit?.close();
       await ldapSync?.stop();

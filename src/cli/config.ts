@@ -7,8 +7,10 @@ import { type AuditSettings, auditSettings } from './audit-config.js';
 import { ldapSettings } from './ldap-config.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { openIdSettings } from './openid-config.js';
+import { type PluginSettings, pluginSettings } from './plugin-config.js';
 import { parseMinFreeSpace } from './space-config.js';
 import { type StsSettings, stsSettings } from './sts-config.js';
+import { type TlsSettings, tlsSettings } from './tls-config.js';
 
 function minFree(value: string | undefined): { minFreeSpace?: MinFreeSpace } {
   const parsed = parseMinFreeSpace(value);
@@ -54,6 +56,44 @@ export interface ServerConfig {
   prometheusAuthType: 'jwt' | 'public';
   /** TESSERA_DEFAULT_OBJECT_OWNERSHIP: Object Ownership of new buckets without x-amz-object-ownership (docs/acl.md). */
   defaultObjectOwnership: ObjectOwnershipSetting;
+  /** TESSERA_SSE_C_ALLOW_INSECURE_LOOPBACK (tests, development only): SSE-C over plain HTTP from loopback (docs/encryption.md). */
+  sseCustomerKeysOverLoopbackHttp: boolean;
+  /** HTTPS (--certs-dir, TESSERA_TLS_*) and client certificates (TESSERA_IDENTITY_TLS_*): tls-config.ts, docs/tls.md. */
+  tls: TlsSettings;
+  /** TESSERA_IDENTITY_PLUGIN_…, TESSERA_POLICY_PLUGIN_…: MinIO's identity and access-management plugins (docs/plugins.md). */
+  plugins: PluginSettings;
+  /** TESSERA_METADATA_URL…: shared mode, metadata and IAM in PostgreSQL (docs/shared-mode.md); absent: embedded. */
+  metadata?: MetadataSettings;
+}
+
+/** Shared mode's database settings (docs/shared-mode.md). */
+export interface MetadataSettings {
+  url: string;
+  poolSize?: number;
+  /** TESSERA_METADATA_TLS_CA: PEM file of the CA that signs the database's certificate. */
+  tlsCaFile?: string;
+  lockTimeoutMs?: number;
+}
+
+function metadataSettings(env: Env): { metadata?: MetadataSettings } {
+  const url = envValue(env, 'TESSERA_METADATA_URL');
+  const pool = envValue(env, 'TESSERA_METADATA_POOL_SIZE');
+  const ca = envValue(env, 'TESSERA_METADATA_TLS_CA');
+  const lock = envValue(env, 'TESSERA_METADATA_LOCK_TIMEOUT');
+  if (url === undefined) {
+    if (pool ?? ca ?? lock)
+      throw new Error('TESSERA_METADATA_POOL_SIZE, _TLS_CA and _LOCK_TIMEOUT need TESSERA_METADATA_URL');
+    return {};
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('TESSERA_METADATA_URL must be a postgres:// URL');
+  const poolSize = pool === undefined ? undefined : Number(pool);
+  if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000))
+    throw new Error('TESSERA_METADATA_POOL_SIZE must be a whole number from 1 to 1000');
+  const metadata: MetadataSettings = { url };
+  if (poolSize !== undefined) metadata.poolSize = poolSize;
+  if (ca !== undefined) metadata.tlsCaFile = resolve(ca);
+  if (lock !== undefined) metadata.lockTimeoutMs = parseDuration('TESSERA_METADATA_LOCK_TIMEOUT', lock);
+  return { metadata };
 }
 
 const OBJECT_OWNERSHIPS = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
@@ -126,6 +166,7 @@ export interface ServerFlags {
   idleTimeout?: string;
   stallTimeout?: string;
   logLevel?: string;
+  certsDir?: string;
 }
 
 function timeout(flagValue: string | undefined, env: Env, names: string[], fallback: number): number {
@@ -214,5 +255,9 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     audit: auditSettings(env),
     prometheusAuthType: prometheusAuthType(env),
     defaultObjectOwnership: defaultObjectOwnership(env),
+    sseCustomerKeysOverLoopbackHttp: flag(env, 'TESSERA_SSE_C_ALLOW_INSECURE_LOOPBACK'),
+    tls: tlsSettings(opts.certsDir, env),
+    plugins: pluginSettings(env),
+    ...metadataSettings(env),
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit-command.js';
+import { registerCertsCommands } from './certs-command.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -17,10 +18,15 @@ program
   .option('--idle-timeout <duration>', 'close idle keep-alive connections after (default 30s)')
   .option('--stall-timeout <duration>', 'cut a request whose body or response stalls for (default 60s)')
   .option('--log-level <level>', 'error, warn, info (default) or debug')
+  .option(
+    '--certs-dir <dir>',
+    'serve HTTPS with the certificates in DIR (MinIO layout; or TESSERA_CERTS_DIR)',
+  )
   .action(serverCommand);
 
 registerPolicyCommands(program);
 registerAuditCommands(program);
+registerCertsCommands(program);
 // The admin commands bring the AWS SDK's IAM client: the server (and each worker) never loads it.
 if (process.argv[2] !== 'server') {
   const { registerAdminCommands } = await import('./admin/index.js');

@@ -29,6 +29,8 @@ function probe(name: string, check: () => Promise<unknown>): HealthProbe {
 export function healthProbes(
   dataDir: string,
   storage: Pick<Storage, 'metadata'>,
+  /** Shared mode: the metadata lives in PostgreSQL (its read probe covers it), no database file. */
+  embedded = true,
 ): { ready: HealthProbe[]; writable: HealthProbe[] } {
   const paths = storagePaths(dataDir);
   const { R_OK, W_OK, X_OK } = constants;
@@ -39,7 +41,10 @@ export function healthProbes(
   const writable = [
     ...ready,
     probe('metadata write', () =>
-      Promise.all([access(paths.database, R_OK | W_OK), access(paths.root, W_OK | X_OK)]),
+      Promise.all([
+        embedded ? access(paths.database, R_OK | W_OK) : undefined,
+        access(paths.root, W_OK | X_OK),
+      ]),
     ),
     probe('blobs write', () =>
       Promise.all([access(paths.blobs, W_OK | X_OK), access(paths.tmp, W_OK | X_OK)]),
@@ -79,7 +84,10 @@ export function composeObservability(
   return {
     metrics,
     apis: {
-      health: createHealthApi({ ...healthProbes(config.dataDir, d.storage), log: d.log }),
+      health: createHealthApi({
+        ...healthProbes(config.dataDir, d.storage, config.metadata === undefined),
+        log: d.log,
+      }),
       metrics: createMetricsApi({
         authType: config.prometheusAuthType,
         lookup: d.iam.lookupCredential,

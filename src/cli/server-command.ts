@@ -6,10 +6,12 @@ import { composeServer, startLifecycle, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { applyEnvFile } from './env-file.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
+import { checkTls } from './tls-config.js';
 
 function endpoint(config: ServerConfig, port: number): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const scheme = config.tls.source === undefined ? 'http' : 'https';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function announce(config: ServerConfig, root: RootCredentials, port: number): void {
@@ -38,7 +40,7 @@ async function recover(config: ServerConfig): Promise<void> {
 }
 
 async function runWorker(config: ServerConfig, root: RootCredentials): Promise<number> {
-  const { server, close } = await composeServer(config, root);
+  const { server, close, reloadTls } = await composeServer(config, root);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -53,6 +55,8 @@ async function runWorker(config: ServerConfig, root: RootCredentials): Promise<n
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // SIGHUP reloads the TLS certificates (docs/tls.md); without HTTPS it keeps its default.
+  if (reloadTls !== undefined) process.on('SIGHUP', () => void reloadTls());
   // A worker whose primary died (even by kill -9) must not live on holding the port: it stops
   // listening at once and exits within 2 s.
   if (cluster.isWorker)
@@ -79,6 +83,8 @@ export async function serverCommand(dataDir: string | undefined, options: Server
     return;
   }
   const root = loadRootCredentials(config.dataDir);
+  // A bad or mismatched key pair stops the server here, with one clear line, before any worker.
+  await checkTls(config.tls);
   await recover(config);
   // One process runs the lifecycle scanner: the primary (with TESSERA_WORKERS=0, the only one).
   const stopLifecycle = await startLifecycle(config);
@@ -117,5 +123,10 @@ export async function serverCommand(dataDir: string | undefined, options: Server
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // With HTTPS, SIGHUP to the primary reloads every worker's certificates.
+  if (config.tls.source !== undefined)
+    process.on('SIGHUP', () => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+    });
   for (let i = 0; i < config.workers; i++) fork();
 }

@@ -58,6 +58,10 @@ export const errorCatalog = {
     status: 409,
     message: 'The request is not valid with the current state of the bucket.',
   },
+  InvalidEncryptionAlgorithmError: {
+    status: 400,
+    message: 'The Encryption request you specified is not valid. Supported value: AES256.',
+  },
   InvalidDigest: { status: 400, message: 'The Content-MD5 or checksum you specified is not valid.' },
   InvalidLocationConstraint: { status: 400, message: 'The specified location-constraint is not valid.' },
   InvalidPart: {
@@ -106,6 +110,10 @@ export const errorCatalog = {
   MissingContentLength: { status: 411, message: 'You must provide the Content-Length HTTP header.' },
   MissingSecurityHeader: { status: 400, message: 'Your request is missing a required header.' },
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
+  ServerSideEncryptionConfigurationNotFoundError: {
+    status: 404,
+    message: 'The server side encryption configuration was not found',
+  },
   NoSuchLifecycleConfiguration: { status: 404, message: 'The lifecycle configuration does not exist.' },
   NoSuchPublicAccessBlockConfiguration: {
     status: 404,
@@ -149,11 +157,53 @@ export const errorCatalog = {
     status: 400,
     message: 'The request could not be fulfilled because the identity provider could not be reached.',
   },
+  // AssumeRoleWithCertificate (docs/tls.md), MinIO's codes.
+  InsecureConnection: {
+    status: 400,
+    message: 'The request was made over a plain HTTP connection. A TLS connection is required.',
+  },
+  InvalidClientCertificate: {
+    status: 400,
+    message: 'The provided client certificate is invalid. Retry with a different certificate.',
+  },
+  STSNotInitialized: { status: 503, message: 'STS API not initialized, please try again.' },
   XMinioStorageFull: {
     status: 507,
     message:
       'Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.',
   },
+  // MinIO's admin API (docs/minio-compat.md): MinIO's codes, statuses and descriptions.
+  XMinioAdminConfigBadJSON: { status: 400, message: 'JSON configuration provided is of incorrect format' },
+  XMinioAdminConfigTooLarge: {
+    status: 400,
+    message: 'Configuration data provided exceeds the allowed maximum of 262272 bytes',
+  },
+  XMinioAdminNoSuchConfigTarget: { status: 400, message: 'No such named configuration target exists' },
+  XMinioAdminConfigEnvOverridden: {
+    status: 400,
+    message: 'Unable to update config via Admin API due to environment variable override',
+  },
+  XMinioAdminConfigInvalidIDPType: {
+    status: 400,
+    message: 'Invalid IDP configuration type - must be one of [ldap openid]',
+  },
+  XMinioMalformedJSON: {
+    status: 400,
+    message: 'The JSON you provided was not well-formed or did not validate against our published format.',
+  },
+  XMinioAdminNoSuchUser: { status: 404, message: 'The specified user does not exist.' },
+  XMinioAdminNoSuchGroup: { status: 404, message: 'The specified group does not exist.' },
+  XMinioAdminGroupNotEmpty: { status: 400, message: 'The specified group is not empty - cannot remove it.' },
+  XMinioAdminNoSuchPolicy: { status: 404, message: 'The canned policy does not exist.' },
+  XMinioAdminInvalidArgument: { status: 400, message: 'Invalid arguments specified.' },
+  XMinioAdminInvalidAccessKey: { status: 400, message: 'The access key is invalid.' },
+  XMinioAdminInvalidSecretKey: { status: 400, message: 'The secret key is invalid.' },
+  XMinioAdminPolicyChangeAlreadyApplied: {
+    status: 400,
+    message: 'The specified policy change is already in effect.',
+  },
+  XMinioAdminServiceAccountNotFound: { status: 404, message: 'The specified service account is not found' },
+  XMinioIAMActionNotAllowed: { status: 400, message: 'Specified IAM action is not allowed' },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },

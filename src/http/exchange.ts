@@ -67,7 +67,7 @@ export interface Trace {
    * the audit entry's `auth`: why (the error's audit-only reason), which kind of identity, and
    * the username it claimed.
    */
-  identityFailure?: { reason: string; source: 'ldap' | 'openid'; user?: string };
+  identityFailure?: { reason: string; source: 'ldap' | 'openid' | 'certificate' | 'plugin'; user?: string };
   /** What an administrative call (IAM API, STS issuance) changed, for the audit entry. */
   change?: ChangeFact;
   /** When the response head was written (performance.now()), for timeToFirstByte. */

@@ -17,8 +17,16 @@ export { DebugNote } from './client-gone.js';
 export { fanOut, optionalFanOut } from './fan-out.js';
 export { LATENCY_BUCKETS, RequestMetrics, type RequestMetricsOptions } from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
+export { type PolicyPluginCounts, policyPluginCounters } from './plugin-metrics.js';
 export { renderIamError } from './render-iam-error.js';
 export { TrustedProxies } from './request-context.js';
 export type { EventSink, RequestEvent } from './request-event.js';
 export { createS3Server } from './server.js';
 export { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from './timeouts.js';
+export {
+  loadTlsMaterial,
+  type TlsMaterial,
+  TlsReloader,
+  type TlsReloaderOptions,
+  type TlsSource,
+} from './tls/index.js';

@@ -110,6 +110,7 @@ export function createPipeline(opts: PipelineOptions) {
       ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
       ...(opts.ldap === undefined ? {} : { ldap: opts.ldap }),
       ...(opts.minio === undefined ? {} : { minio: opts.minio }),
+      ...(opts.deps.sse === undefined ? {} : { kms: opts.deps.sse.kms }),
       authorizer: opts.authorizer,
       lookup: opts.lookup,
       domains: opts.domains,

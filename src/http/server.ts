@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { clientGoneCode, DEBUG } from './client-gone.js';
 import { createPipeline, type PipelineOptions } from './pipeline.js';
@@ -8,6 +9,7 @@ import {
   DEFAULT_TIMEOUTS,
   serverTimeoutOptions,
 } from './timeouts.js';
+import type { TlsReloader } from './tls/index.js';
 
 /** What node would answer for a request it could not parse (or whose head took too long). */
 function clientErrorStatus(code: string | undefined): string {
@@ -43,14 +45,17 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket, log: Pipeline
 /**
  * Creates the HTTP server for the S3 endpoint. `Expect: 100-continue` is answered only after the
  * request has been authenticated and authorized, so a rejected upload never sends its body.
- * Slow or stalled clients are cut by the timeouts (timeouts.ts).
+ * Slow or stalled clients are cut by the timeouts (timeouts.ts). With `tls`, HTTPS
+ * (docs/tls.md): its certificates, reloaded while serving.
  */
 export function createS3Server(
   opts: PipelineOptions,
   timeouts: ConnectionTimeouts = DEFAULT_TIMEOUTS,
+  tls?: TlsReloader,
 ): Server {
   const handle = createPipeline(opts);
-  const server = createServer(serverTimeoutOptions(timeouts));
+  const server =
+    tls === undefined ? createServer(serverTimeoutOptions(timeouts)) : httpsServer(timeouts, tls, opts.log);
   applyStallTimeout(server, timeouts, opts.log);
   server.on('request', (req, res) => {
     void handle(req, res);
@@ -66,4 +71,18 @@ export function createS3Server(
     onClientError(err, socket, opts.log),
   );
   return server;
+}
+
+/** The HTTPS server: the handshake has the request head's time limit; failed handshakes are debug lines. */
+function httpsServer(timeouts: ConnectionTimeouts, tls: TlsReloader, log: PipelineOptions['log']): Server {
+  const server = createHttpsServer({
+    ...serverTimeoutOptions(timeouts),
+    ...tls.serverOptions(),
+    handshakeTimeout: timeouts.readHeaderMs > 0 ? timeouts.readHeaderMs : 120_000,
+  });
+  server.on('tlsClientError', (err: NodeJS.ErrnoException) =>
+    log(`TLS handshake failed, connection closed: ${err.code ?? 'unknown'}`, DEBUG),
+  );
+  tls.attach(server);
+  return server as unknown as Server;
 }

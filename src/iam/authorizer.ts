@@ -7,6 +7,7 @@ import {
   type PrincipalPolicySets,
   RequestContext,
 } from '../policy/index.js';
+import { type PolicyPlugin, type PolicyVerdict, pluginInput } from './policy-plugin/index.js';
 import { ALLOW_ALL } from './policy-sets.js';
 import { authzPrincipal, principalContext } from './principal-context.js';
 import type { IamService } from './service.js';
@@ -26,6 +27,11 @@ export interface AccessCheck {
    * version, or the version named).
    */
   readonly existingTagsOf?: { readonly bucket: string; readonly key: string; readonly versionId?: string };
+  /**
+   * Only an explicit deny matters (STS issuance): an access-management plugin's "no" is then an
+   * explicit deny (MinIO's DenyOnly).
+   */
+  readonly denyOnly?: boolean;
 }
 
 /**
@@ -68,6 +74,12 @@ export interface AuthorizerOptions {
    * (docs/accounts.md). Absent: every bucket is the default account's.
    */
   bucketAccount?: (bucket: string) => string | undefined | Promise<string | undefined>;
+  /**
+   * MinIO's access management plugin / OPA (docs/plugins.md): when set, it decides every check of
+   * an authenticated principal other than a root in its own account; anonymous requests keep
+   * the built-in engine (bucket policies), as in MinIO.
+   */
+  policyPlugin?: PolicyPlugin;
 }
 
 const IMPLICIT_DENY: Decision = Object.freeze({
@@ -81,6 +93,27 @@ const ROOT_ALLOW: Decision = Object.freeze({
   statements: Object.freeze([]),
   bypass: 'root',
 });
+
+/** The plugin's verdicts as decisions (label `policy-plugin`, the verdict as Sid, for the audit entry). */
+function pluginDecision(verdict: PolicyVerdict, allowed: boolean, reason: Decision['reason']): Decision {
+  const statement = Object.freeze({
+    policy: 'policy-plugin',
+    index: 0,
+    sid: verdict,
+    effect: allowed ? ('Allow' as const) : ('Deny' as const),
+  });
+  return Object.freeze({ allowed, reason, statements: Object.freeze([statement]) });
+}
+// The plugin's "no" is no grant (another action of the same call, or an ACL, may still allow);
+// a plugin that fails is a deny nothing overrides: fail closed.
+const PLUGIN: Readonly<Record<PolicyVerdict, Decision>> = Object.freeze({
+  allow: pluginDecision('allow', true, 'allowed'),
+  deny: pluginDecision('deny', false, 'implicitDeny'),
+  unreachable: pluginDecision('unreachable', false, 'explicitDeny'),
+  timeout: pluginDecision('timeout', false, 'explicitDeny'),
+  invalid: pluginDecision('invalid', false, 'explicitDeny'),
+});
+const PLUGIN_DENY_ONLY: Decision = pluginDecision('deny', false, 'explicitDeny');
 
 function bucketOf(resource: string): string | undefined {
   if (!resource.startsWith('arn:aws:s3:::') || resource === 'arn:aws:s3:::*') return undefined;
@@ -112,8 +145,63 @@ export class Authorizer {
     return { ...principalContext(principal, this.#accountId(principal)), ...request };
   }
 
-  /** Decides one check; `base` is `context(principal, …)`. */
-  async decide(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<Decision> {
+  /**
+   * Decides one check; `base` is `context(principal, …)`. With an access-management plugin, the
+   * plugin (docs/plugins.md); otherwise the built-in engine, with no extra step.
+   */
+  decide(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<Decision> {
+    const plugin = this.o.policyPlugin;
+    if (plugin === undefined || principal.kind === 'anonymous') return this.#builtin(principal, check, base);
+    return this.#byPlugin(plugin, principal, check, base);
+  }
+
+  /**
+   * The plugin's decision: a root in its own account is not asked (never evaluated, as without
+   * a plugin); with builtinFirst only what the built-in engine allows is asked.
+   */
+  async #byPlugin(
+    plugin: PolicyPlugin,
+    principal: Principal,
+    check: AccessCheck,
+    base: Readonly<Context>,
+  ): Promise<Decision> {
+    if (
+      principal.kind === 'root' &&
+      !(await this.actsAcross(principal, bucketOf(check.resource), check.action))
+    )
+      return this.#builtin(principal, check, base);
+    let builtin: Decision | undefined;
+    if (plugin.config.builtinFirst) {
+      builtin = await this.#builtin(principal, check, base);
+      if (!builtin.allowed) return builtin;
+    }
+    const context = await this.#checkContext(check, base);
+    const denyOnly = check.denyOnly === true;
+    const verdict = await plugin.ask(pluginInput(principal, check.action, check.resource, context, denyOnly));
+    if (verdict === 'deny' && denyOnly) return PLUGIN_DENY_ONLY;
+    const d = PLUGIN[verdict];
+    return builtin === undefined || !d.allowed
+      ? d
+      : { ...d, statements: [...builtin.statements, ...d.statements] };
+  }
+
+  /**
+   * The check's condition keys over `base`, with the object's tags when it names them
+   * (synchronous otherwise: no extra step on the common path).
+   */
+  #checkContext(check: AccessCheck, base: Readonly<Context>): Context | Promise<Context> {
+    const context: Context = { ...base, ...check.context };
+    const of = check.existingTagsOf;
+    const objectTags = this.o.objectTags;
+    if (of === undefined || objectTags === undefined) return context;
+    return objectTags(of.bucket, of.key, of.versionId).then((tags) => {
+      for (const t of tags ?? []) context[`s3:ExistingObjectTag/${t.key}`] = t.value;
+      return context;
+    });
+  }
+
+  /** The built-in engine's decision. */
+  async #builtin(principal: Principal, check: AccessCheck, base: Readonly<Context>): Promise<Decision> {
     const foreign = await this.actsAcross(principal, bucketOf(check.resource), check.action);
     if (principal.kind === 'root' && !foreign) {
       // An account's root is not the deployment's: MinIO admin actions are the deployment root's.
@@ -121,12 +209,8 @@ export class Authorizer {
         ? IMPLICIT_DENY
         : ROOT_ALLOW;
     }
-    const context: Context = { ...base, ...check.context };
-    if (check.existingTagsOf !== undefined && this.o.objectTags !== undefined) {
-      const { bucket, key, versionId } = check.existingTagsOf;
-      const tags = await this.o.objectTags(bucket, key, versionId);
-      for (const t of tags ?? []) context[`s3:ExistingObjectTag/${t.key}`] = t.value;
-    }
+    const built = this.#checkContext(check, base);
+    const context = built instanceof Promise ? await built : built;
     const bucket = bucketOf(check.resource);
     const sets = await this.o.iam.policySetsFor(principal, bucket);
     const request = {
@@ -236,6 +320,8 @@ export class Authorizer {
   async mayDeny(principal: Principal, action: string, resource: string): Promise<boolean> {
     const bucket = bucketOf(resource);
     if (principal.kind === 'root' && !(await this.actsAcross(principal, bucket, action))) return false;
+    // The plugin may deny anything: it is asked (with denyOnly).
+    if (this.o.policyPlugin !== undefined && principal.kind !== 'anonymous') return true;
     const sets = await this.o.iam.policySetsFor(principal, bucket);
     return mayDeny(
       principal.kind === 'root' ? { ...sets, principal: { ...sets.principal, type: 'user' } } : sets,

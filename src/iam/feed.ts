@@ -1,5 +1,5 @@
 import type { Clock } from '../core/index.js';
-import type { IamStore } from '../storage/index.js';
+import { canListenChanges, type IamStore } from '../storage/index.js';
 import type { IamCache } from './cache.js';
 import { evictFederatedUser } from './federated-users.js';
 
@@ -15,6 +15,7 @@ const PAGE = 1000;
 export class ChangeFeed {
   #seq: number;
   #timer: NodeJS.Timeout | undefined;
+  #unlisten: (() => void) | undefined;
   #polling: Promise<number> | undefined;
   #lastPrune: number;
 
@@ -42,11 +43,23 @@ export class ChangeFeed {
       this.poll().catch((e: unknown) => this.log('iam: change feed poll failed', e));
     }, intervalMs);
     this.#timer.unref();
+    // A store that announces commits (PostgreSQL's LISTEN/NOTIFY) polls at once; the interval stays the fallback.
+    if (canListenChanges(this.store)) {
+      this.#unlisten = this.store.listenChanges((seq) => {
+        if (seq !== undefined && seq <= this.#seq) return;
+        const poll = () => this.poll().catch((e: unknown) => this.log('iam: change feed poll failed', e));
+        // A poll in flight may have read before this commit: poll again after it.
+        if (this.#polling !== undefined) void this.#polling.then(poll, poll);
+        else void poll();
+      });
+    }
   }
 
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#unlisten?.();
+    this.#unlisten = undefined;
   }
 
   /** Applies every change after the last one seen; concurrent calls share one poll. */

@@ -11,6 +11,8 @@
  *   `iam.policies`, `iam.serviceAccounts`, `iam.bucketPolicies`; errors are TesseraError with
  *   AWS IAM codes.
  * - `loadMasterKey(dataDir, env)` reads TESSERA_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY or the key file.
+ * - `new PolicyPlugin(config)`: MinIO's access management plugin / OPA, the Authorizer's
+ *   `policyPlugin` (docs/plugins.md).
  */
 export {
   AccountDirectory,
@@ -58,6 +60,17 @@ export {
   OidcProviderDirectory,
 } from './oidc-providers.js';
 export { type IamPolicy, PolicyDirectory } from './policies.js';
+export {
+  DEFAULT_POLICY_PLUGIN_CACHE_ENTRIES,
+  DEFAULT_POLICY_PLUGIN_CACHE_TTL_MS,
+  DEFAULT_POLICY_PLUGIN_TIMEOUT_MS,
+  PolicyPlugin,
+  type PolicyPluginConfig,
+  type PolicyPluginInput,
+  type PolicyPluginStats,
+  type PolicyVerdict,
+  pluginInput,
+} from './policy-plugin/index.js';
 export { authzPrincipal, principalContext } from './principal-context.js';
 export {
   type CreateRoleInput,

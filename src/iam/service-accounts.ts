@@ -159,6 +159,14 @@ export class ServiceAccountDirectory {
     return this.view(r);
   }
 
+  /** A service account's secret in clear. Only for MinIO's export-iam (as get: NoSuchEntity). */
+  async exportSecret(account: string, accessKey: string): Promise<string> {
+    const r = await this.c.store.getServiceAccount(accessKey);
+    if (r === undefined || r.account !== account)
+      throw new TesseraError('NoSuchEntity', `The Access Key with id ${accessKey} cannot be found.`);
+    return this.c.box.decrypt(r.secretCiphertext, secretContext.serviceAccount(accessKey));
+  }
+
   /** All of an account's service accounts, or one parent's. */
   async list(account: string, parent?: ServiceAccountParent): Promise<IamServiceAccount[]> {
     const filter =

@@ -99,6 +99,16 @@ export class UserDirectory {
     this.c.changed('user', account, name);
   }
 
+  /**
+   * The user's own secret in clear (undefined: it has none). Only for MinIO's export-iam, whose
+   * archive carries secrets as MinIO's does; never logged.
+   */
+  async exportSecret(account: string, name: string): Promise<string | undefined> {
+    const r = await this.c.store.getUser(account, name);
+    if (r?.secretCiphertext === undefined || r.secretCiphertext === null) return undefined;
+    return this.c.box.decrypt(r.secretCiphertext, secretContext.user(r.account, r.name));
+  }
+
   /** Sets (or with null removes) the user's own secret. */
   async setSecret(account: string, name: string, secretKey: string | null): Promise<void> {
     const user = await this.get(account, name);

@@ -7,7 +7,22 @@
  *   Connect providers (docs/openid.md).
  * - `parseLdapConfig(env) → LdapDirectoryConfig[]`, `createLdapDirectories(configs)`: LDAP /
  *   Active Directory, the `LdapDirectories` port (docs/ldap.md).
+ * - `parseCertificateIdentityConfig(env)`, `loadCertificateTools()`: X.509 client certificates
+ *   (AssumeRoleWithCertificate) and certificate issuing (docs/tls.md).
+ * - `new IdentityPlugin(config)`: MinIO's identity management plugin (docs/plugins.md).
  */
+export {
+  type CertificateIdentityConfig,
+  type CertificateTools,
+  type CertificateTrust,
+  type CertificateVerifier,
+  type CertificateVerifierOptions,
+  type IssuedPem,
+  type IssueOptions,
+  loadCertificateTools,
+  parseCertificateIdentityConfig,
+  type VerifiedCertificate,
+} from './certificate/index.js';
 export {
   createLdapDirectories,
   DEFAULT_LDAP_POOL_SIZE,
@@ -33,4 +48,14 @@ export {
   parseOpenIdConfig,
   roleArnFor,
 } from './openid/index.js';
+export {
+  DEFAULT_IDENTITY_PLUGIN_TIMEOUT_MS,
+  IdentityPlugin,
+  type IdentityPluginConfig,
+  identityPluginRoleArn,
+  MAX_IDENTITY_PLUGIN_ANSWER,
+  type PluginFetch,
+  type PluginIdentity,
+  sameRoleArn,
+} from './plugin/index.js';
 export type { VerifiedIdentity, WebIdentityVerifier } from './types.js';

@@ -50,6 +50,7 @@ const HEADER_KEYS = [
   'x-amz-acl',
   'x-amz-server-side-encryption',
   'x-amz-server-side-encryption-aws-kms-key-id',
+  'x-amz-server-side-encryption-customer-algorithm',
   'x-amz-storage-class',
   'x-amz-grant-read',
   'x-amz-grant-write',

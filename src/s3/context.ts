@@ -6,6 +6,7 @@ import type { OperationBase } from './operation.js';
 import type { Operation, OperationName, OperationNamed } from './ops/index.js';
 import type { DigestThreads } from './parallel-digest/digest-threads.js';
 import type { PostFormAuthority } from './post-object/authority.js';
+import type { BuiltinKms } from './sse/kms.js';
 
 /** What every S3 handler may use: the stores and the server's settings. */
 export interface S3Deps {
@@ -29,6 +30,15 @@ export interface S3Deps {
   digestThreads?: DigestThreads | undefined;
   /** Accounts (docs/accounts.md); absent: only the default account exists. */
   accounts?: AccountsPort | undefined;
+  /** Server-side encryption (docs/encryption.md): the built-in KMS; absent: SSE is refused. */
+  sse?: SseDeps | undefined;
+}
+
+/** What server-side encryption needs (docs/encryption.md). */
+export interface SseDeps {
+  kms: BuiltinKms;
+  /** TESSERA_SSE_C_ALLOW_INSECURE_LOOPBACK (tests, development): SSE-C over plain HTTP from loopback. */
+  customerKeysOverLoopbackHttp: boolean;
 }
 
 /** What handlers need of accounts (the identity directory and the bucket→account cache implement it). */
@@ -93,6 +103,8 @@ export interface S3Request<O extends OperationBase = Operation> {
   access?: S3Access | undefined;
   /** PostObject only: authenticates the form and authorizes the upload (post-object/authority.ts). */
   postForm?: PostFormAuthority | undefined;
+  /** The connection: TLS (the socket's own flag) and whether the peer is on loopback (SSE-C needs TLS). */
+  transport?: { encrypted: boolean; loopback: boolean } | undefined;
 }
 
 /** What a handler answers; `http` writes it. */

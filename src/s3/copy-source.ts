@@ -11,6 +11,7 @@ import { type Stored, storeStream } from './ingest.js';
 import { assertBucketName, assertObjectKey } from './names.js';
 import { missingBlob, openObject } from './object-reader.js';
 import { checkPreconditions } from './preconditions.js';
+import { decryptedStream } from './sse/reader.js';
 import { NULL_VERSION, parseVersionId } from './version-id.js';
 
 export interface CopySource {
@@ -110,7 +111,14 @@ export async function copyData(
   deps: S3Deps,
   obj: ObjectRecord,
   range: { start: number; end: number },
-  opts: { allowInline: boolean; algorithm?: ChecksumAlgorithm | undefined },
+  opts: {
+    allowInline: boolean;
+    algorithm?: ChecksumAlgorithm | undefined;
+    /** The source's data key, when it is encrypted (sse/keys.ts readKey). */
+    sourceKey?: Buffer | undefined;
+    /** The target's data key, when it is to be encrypted. */
+    sealWith?: Buffer | undefined;
+  },
 ): Promise<Stored & { checksum?: string }> {
   const size = range.end - range.start + 1;
   const hasher = opts.algorithm ? createChecksum(opts.algorithm) : undefined;
@@ -122,11 +130,17 @@ export async function copyData(
     throw e;
   }
   try {
-    const source = size === 0 ? Readable.from([]) : opened.stream(range.start, range.end);
+    const source =
+      size === 0
+        ? Readable.from([])
+        : opts.sourceKey === undefined
+          ? opened.stream(range.start, range.end)
+          : await decryptedStream(obj, opened, opts.sourceKey, range.start, range.end, deps.reportDamage);
     const stored = await storeStream(deps, source, {
       inlineSize: opts.allowInline ? size : undefined,
       maxSize: size,
       hasher,
+      sealWith: opts.sealWith,
     });
     return hasher ? { ...stored, checksum: hasher.digest().toString('base64') } : stored;
   } finally {

@@ -32,3 +32,4 @@ export {
   ScanService,
   type ScanServiceOptions,
 } from './scan/scan-service.js';
+export { BuiltinKms, type KmsKeyInfo } from './sse/index.js';

@@ -7,6 +7,7 @@ import type { ChecksumAlgorithm, DataLocation, ObjectChecksum } from '../storage
 import type { S3Deps, S3Request } from './context.js';
 import { storeThreaded, usableDigestThreads } from './parallel-digest/index.js';
 import { announcedDigests, verifyDigests } from './payload-digests.js';
+import { SealStream, sealBuffer } from './sse/format.js';
 
 /** Objects up to this size live inline in the metadata store. */
 export const INLINE_LIMIT = 128 * 1024;
@@ -112,10 +113,16 @@ export async function storeStream(
     hasher?: Checksum | undefined;
     /** The payload's announced size: large ones go to the digest threads. */
     sizeHint?: number | undefined;
+    /** Server-side encryption: the data key the stored bytes are sealed with (sse/format.ts). */
+    sealWith?: Buffer | undefined;
   },
 ): Promise<Stored> {
-  if (opts.inlineSize !== undefined && opts.inlineSize <= INLINE_LIMIT)
-    return collectInline(source, opts.inlineSize, opts.maxSize, opts.hasher);
+  if (opts.inlineSize !== undefined && opts.inlineSize <= INLINE_LIMIT) {
+    const inline = await collectInline(source, opts.inlineSize, opts.maxSize, opts.hasher);
+    if (opts.sealWith === undefined || inline.data.kind !== 'inline') return inline;
+    return { ...inline, data: { kind: 'inline', bytes: sealBuffer(inline.data.bytes, opts.sealWith) } };
+  }
+  if (opts.sealWith !== undefined) return storeSealed(deps, source, opts.sealWith, opts.hasher, opts.maxSize);
   const threads = (opts.sizeHint ?? 0) >= THREADED_MIN ? usableDigestThreads(deps.digestThreads) : undefined;
   if (threads) {
     const t = await storeThreaded(threads, deps.blobs, source, opts);
@@ -148,6 +155,42 @@ export async function storeStream(
 }
 
 /**
+ * storeStream for encrypted bytes: hashes the plaintext (MD5, the checksum), seals it package by
+ * package into a new blob, and records the stored size and CRC-32 (of the sealed bytes).
+ */
+async function storeSealed(
+  deps: S3Deps,
+  source: Readable,
+  dataKey: Buffer,
+  hasher: Checksum | undefined,
+  maxSize: number,
+): Promise<Stored> {
+  const digester = new Digester(hasher, maxSize);
+  const seal = new SealStream(dataKey);
+  let failed: { error: unknown } | undefined;
+  const first = <T>(p: Promise<T>) =>
+    p.catch((error: unknown) => {
+      failed ??= { error };
+      throw error;
+    });
+  const [written] = await Promise.allSettled([
+    first(deps.blobs.write(seal)),
+    first(pipeline(source, digester, seal)),
+  ]);
+  if (failed !== undefined || written.status === 'rejected') {
+    digester.destroy();
+    seal.destroy();
+    source.destroy();
+    throw failed?.error;
+  }
+  const data: DataLocation = {
+    kind: 'blobs',
+    segments: [{ blobId: written.value.blobId, size: written.value.size, crc32: seal.crc32 }],
+  };
+  return { data, size: digester.size, md5: digester.md5.digest() };
+}
+
+/**
  * Streams a request payload into storage while computing its MD5 and any checksum the client
  * announced, then verifies Content-MD5 and the checksum. Nothing is visible to readers until the
  * caller commits metadata; on any failure the written blob is removed before the error rises.
@@ -155,7 +198,13 @@ export async function storeStream(
 export async function ingestBody(
   deps: S3Deps,
   req: S3Request,
-  opts: { allowInline: boolean; maxSize?: number; defaultAlgorithm?: ChecksumAlgorithm | undefined },
+  opts: {
+    allowInline: boolean;
+    maxSize?: number;
+    defaultAlgorithm?: ChecksumAlgorithm | undefined;
+    /** Server-side encryption: the data key to seal the stored bytes with. */
+    sealWith?: Buffer | undefined;
+  },
 ): Promise<Ingested> {
   const maxSize = opts.maxSize ?? MAX_PUT_SIZE;
   if (req.contentLength !== undefined && req.contentLength > maxSize)
@@ -166,6 +215,7 @@ export async function ingestBody(
     maxSize,
     hasher: digests.hasher,
     sizeHint: req.contentLength,
+    sealWith: opts.sealWith,
   });
   try {
     const checksum = verifyDigests(req, digests, stored);

@@ -28,10 +28,15 @@ export {
   SpaceGuard,
   storageFull,
 } from './free-space.js';
+export { canListenChanges, type IamChangeListener } from './iam/pg-iam-change-listener.js';
+export { openPgIamStore } from './iam/pg-iam-open.js';
+export type { PgIamStore, PgIamStoreOptions } from './iam/pg-iam-store.js';
 export { SqliteIamStore } from './iam/sqlite-iam-store.js';
 export * from './iam/types.js';
 export { guardIamStore } from './iam-space.js';
 export { compareUtf8, successor } from './metadata/keys.js';
+export { openPgMetadataStore } from './metadata/pg-meta-open.js';
+export type { PgMetadataStore, PgMetadataStoreOptions } from './metadata/pg-meta-store.js';
 export { latestVersion, type Migration, migrate, migrations, type OpenOptions } from './metadata/schema.js';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
 export { openStorage, type Storage, type StorageConfig } from './open.js';

@@ -10,7 +10,8 @@ export type BucketConfigKind =
   | 'cors'
   | 'public-access-block'
   | 'ownership-controls'
-  | 'acl';
+  | 'acl'
+  | 'encryption';
 
 /** S3 Object Lock retention modes. */
 export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';

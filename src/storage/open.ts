@@ -1,14 +1,17 @@
 import { openEmbeddedStorage } from './embedded.js';
 import type { MinFreeSpace, SpaceGuard } from './free-space.js';
 import type { IamStore } from './iam/types.js';
+import { openSharedStorage, type SharedStorageOptions } from './metadata/pg-shared-storage.js';
 import type { BlobStore, MetadataStore } from './types.js';
 
 /**
- * Which storage backend to open. Only the embedded one exists today; shared mode (PostgreSQL +
- * a shared blob directory, docs/architecture.md) will be another member:
- * `{ kind: 'postgres'; url: string; blobDir: string }`.
+ * Which storage backend to open: the embedded one (SQLite + files in the data directory), or
+ * shared mode (docs/shared-mode.md: metadata and IAM in PostgreSQL, blobs in the data directory
+ * on a filesystem every server mounts).
  */
-export type StorageConfig = {
+export type StorageConfig = EmbeddedConfig | ({ kind: 'postgres' } & SharedStorageOptions);
+
+type EmbeddedConfig = {
   kind: 'embedded';
   /** The data directory: SQLite metadata in `<dataDir>/.tessera/meta.db`, blobs beside it. */
   dataDir: string;
@@ -47,11 +50,15 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
         config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs },
         config.minFreeSpace,
       );
+    case 'postgres': {
+      const { kind: _, ...options } = config;
+      return openSharedStorage(options);
+    }
     default:
-      return unknownKind(config.kind);
+      return unknownKind(config);
   }
 }
 
-function unknownKind(kind: never): never {
-  throw new Error(`unknown storage kind ${String(kind)}`);
+function unknownKind(config: never): never {
+  throw new Error(`unknown storage kind ${String((config as { kind: unknown }).kind)}`);
 }

@@ -85,7 +85,24 @@ export interface ObjectRecord {
   acl?: StoredAcl;
   /** Quarantined by `tessera admin scan --quarantine`: what was found wrong (reads refuse it). */
   damage?: string;
+  /** Server-side encryption (docs/encryption.md): how the stored bytes are sealed; absent: plain. */
+  sse?: ObjectEncryption;
   data: DataLocation;
+}
+
+/**
+ * How an object's (or an upload's) bytes are encrypted (docs/encryption.md). Never a plain key:
+ * `sealedKey` is the per-object data key sealed by a key-encryption key (a KMS key, or for SSE-C
+ * one derived from the customer's key, which is never stored).
+ */
+export interface ObjectEncryption {
+  algorithm: 'AES256' | 'aws:kms' | 'SSE-C';
+  /** The KMS key that sealed the data key (SSE-S3 and SSE-KMS). */
+  keyId?: string;
+  /** SSE-KMS encryption context: base64 of its JSON, as the client sent it. */
+  context?: string;
+  /** base64url: the sealed data key. */
+  sealedKey: string;
 }
 
 /** An object version as the store returns it: its version id is always known. */
@@ -228,6 +245,8 @@ export interface MultipartUploadRecord {
   lock?: ObjectLock;
   /** The ACL asked for at CreateMultipartUpload, given to the object at completion. */
   acl?: StoredAcl;
+  /** Server-side encryption of the parts, given to the object at completion. */
+  sse?: ObjectEncryption;
 }
 
 export interface PartRecord extends PartInfo {
@@ -265,6 +284,12 @@ export interface ListPartsResult {
   parts: PartRecord[];
   isTruncated: boolean;
   nextPartNumberMarker?: number;
+}
+
+/** A named key of the built-in KMS (docs/encryption.md): its key material is derived, never stored. */
+export interface KmsKeyRecord {
+  name: string;
+  createdAt: number;
 }
 
 /** The metadata store port. Implementations: SQLite (embedded); PostgreSQL later. */
@@ -394,5 +419,9 @@ export interface MetadataStore extends ObjectAclStore {
    * version.
    */
   markDamaged(bucket: string, key: string, versionId: string, damage: string): Promise<boolean>;
+  /** Records a KMS key name; false (and nothing changes) when it exists already. */
+  createKmsKey(key: KmsKeyRecord): Promise<boolean>;
+  /** Every KMS key name recorded, by name. */
+  listKmsKeys(): Promise<KmsKeyRecord[]>;
   close(): Promise<void>;
 }

@@ -7,8 +7,15 @@ import {
   type XmlNode,
 } from '../core/index.js';
 import { type Authorizer, type IamService, sessionParentOf } from '../iam/index.js';
-import type { LdapDirectories, WebIdentityVerifier } from '../idp/index.js';
+import type {
+  CertificateVerifier,
+  IdentityPlugin,
+  LdapDirectories,
+  WebIdentityVerifier,
+} from '../idp/index.js';
 import { assumedRole, type RoleAssumeEnv } from './assume-role.js';
+import { assumeRoleWithCertificate, type CertificateIdentityEnv } from './certificate.js';
+import { assumeRoleWithCustomToken } from './custom-token.js';
 import {
   checkSessionPolicy,
   credentialsXml,
@@ -47,6 +54,12 @@ export interface StsApiOptions {
   limiter?: IssuanceLimiter;
   /** LDAP / Active Directory directories (docs/ldap.md); without them AssumeRoleWithLDAPIdentity is refused. */
   ldap?: LdapDirectories;
+  /** Client certificates (docs/tls.md); without it AssumeRoleWithCertificate is disabled. */
+  certificates?: CertificateVerifier;
+  /** MinIO's identity plugin (docs/plugins.md); without it AssumeRoleWithCustomToken is disabled. */
+  identityPlugin?: IdentityPlugin;
+  /** An access-management plugin is configured (docs/plugins.md): role policies need not exist. */
+  policyPlugin?: boolean;
 }
 
 interface Env {
@@ -85,7 +98,8 @@ async function refuseIfDenied(
   // No Deny statement names the action: nothing to evaluate (the common case, and the cheap one).
   if (!(await authorizer.mayDeny(req.principal, action, resource))) return;
   const base = authorizer.context(req.principal, req.context);
-  const check = { action, resource, context };
+  // denyOnly: an access-management plugin is asked whether the issuance is denied (MinIO's DenyOnly).
+  const check = { action, resource, context, denyOnly: true };
   const d = await authorizer.decide(req.principal, check, base);
   if (d.reason === 'explicitDeny') {
     const arn = req.principal.kind === 'anonymous' ? 'anonymous' : req.principal.arn;
@@ -217,6 +231,17 @@ function ldapEnv(env: Env): LdapIdentityEnv {
   };
 }
 
+function certificateEnv(env: Env): CertificateIdentityEnv {
+  return {
+    iam: env.o.iam,
+    keys: env.o.keys,
+    limits: env.limits,
+    now: env.now,
+    verifier: env.o.certificates,
+    ...(env.o.limiter === undefined ? {} : { limiter: env.o.limiter }),
+  };
+}
+
 const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   AssumeRole: assumeRole,
   GetSessionToken: getSessionToken,
@@ -224,6 +249,20 @@ const handlers: Readonly<Record<string, Handler>> = Object.freeze({
   AssumeRoleWithWebIdentity: (env, req) => assumeRoleWithWebIdentity(webEnv(env), req),
   AssumeRoleWithClientGrants: (env, req) => assumeRoleWithClientGrants(webEnv(env), req),
   AssumeRoleWithLDAPIdentity: (env, req) => assumeRoleWithLdapIdentity(ldapEnv(env), req),
+  AssumeRoleWithCertificate: (env, req) => assumeRoleWithCertificate(certificateEnv(env), req),
+  AssumeRoleWithCustomToken: (env, req) =>
+    assumeRoleWithCustomToken(
+      {
+        iam: env.o.iam,
+        keys: env.o.keys,
+        limits: env.limits,
+        now: env.now,
+        plugin: env.o.identityPlugin,
+        policyPlugin: env.o.policyPlugin === true,
+        ...(env.o.limiter === undefined ? {} : { limiter: env.o.limiter }),
+      },
+      req,
+    ),
 });
 
 /** The supported Action names, sorted. */

@@ -8,6 +8,8 @@ export interface StsApiRequest {
   readonly requestId: string;
   /** The request's condition keys (aws:SourceIp, aws:CurrentTime, …). */
   readonly context: Readonly<Record<string, string | string[]>>;
+  /** The TLS connection it came over (absent: plain HTTP): the client's certificates, leaf first, DER. */
+  readonly tls?: { readonly peerCertificates: readonly Uint8Array[] };
 }
 
 export interface StsApiResponse {

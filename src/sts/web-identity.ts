@@ -147,4 +147,8 @@ export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set([
   'AssumeRoleWithClientGrants',
   // Its proof is the directory password (ldap-identity.ts).
   'AssumeRoleWithLDAPIdentity',
+  // Its proof is the TLS client certificate (certificate.ts).
+  'AssumeRoleWithCertificate',
+  // Its proof is the token the identity plugin vouches for (custom-token.ts).
+  'AssumeRoleWithCustomToken',
 ]);

@@ -39,6 +39,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   workers?: number;
   keepData?: boolean;
+  /** The server serves HTTPS (certificates configured through `env`): the endpoint is https://. */
+  https?: boolean;
 }
 
 /** Spawns the real server (the built CLI) on a free port and waits until it answers. */
@@ -84,7 +86,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
   };
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${opts.https === true ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     dataDir,
     proc,

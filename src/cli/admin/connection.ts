@@ -1,5 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { XMLParser } from 'fast-xml-parser';
+import { decryptData, encryptData } from '../../admin/index.js';
 import { canonicalRequest, deriveSigningKey, stringToSign } from '../../auth/index.js';
 import { hmacSha256, sha256Hex } from '../../core/index.js';
 import type { Alias } from './alias-store.js';
@@ -118,10 +119,48 @@ export class Connection {
     return parsed;
   }
 
+  /**
+   * A madmin call whose request and answer are encrypted with the alias's secret key, as
+   * madmin-go's EncryptData / DecryptData do (e.g. `idp/ldap/policy/attach`): `value` is sent as
+   * encrypted JSON (none: no body), the decrypted JSON answer is returned.
+   */
+  async adminEncrypted(
+    method: string,
+    path: string,
+    params: Record<string, string> = {},
+    value?: unknown,
+  ): Promise<unknown> {
+    const body =
+      value === undefined ? '' : await encryptData(this.alias.secretKey, Buffer.from(JSON.stringify(value)));
+    const query = Object.entries(params).map(([k, v]) => ({
+      key: encodeURIComponent(k),
+      value: encodeURIComponent(v),
+    }));
+    const url = new URL(path, this.alias.url);
+    url.search = query.map((p) => `${p.key}=${p.value}`).join('&');
+    const headers = this.#sign(url.host, body, { method, path, query, service: 's3' });
+    const res = await fetch(url, { method, headers, ...(body === '' ? {} : { body }) }).catch(
+      (e: unknown) => {
+        throw new AdminError('ConnectionError', `${url.origin}: ${causeOf(e)}`);
+      },
+    );
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      const err = jsonOrNull(bytes) as { Code?: string; Message?: string } | null;
+      throw new AdminError(err?.Code ?? `Http${res.status}`, err?.Message ?? `HTTP ${res.status}`);
+    }
+    if (bytes.length === 0) return null;
+    try {
+      return JSON.parse((await decryptData(this.alias.secretKey, bytes)).toString('utf8'));
+    } catch {
+      throw new AdminError(`Http${res.status}`, `HTTP ${res.status}: not an encrypted JSON answer`);
+    }
+  }
+
   /** SigV4 headers for `POST /` with a form body (IAM), or another request with an empty body. */
   #sign(
     host: string,
-    body: string,
+    body: string | Uint8Array,
     target: {
       method: string;
       path: string;
@@ -165,6 +204,14 @@ export class Connection {
 
   close(): void {
     this.iam.destroy();
+  }
+}
+
+function jsonOrNull(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
   }
 }
 

@@ -3,7 +3,7 @@ import { AdminError } from './connection.js';
 import { type AdminContext, type JsonOption, withJson } from './context.js';
 import { table } from './table.js';
 
-/** MinIO's LDAP admin routes (docs/ldap.md "Administration"). */
+/** MinIO's LDAP admin routes (docs/ldap.md "Administration"); bodies encrypted as madmin-go's. */
 const ATTACH_PATH = '/minio/admin/v3/idp/ldap/policy/attach';
 const DETACH_PATH = '/minio/admin/v3/idp/ldap/policy/detach';
 const ENTITIES_PATH = '/minio/admin/v3/idp/ldap/policy-entities';
@@ -25,13 +25,11 @@ interface Entities {
   policyMappings?: { policy: string; users: string[]; groups: string[] }[];
 }
 
-/** madmin-go's PolicyAssociationReq. */
-function associationBody(policies: string[], opts: TargetOptions): string {
+/** madmin-go's PolicyAssociationReq (sent encrypted, as madmin-go sends it). */
+function associationBody(policies: string[], opts: TargetOptions): object {
   if ((opts.user === undefined) === (opts.group === undefined))
     throw new AdminError('InvalidInput', 'give exactly one of --user DN or --group DN');
-  return JSON.stringify(
-    opts.user !== undefined ? { policies, user: opts.user } : { policies, group: opts.group },
-  );
+  return opts.user !== undefined ? { policies, user: opts.user } : { policies, group: opts.group };
 }
 
 function entitiesTable(e: Entities): string {
@@ -74,7 +72,7 @@ export function registerIdpLdapCommands(admin: Command, ctx: AdminContext): Comm
         ctx.action(async (alias: string, policies: string[], opts: TargetOptions) => {
           const body = associationBody(policies, opts);
           const r = (await ctx.with(alias, (c) =>
-            c.admin('POST', attach ? ATTACH_PATH : DETACH_PATH, {}, body),
+            c.adminEncrypted('POST', attach ? ATTACH_PATH : DETACH_PATH, {}, body),
           )) as { policiesAttached?: string[]; policiesDetached?: string[] } | null;
           const changed = (attach ? r?.policiesAttached : r?.policiesDetached) ?? [];
           const who = opts.user !== undefined ? `user ${opts.user}` : `group ${opts.group}`;
@@ -98,7 +96,8 @@ export function registerIdpLdapCommands(admin: Command, ctx: AdminContext): Comm
         if (opts.user !== undefined) params['user'] = opts.user;
         if (opts.group !== undefined) params['group'] = opts.group;
         if (opts.policy !== undefined) params['policy'] = opts.policy;
-        const r = ((await ctx.with(alias, (c) => c.admin('GET', ENTITIES_PATH, params))) ?? {}) as Entities;
+        const r = ((await ctx.with(alias, (c) => c.adminEncrypted('GET', ENTITIES_PATH, params))) ??
+          {}) as Entities;
         ctx.emit(opts, r, () => entitiesTable(r));
       }),
     );

@@ -5,6 +5,7 @@ import { AdminContext, type AdminIO, processIO } from './context.js';
 import { registerGroupCommands } from './group-command.js';
 import { registerLdapCheck } from './idp-ldap-check.js';
 import { registerIdpLdapCommands } from './idp-ldap-command.js';
+import { registerKmsCommands } from './kms-command.js';
 import { registerAdminPolicyCommands } from './policy-command.js';
 import { registerScanCommand } from './scan-command.js';
 import { registerStsCommands } from './sts-command.js';
@@ -33,5 +34,6 @@ export function registerAdminCommands(program: Command, io: AdminIO = processIO)
   registerStsCommands(admin, ctx);
   registerScanCommand(admin, ctx);
   registerAccountCommands(admin, ctx);
+  registerKmsCommands(admin, ctx);
   registerLdapCheck(registerIdpLdapCommands(admin, ctx), ctx);
 }

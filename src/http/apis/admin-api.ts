@@ -1,10 +1,13 @@
+import type { MinioAdminApi } from '../../admin/index.js';
 import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
 import { type Principal, TesseraError } from '../../core/index.js';
 import type { Authorizer } from '../../iam/index.js';
-import { isValidBucketName, type S3Response, type ScanService } from '../../s3/index.js';
+import { type BuiltinKms, isValidBucketName, type S3Response, type ScanService } from '../../s3/index.js';
 import { authenticateStep } from '../authenticate-step.js';
 import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
+import { readVerifiedFormBody } from '../read-form-body.js';
 import { ACCOUNTS_PATH, type AccountsAdmin, serveAccounts } from './admin-accounts.js';
+import { isKmsAdminPath, serveKmsAdmin } from './admin-kms.js';
 import { isLdapAdminPath, type LdapAdmin, serveLdapAdmin } from './admin-ldap.js';
 import type { Api } from './api.js';
 import { minioAdminApi } from './reserved-apis.js';
@@ -17,12 +20,19 @@ export interface AdminApiOptions {
   accounts?: AccountsAdmin;
   /** `tessera admin idp ldap …` (docs/ldap.md; absent: NotImplemented). */
   ldap?: LdapAdmin;
+  /** MinIO's admin calls over the IAM service (docs/minio-compat.md; absent: NotImplemented). */
+  minio?: MinioAdminApi;
+  /** MinIO's admin KMS calls over the built-in KMS (docs/encryption.md; absent: NotImplemented). */
+  kms?: BuiltinKms;
   authorizer: Authorizer;
   lookup: CredentialLookup<Principal>;
   domains: readonly string[];
   region: string;
   context: RequestContextSource;
 }
+
+/** A MinIO admin call: `/minio/admin/v3/<call>` or `/v4/<call>` (madmin-go signs both the same way). */
+const MINIO_CALL = /^\/minio\/admin\/v[34]\/([a-z0-9/-]+(?:\/[A-Za-z0-9_.-]+)?)$/;
 
 /** Tessera's own calls under MinIO's admin prefix (docs/operations.md "tessera admin scan"). */
 const SCAN_PATH = '/minio/admin/v3/tessera/scan';
@@ -43,9 +53,11 @@ function limitOf(q: URLSearchParams): number | undefined {
 }
 
 /**
- * MinIO's admin front door (`/minio/admin/…`, JSON errors as madmin-go reads them). Serves
- * `POST /minio/admin/v3/tessera/scan` — SigV4 with service `s3`, as madmin-go signs — and answers
- * every other call NotImplemented until MinIO's admin API lands.
+ * MinIO's admin front door (`/minio/admin/…`, JSON errors as madmin-go reads them), a thin
+ * dispatcher: Tessera's `tessera/scan`, accounts, LDAP and KMS calls, then MinIO's own calls
+ * (admin/minio-api, `/v3/` and `/v4/`: users, groups, canned policies, service accounts) — all
+ * SigV4 with service `s3`, as madmin-go signs. Every other call answers NotImplemented
+ * (docs/minio-compat.md).
  */
 export function createAdminApi(o: AdminApiOptions): Api {
   return {
@@ -59,6 +71,11 @@ export function createAdminApi(o: AdminApiOptions): Api {
       if (x.rawPath === ACCOUNTS_PATH && o.accounts !== undefined)
         return serveAccounts(o, o.accounts, x, trace);
       if (o.ldap !== undefined && isLdapAdminPath(x.rawPath)) return serveLdapAdmin(o, o.ldap, x, trace);
+      if (o.kms !== undefined && isKmsAdminPath(x.rawPath)) return serveKmsAdmin(o, o.kms, x, trace);
+      const call = MINIO_CALL.exec(x.rawPath)?.[1];
+      const operation = call === undefined ? undefined : o.minio?.operation(call, x.req.method ?? 'GET');
+      if (o.minio !== undefined && call !== undefined && operation !== undefined)
+        return serveMinio(o, o.minio, call, operation, x, trace);
       return minioAdminApi.serve(x, undefined, trace);
     },
     renderError: minioAdminApi.renderError,
@@ -114,4 +131,53 @@ async function scan(
   const page = await service.page(request);
   const body = JSON.stringify(page);
   return { status: 200, headers: { 'content-type': 'application/json' }, body };
+}
+
+/** The declared Content-Length (undefined when absent or not a number). */
+function contentLength(x: Exchange): number | undefined {
+  const v = x.req.headers['content-length'];
+  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * A MinIO admin call (admin/minio-api): SigV4 with service `s3` as madmin-go signs; the signing
+ * credential's secret is the password of madmin's encrypted bodies.
+ */
+async function serveMinio(
+  o: AdminApiOptions,
+  api: MinioAdminApi,
+  call: string,
+  operation: string,
+  x: Exchange,
+  trace: Trace,
+): Promise<S3Response> {
+  trace.operation = operation;
+  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
+    trace.auth = r;
+  });
+  if (verified.kind === 'anonymous' || verified.principal === undefined || verified.accessKey === undefined)
+    throw new TesseraError('AccessDenied');
+  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
+  const credential = await o.lookup(verified.accessKey, verified.sessionToken);
+  if (credential === undefined) throw new TesseraError('AccessDenied');
+  const res = await api.serve({
+    method: x.req.method ?? 'GET',
+    call,
+    query: x.query,
+    principal: verified.principal,
+    secretKey: credential.secretKey,
+    contentLength: contentLength(x),
+    ...(x.req.headers.host === undefined ? {} : { host: x.req.headers.host }),
+    secure: 'encrypted' in x.req.socket && x.req.socket.encrypted === true,
+    body: (limit) => readVerifiedFormBody(x.req, verified, limit),
+    context: o.context(x, verified),
+  });
+  // A handler that returned authorized its call (a refusal throws AccessDenied, recorded by the pipeline).
+  trace.authz = { decision: 'allow', reason: verified.principal.kind === 'root' ? 'root' : 'allowed' };
+  if (res.change !== undefined) trace.change = res.change;
+  const headers: Record<string, string> =
+    res.contentType === undefined ? {} : { 'content-type': res.contentType };
+  return res.body === undefined
+    ? { status: res.status, headers }
+    : { status: res.status, headers, body: res.body };
 }

@@ -1,5 +1,6 @@
-import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
-import { normalizeDn, type Principal, TesseraError } from '../../core/index.js';
+import { decryptData, encryptData, MAX_ENCRYPTED_BODY } from '../../admin/index.js';
+import { type CredentialLookup, GLOBAL_REGION, type VerifiedRequest } from '../../auth/index.js';
+import { isTesseraError, normalizeDn, type Principal, TesseraError } from '../../core/index.js';
 import type { Authorizer, IamService } from '../../iam/index.js';
 import type { LdapDirectories, LdapUserState } from '../../idp/index.js';
 import type { S3Response } from '../../s3/index.js';
@@ -46,6 +47,39 @@ function json(value: unknown): S3Response {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
+/** madmin's encrypted answer: the JSON of `value` under the signing credential's secret. */
+async function encrypted(secretKey: string, value: unknown): Promise<S3Response> {
+  const body = await encryptData(secretKey, Buffer.from(JSON.stringify(value)));
+  return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body };
+}
+
+/** The secret key of the credential that signed the request: madmin's password. */
+async function secretOf(o: Options, verified: VerifiedRequest): Promise<string> {
+  const credential =
+    verified.accessKey === undefined ? undefined : await o.lookup(verified.accessKey, verified.sessionToken);
+  if (credential === undefined) throw new TesseraError('AccessDenied');
+  return credential.secretKey;
+}
+
+/**
+ * The decrypted body of an attach/detach (madmin-go encrypts it): MinIO refuses a body over
+ * maxEConfigJSONSize, or of unknown length, with XMinioAdminConfigTooLarge before reading it.
+ */
+async function decryptedBody(x: Exchange, verified: VerifiedRequest, secret: string): Promise<Buffer> {
+  const v = x.req.headers['content-length'];
+  const length = v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+  if (length === undefined || length > MAX_ENCRYPTED_BODY)
+    throw new TesseraError('XMinioAdminConfigTooLarge');
+  let body: Buffer;
+  try {
+    body = await readVerifiedFormBody(x.req, verified, MAX_ENCRYPTED_BODY);
+  } catch (e) {
+    if (isTesseraError(e, 'MaxMessageLengthExceeded')) throw new TesseraError('XMinioAdminConfigTooLarge');
+    throw e;
+  }
+  return decryptData(secret, body);
+}
+
 /** Authenticates the caller and requires `action` (root: always; only the default account's principals). */
 async function authorize(o: Options, x: Exchange, trace: Trace, action: string) {
   const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
@@ -72,7 +106,10 @@ async function authorize(o: Options, x: Exchange, trace: Trace, action: string) 
   return verified;
 }
 
-/** madmin-go's PolicyAssociationReq: `{"policies":[…],"user":DN}` or `{…,"group":DN}`. */
+/**
+ * madmin-go's PolicyAssociationReq (decrypted): `{"policies":[…],"user":DN}` or `{…,"group":DN}`.
+ * Like MinIO: not JSON → InvalidRequest; JSON that is not a valid request → XMinioAdminConfigBadJSON.
+ */
 function association(body: Buffer): { policies: string[]; kind: 'user' | 'group'; dn: string } {
   let v: unknown;
   try {
@@ -87,9 +124,9 @@ function association(body: Buffer): { policies: string[]; kind: 'user' | 'group'
   const user = typeof r.user === 'string' ? r.user : '';
   const group = typeof r.group === 'string' ? r.group : '';
   if (policies.length === 0 || policies.some((p) => p === ''))
-    throw new TesseraError('InvalidRequest', 'policies must name at least one policy.');
+    throw new TesseraError('XMinioAdminConfigBadJSON', 'policies must name at least one policy.');
   if ((user === '') === (group === ''))
-    throw new TesseraError('InvalidRequest', 'Exactly one of user and group must be given.');
+    throw new TesseraError('XMinioAdminConfigBadJSON', 'Exactly one of user and group must be given.');
   return user !== '' ? { policies, kind: 'user', dn: user } : { policies, kind: 'group', dn: group };
 }
 
@@ -129,14 +166,15 @@ export async function serveLdapAdmin(
   if (path === LDAP_ENTITIES_PATH) {
     trace.operation = 'AdminListLDAPPolicyEntities';
     if (method !== 'GET') throw new TesseraError('MethodNotAllowed');
-    await authorize(o, x, trace, 'admin:ListUserPolicies');
+    const verified = await authorize(o, x, trace, 'admin:ListUserPolicies');
+    const secret = await secretOf(o, verified);
     const q = x.query;
     const r = await l.iam.ldap.entities('', {
       users: q.getAll('user'),
       groups: q.getAll('group'),
       policies: q.getAll('policy'),
     });
-    return json({
+    return encrypted(secret, {
       timestamp: new Date().toISOString(),
       ...(r.userMappings.length === 0 ? {} : { userMappings: r.userMappings }),
       ...(r.groupMappings.length === 0 ? {} : { groupMappings: r.groupMappings }),
@@ -172,7 +210,7 @@ export async function serveLdapAdmin(
   const attach = path === LDAP_ATTACH_PATH;
   trace.operation = attach ? 'AdminAttachLDAPPolicy' : 'AdminDetachLDAPPolicy';
   const verified = await authorize(o, x, trace, 'admin:UpdatePolicyAssociation');
-  const req = association(await readVerifiedFormBody(x.req, verified, 64 * 1024));
+  const req = association(await decryptedBody(x, verified, await secretOf(o, verified)));
   const dn = normalizeDn(req.dn);
   if (attach && req.kind === 'user') await directoryOf(l, dn);
   const changed = attach
@@ -185,7 +223,7 @@ export async function serveLdapAdmin(
     parameters: { policies: req.policies, [req.kind]: dn },
     after: attach ? { policiesAttached: changed } : { policiesDetached: changed },
   };
-  return json({
+  return encrypted(await secretOf(o, verified), {
     ...(attach ? { policiesAttached: changed } : { policiesDetached: changed }),
     updatedAt: new Date().toISOString(),
   });

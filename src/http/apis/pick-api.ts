@@ -41,6 +41,8 @@ export function pickApi(
   if (!rawPath.startsWith('/minio/') && rawPath !== '/') return apis.s3;
   if (bucketFromHost(req.headers.host, domains) !== undefined) return apis.s3;
   if (rawPath.startsWith('/minio/admin/')) return apis.admin ?? minioAdminApi;
+  // madmin-go's KMS calls (`/minio/kms/v1/key/…`, docs/encryption.md) go to the admin front door.
+  if (rawPath.startsWith('/minio/kms/')) return apis.admin ?? minioAdminApi;
   if (rawPath.startsWith('/minio/health/')) return apis.health ?? healthApi;
   if (rawPath.startsWith('/minio/v2/metrics/') || rawPath.startsWith('/minio/metrics/'))
     return apis.metrics ?? metricsApi;

@@ -6,6 +6,7 @@ import { type StsApi, UNSIGNED_STS_ACTIONS } from '../../sts/index.js';
 import type { Exchange, RequestContextSource, Trace, Verified } from '../exchange.js';
 import { queryApiParams, unsignedQueryParams } from '../query-api-params.js';
 import { renderIamError } from '../render-iam-error.js';
+import { tlsPeer } from '../tls/index.js';
 import type { Api, Authenticated } from './api.js';
 import { scopeStep } from './scope-step.js';
 
@@ -54,6 +55,7 @@ export function createQueryApi(o: QueryApiOptions): Api {
         params,
         requestId: x.requestId,
         context: o.context(x, v),
+        ...tlsPeer(x),
       });
       trace.authz = { decision: 'allow', reason: 'allowed' };
       if (answer.change !== undefined) trace.change = answer.change;
@@ -70,6 +72,8 @@ function identityFailure(
   params: { get(name: string): string | null },
 ): NonNullable<Trace['identityFailure']> {
   const reason = e.auditReason ?? (e.code === 'IDPCommunicationError' ? 'idp-unreachable' : e.code);
+  if (action === 'AssumeRoleWithCertificate') return { reason, source: 'certificate' };
+  if (action === 'AssumeRoleWithCustomToken') return { reason, source: 'plugin' };
   if (action !== 'AssumeRoleWithLDAPIdentity') return { reason, source: 'openid' };
   const user = params.get('LDAPUsername');
   return user === null || user === ''
@@ -98,6 +102,7 @@ async function serveUnsigned(
       params,
       requestId: x.requestId,
       context: o.context(x, v),
+      ...tlsPeer(x),
     });
   } catch (e) {
     if (e instanceof TesseraError) trace.identityFailure = identityFailure(e, action, params);

@@ -8,7 +8,8 @@ function notImplemented(what: string): TesseraError {
 
 /**
  * MinIO's admin API (`/minio/admin/v3/…`, `/v4/…`): JSON errors `{Code, Message, Resource,
- * RequestId}` as madmin-go reads them. Until its issue lands every call is NotImplemented.
+ * RequestId}` as madmin-go reads them. The calls not implemented yet (docs/minio-compat.md) answer
+ * NotImplemented through this; admin-api.ts dispatches the implemented ones first.
  */
 export const minioAdminApi: Api = {
   name: 'MinioAdmin',

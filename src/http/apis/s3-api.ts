@@ -119,6 +119,11 @@ export function createS3Api(o: S3ApiOptions): Api {
         now: x.time,
         access,
         postForm,
+        // SSE-C needs TLS (docs/encryption.md): read from the socket itself, never from a header.
+        transport: {
+          encrypted: (x.req.socket as { encrypted?: boolean }).encrypted === true,
+          loopback: isLoopbackAddress(x.req.socket.remoteAddress),
+        },
       };
       const deps = READS_BLOBS.has(op.name) ? withDamageTrace(o.deps, trace) : o.deps;
       return handlers[op.name]!(deps, s3req);
@@ -128,4 +133,11 @@ export function createS3Api(o: S3ApiOptions): Api {
       body: renderS3Error(err, safeDecode(x.rawPath), x.requestId),
     }),
   };
+}
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
 }

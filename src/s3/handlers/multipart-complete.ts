@@ -19,6 +19,7 @@ import { type S3Handler, xmlResponse } from '../context.js';
 import { quoteEtag } from '../object-headers.js';
 import { completedUploadLock } from '../object-lock/requests.js';
 import { objectRecord } from '../object-record.js';
+import { sseResponseHeaders, storedPartSize } from '../sse/index.js';
 import { writtenVersionHeader } from '../version-id.js';
 import { readXmlDocument } from '../xml-body.js';
 import { MIN_PART_SIZE, multipartEtag, requireUpload } from './multipart.js';
@@ -127,11 +128,13 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
       etag: multipartEtag(chosen.map((p) => p.etag)),
       data: {
         kind: 'blobs',
-        segments: chosen.map((p) =>
-          p.crc32 === undefined
-            ? { blobId: p.blobId, size: p.size }
-            : { blobId: p.blobId, size: p.size, crc32: p.crc32 },
-        ),
+        // An encrypted part's blob is its sealed sequence (docs/encryption.md "Format").
+        segments: chosen.map((p) => {
+          const size = storedPartSize(p.size, upload.sse !== undefined);
+          return p.crc32 === undefined
+            ? { blobId: p.blobId, size }
+            : { blobId: p.blobId, size, crc32: p.crc32 };
+        }),
       },
       checksum: uploadChecksum(upload, chosen),
       parts,
@@ -143,6 +146,7 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
   const lock = bucket === undefined ? upload.lock : await completedUploadLock(deps, bucket, upload, req.now);
   if (lock !== undefined) record.lock = lock;
   if (upload.acl !== undefined) record.acl = upload.acl;
+  if (upload.sse !== undefined) record.sse = upload.sse;
   // On a conflict the upload stays: its parts are still the client's to complete again.
   const { versionId } = await commitUploadVersioned(deps, upload.uploadId, record, condition);
   const versioning = await deps.metadata.getBucketVersioning(upload.bucket).catch(() => undefined);
@@ -153,9 +157,8 @@ export const completeMultipartUpload: S3Handler<'CompleteMultipartUpload'> = asy
     ETag: quoteEtag(record.etag),
     ...checksumElements(record.checksum, 'type-last'),
   };
-  return xmlResponse(
-    renderXml('CompleteMultipartUploadResult', result),
-    200,
-    writtenVersionHeader(versioning, versionId),
-  );
+  return xmlResponse(renderXml('CompleteMultipartUploadResult', result), 200, {
+    ...writtenVersionHeader(versioning, versionId),
+    ...(upload.sse?.algorithm === 'SSE-C' ? {} : sseResponseHeaders(upload.sse)),
+  });
 };

@@ -23,6 +23,7 @@ import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-header
 import { requireLockedWriteDigest, uploadLock } from '../object-lock/requests.js';
 import type { OfUpload } from '../ops/multipart.js';
 import { parseRange } from '../range.js';
+import { encryptedEtag, readKey, sseResponseHeaders, writeEncryption } from '../sse/index.js';
 import { requireBucket } from './buckets.js';
 
 /** "Each part must be at least 5 MB in size, except the last part." Parts are at most 5 GiB. */
@@ -69,8 +70,11 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
   if (meta.contentType !== undefined) upload.contentType = meta.contentType;
   if (lock !== undefined) upload.lock = lock;
   if (acl !== undefined) upload.acl = acl;
+  // The parts' encryption (docs/encryption.md): one data key for the upload, each part its own sequence.
+  const sse = await writeEncryption(deps, req, { bucket, key });
+  if (sse !== undefined) upload.sse = sse.record;
   const algorithm = parseAlgorithm(header(req, 'x-amz-checksum-algorithm'));
-  const responseHeaders: Record<string, string> = {};
+  const responseHeaders: Record<string, string> = sseResponseHeaders(sse?.record, sse?.customerKeyMd5);
   if (algorithm) {
     // CRC64NVME supports only full-object checksums; the others default to composite.
     const type = parseChecksumType(req) ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
@@ -95,13 +99,19 @@ export const createMultipartUpload: S3Handler<'CreateMultipartUpload'> = async (
 };
 
 /** The record of a part whose bytes were just stored in one blob, at the request's time. */
-function partRecord(uploadId: string, partNumber: number, stored: Stored, lastModified: number): PartRecord {
+function partRecord(
+  uploadId: string,
+  partNumber: number,
+  stored: Stored,
+  lastModified: number,
+  etag = stored.md5.toString('hex'),
+): PartRecord {
   if (stored.data.kind !== 'blobs') throw new TesseraError('InternalError');
   return {
     uploadId,
     partNumber,
     size: stored.size,
-    etag: stored.md5.toString('hex'),
+    etag,
     lastModified,
     blobId: stored.data.segments[0]!.blobId,
     ...(stored.data.segments[0]!.crc32 === undefined ? {} : { crc32: stored.data.segments[0]!.crc32 }),
@@ -111,17 +121,22 @@ function partRecord(uploadId: string, partNumber: number, stored: Stored, lastMo
 export const uploadPart: S3Handler<'UploadPart'> = async (deps, req) => {
   const upload = await requireUpload(deps, req.op);
   if (upload.lock !== undefined) requireLockedWriteDigest(req, 'Put Part');
+  // An SSE-C upload's parts each carry the upload's key (AWS); the others unseal the upload's.
+  const key = await readKey(deps, req, upload);
   const body = await ingestBody(deps, req, {
     allowInline: false,
     maxSize: MAX_PART_SIZE,
     defaultAlgorithm: upload.checksumAlgorithm,
+    sealWith: key?.dataKey,
   });
-  const part = partRecord(upload.uploadId, req.op.partNumber, body, req.now);
+  const etag = encryptedEtag(upload.sse, key?.dataKey, body.md5);
+  const part = partRecord(upload.uploadId, req.op.partNumber, body, req.now, etag);
   if (body.checksum) part.checksum = body.checksum;
   await commitPart(deps, part);
   const headers = {
     etag: quoteEtag(part.etag),
     ...checksumResponseHeaders(body.checksum, { withType: false }),
+    ...sseResponseHeaders(upload.sse, key?.customerKeyMd5),
   };
   return emptyResponse(200, headers);
 };
@@ -143,11 +158,16 @@ export const uploadPartCopy: S3Handler<'UploadPartCopy'> = async (deps, req) => 
     if (Number(m[2]) >= obj.size) throw new TesseraError('InvalidRange');
   }
   if (range.end - range.start + 1 > MAX_PART_SIZE) throw new TesseraError('EntityTooLarge');
+  const sourceKey = await readKey(deps, req, obj, 'x-amz-copy-source-server-side-encryption');
+  const key = await readKey(deps, req, upload);
   const copied = await copyData(deps, obj, range, {
     allowInline: false,
     algorithm: upload.checksumAlgorithm,
+    sourceKey: sourceKey?.dataKey,
+    sealWith: key?.dataKey,
   });
-  const part = partRecord(upload.uploadId, req.op.partNumber, copied, req.now);
+  const etag = encryptedEtag(upload.sse, key?.dataKey, copied.md5);
+  const part = partRecord(upload.uploadId, req.op.partNumber, copied, req.now, etag);
   if (upload.checksumAlgorithm && copied.checksum) {
     part.checksum = { algorithm: upload.checksumAlgorithm, value: copied.checksum, type: 'FULL_OBJECT' };
   }
@@ -157,7 +177,10 @@ export const uploadPartCopy: S3Handler<'UploadPartCopy'> = async (deps, req) => 
     ETag: quoteEtag(part.etag),
     ...checksumElements(part.checksum, 'no-type'),
   };
-  return xmlResponse(renderXml('CopyPartResult', result), 200, copySourceVersionHeader(source, obj));
+  return xmlResponse(renderXml('CopyPartResult', result), 200, {
+    ...copySourceVersionHeader(source, obj),
+    ...sseResponseHeaders(upload.sse, key?.customerKeyMd5),
+  });
 };
 
 export const abortMultipartUpload: S3Handler<'AbortMultipartUpload'> = async (deps, req) => {

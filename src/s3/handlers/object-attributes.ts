@@ -4,6 +4,7 @@ import { checksumElement } from '../checksum-headers.js';
 import { header, type S3Handler, type S3Request, xmlResponse } from '../context.js';
 import type { GetObjectAttributes } from '../ops/objects.js';
 import { MAX_LIST, parseCount, parsePartNumberMarker } from '../query-params.js';
+import { readKey } from '../sse/index.js';
 import { requireObject, versionHeaderOf } from './object-read.js';
 
 /** The attributes x-amz-object-attributes may name, in the order the response lists them. */
@@ -74,6 +75,8 @@ export const getObjectAttributes: S3Handler<'GetObjectAttributes'> = async (deps
   const op: GetObjectAttributes = req.op;
   const wanted = requestedAttributes(req);
   const obj = await requireObject(deps, op.bucket, op.key, op.versionId);
+  // An SSE-C object's attributes need its key, as GetObject does (AWS); others need nothing more.
+  if (obj.sse?.algorithm === 'SSE-C') await readKey(deps, req, obj);
   const body: XmlNode = {};
   if (wanted.has('ETag')) body['ETag'] = obj.etag;
   if (wanted.has('Checksum') && obj.checksum) body['Checksum'] = checksumNode(obj.checksum);

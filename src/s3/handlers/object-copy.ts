@@ -7,6 +7,7 @@ import { copyData, copySourceVersionHeader, resolveCopySource } from '../copy-so
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { newObjectLock } from '../object-lock/requests.js';
 import { type ObjectDescription, objectRecord } from '../object-record.js';
+import { encryptedEtag, readKey, requestedSse, sseResponseHeaders, writeEncryption } from '../sse/index.js';
 import { writtenVersionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
@@ -30,7 +31,8 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
   // Copying a version onto its key (no versionId on the source) is refused; naming an older
   // version restores it, as S3 documents.
   const itself = source.bucket === bucket && source.key === key && source.versionId === undefined;
-  if (itself && metadataDirective === 'COPY') {
+  // "…or encryption attributes": asking for an encryption is a change (AWS re-encrypts in place).
+  if (itself && metadataDirective === 'COPY' && requestedSse(req) === undefined) {
     throw new TesseraError(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -43,10 +45,19 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
     metadataDirective === 'REPLACE'
       ? { ...metadataFromRequest(req), tags }
       : { contentType: obj.contentType, headers: obj.headers, userMetadata: obj.userMetadata, tags };
-  const copied = await copyData(deps, obj, { start: 0, end: obj.size - 1 }, { allowInline: true, algorithm });
+  // docs/encryption.md: the source decrypts with x-amz-copy-source-…-customer-* (SSE-C) or its
+  // KMS key; the target is encrypted as the request asks, else by the target bucket's default.
+  const sourceKey = await readKey(deps, req, obj, 'x-amz-copy-source-server-side-encryption');
+  const sse = await writeEncryption(deps, req, req.op);
+  const copied = await copyData(
+    deps,
+    obj,
+    { start: 0, end: obj.size - 1 },
+    { allowInline: true, algorithm, sourceKey: sourceKey?.dataKey, sealWith: sse?.dataKey },
+  );
   const content = {
     size: copied.size,
-    etag: copied.md5.toString('hex'),
+    etag: encryptedEtag(sse?.record, sse?.dataKey, copied.md5),
     data: copied.data,
     checksum:
       algorithm && copied.checksum
@@ -54,6 +65,7 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
         : undefined,
   };
   const record = objectRecord(req.op, req.now, content, description);
+  if (sse !== undefined) record.sse = sse.record;
   if (lock !== undefined) record.lock = lock;
   if (acl !== undefined) record.acl = acl;
   const { versionId } = await commitObjectVersioned(deps, record);
@@ -65,5 +77,6 @@ export const copyObject: S3Handler<'CopyObject'> = async (deps, req) => {
   return xmlResponse(renderXml('CopyObjectResult', result), 200, {
     ...copySourceVersionHeader(source, obj),
     ...writtenVersionHeader(target.versioning, versionId),
+    ...sseResponseHeaders(sse?.record, sse?.customerKeyMd5),
   });
 };

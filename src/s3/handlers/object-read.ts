@@ -8,6 +8,7 @@ import { missingBlob, type OpenedObject, openObject, quarantined } from '../obje
 import type { GetObject, HeadObject } from '../ops/objects.js';
 import { checkPreconditions } from '../preconditions.js';
 import { type ByteRange, parseRange } from '../range.js';
+import { decryptedInline, decryptedStream, readKey, sseResponseHeaders } from '../sse/index.js';
 import { NULL_VERSION } from '../version-id.js';
 
 /**
@@ -98,6 +99,8 @@ async function readObject(
   );
   // Quarantined by tessera admin scan: a clean 500, never its bytes nor a 304 (docs/operations.md).
   if (obj.damage !== undefined) throw quarantined(obj);
+  // SSE-C objects need their key even for HEAD (docs/encryption.md); others unseal theirs.
+  const sseKey = await readKey(deps, req, obj);
   try {
     checkPreconditions(
       {
@@ -119,7 +122,10 @@ async function readObject(
       },
     };
   }
-  const headers = objectResponseHeaders(obj);
+  const headers: Record<string, string | number> = {
+    ...objectResponseHeaders(obj),
+    ...sseResponseHeaders(obj.sse, sseKey?.customerKeyMd5),
+  };
   if (versionId !== undefined || versioned || obj.versionId !== NULL_VERSION)
     headers['x-amz-version-id'] = obj.versionId;
   if (obj.lock !== undefined) Object.assign(headers, await visibleLockHeaders(req, bucket, key, obj.lock));
@@ -147,7 +153,13 @@ async function readObject(
     return { status, headers, body: withBody ? Buffer.alloc(0) : undefined } as S3Response;
 
   // Small objects live inline: answer with the bytes themselves, no stream.
-  if (obj.data.kind === 'inline') return { status, headers, body: obj.data.bytes.subarray(start, end + 1) };
+  if (obj.data.kind === 'inline') {
+    const bytes =
+      sseKey === undefined
+        ? obj.data.bytes.subarray(start, end + 1)
+        : await decryptedInline(obj, sseKey.dataKey, start, end, deps.reportDamage);
+    return { status, headers, body: bytes };
+  }
   let opened: OpenedObject;
   try {
     opened = await openObject(deps.blobs, obj, deps.reportDamage);
@@ -157,8 +169,15 @@ async function readObject(
     if (attempt < 3) return readObject(deps, req, withBody, attempt + 1);
     throw missingBlob(obj, deps.reportDamage);
   }
-  const body = opened.stream(start, end);
-  return { status, headers, body, cleanup: () => opened.close() };
+  if (sseKey === undefined)
+    return { status, headers, body: opened.stream(start, end), cleanup: () => opened.close() };
+  try {
+    const body = await decryptedStream(obj, opened, sseKey.dataKey, start, end, deps.reportDamage);
+    return { status, headers, body, cleanup: () => opened.close() };
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
 }
 
 export const getObject: S3Handler<'GetObject'> = (deps, req) => readObject(deps, req, true);

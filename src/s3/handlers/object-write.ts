@@ -7,6 +7,7 @@ import { ingestBody } from '../ingest.js';
 import { metadataFromRequest, quoteEtag, tagsFromHeader } from '../object-headers.js';
 import { newObjectLock } from '../object-lock/requests.js';
 import { objectRecord } from '../object-record.js';
+import { encryptedEtag, sseResponseHeaders, writeEncryption } from '../sse/index.js';
 import { writtenVersionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
@@ -20,13 +21,17 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
   // The ACL headers' (docs/acl.md); nothing is read without them.
   const acl = await objectAclOfWrite(deps, req, req.op.bucket);
   await checkOnArrival(deps, req.op.bucket, req.op.key, condition);
-  const body = await ingestBody(deps, req, { allowInline: true });
+  // Server-side encryption (docs/encryption.md): the request's headers, else the bucket default.
+  const sse = await writeEncryption(deps, req, req.op);
+  const body = await ingestBody(deps, req, { allowInline: true, sealWith: sse?.dataKey });
+  const etag = encryptedEtag(sse?.record, sse?.dataKey, body.md5);
   const record = objectRecord(
     req.op,
     req.now,
-    { size: body.size, etag: body.md5.toString('hex'), data: body.data, checksum: body.checksum },
+    { size: body.size, etag, data: body.data, checksum: body.checksum },
     { ...meta, tags },
   );
+  if (sse !== undefined) record.sse = sse.record;
   if (lock !== undefined) record.lock = lock;
   if (acl !== undefined) record.acl = acl;
   // commitObject discards the record's own blobs when the commit (or its condition) fails.
@@ -35,6 +40,7 @@ export const putObject: S3Handler<'PutObject'> = async (deps, req) => {
     etag: quoteEtag(record.etag),
     ...checksumResponseHeaders(body.checksum),
     ...writtenVersionHeader(bucket.versioning, versionId),
+    ...sseResponseHeaders(sse?.record, sse?.customerKeyMd5),
   };
   return { status: 200, headers };
 };

@@ -17,6 +17,7 @@ import { readPostForm } from '../post-object/form.js';
 import { LengthLimit, tooSmall } from '../post-object/length-limit.js';
 import { parsePostPolicy } from '../post-object/policy.js';
 import { objectLocation, postResponse } from '../post-object/response.js';
+import { encryptedEtag, writeEncryption } from '../sse/index.js';
 import { writtenVersionHeader } from '../version-id.js';
 import { requireBucket } from './buckets.js';
 
@@ -76,13 +77,15 @@ export const postObject: S3Handler<'PostObject'> = async (deps, req) => {
   const md5 = expectedMd5(fields.get('content-md5'));
   const bucket = await requireBucket(deps, bucketName);
   const lock = await newObjectLock(deps, put, bucket, { requireDigest: false });
+  // The form's x-amz-server-side-encryption* fields, else the bucket default (docs/encryption.md).
+  const sse = await writeEncryption(deps, put, { bucket: bucketName, key });
 
   const max = Math.min(range.max, MAX_PUT_SIZE);
   const limit = new LengthLimit(max);
   const source = form.file.body;
   // Both settle before an error rises, so the blob of a failed upload is already gone.
   const [storing, feeding] = await Promise.allSettled([
-    storeStream(deps, limit, { maxSize: MAX_PUT_SIZE }),
+    storeStream(deps, limit, { maxSize: MAX_PUT_SIZE, sealWith: sse?.dataKey }),
     pipeline(source, limit),
   ]);
   if (feeding.status === 'rejected') {
@@ -102,9 +105,10 @@ export const postObject: S3Handler<'PostObject'> = async (deps, req) => {
   const record = objectRecord(
     { bucket: bucketName, key },
     req.now,
-    { size: stored.size, etag: stored.md5.toString('hex'), data: stored.data },
+    { size: stored.size, etag: encryptedEtag(sse?.record, sse?.dataKey, stored.md5), data: stored.data },
     { ...meta, tags },
   );
+  if (sse !== undefined) record.sse = sse.record;
   if (lock !== undefined) record.lock = lock;
   const { versionId } = await commitObjectVersioned(deps, record);
   const etag = quoteEtag(record.etag);

@@ -5,6 +5,7 @@ import { writing } from '../space.js';
 import { aclOperations } from './acl.js';
 import { bucketOperations } from './buckets.js';
 import { corsOperations } from './cors.js';
+import { encryptionOperations } from './encryption.js';
 import { lifecycleOperations } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
@@ -29,6 +30,7 @@ const OPERATIONS = [
   ...taggingOperations,
   ...lifecycleOperations,
   ...corsOperations,
+  ...encryptionOperations,
   ...versioningOperations,
   ...objectLockOperations,
   ...aclOperations,

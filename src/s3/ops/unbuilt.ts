@@ -3,7 +3,6 @@ import type { OperationBase, Spec } from '../operation.js';
 
 /** Bucket sub-resources S3 has that Tessera does not serve yet: answered NotImplemented. */
 export const UNBUILT_BUCKET_SUBRESOURCES: readonly string[] = [
-  'encryption',
   'notification',
   'replication',
   'website',

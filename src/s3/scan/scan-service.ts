@@ -6,6 +6,7 @@ import {
   type StoredObject,
 } from '../../storage/index.js';
 import type { DamageKind, DamageSink } from '../object-reader.js';
+import { encryptedSize } from '../sse/format.js';
 import { type BlobProblem, inspectBlob, inspectInline, objectExpectations, plain } from './inspect.js';
 import { decodeMarker, encodeMarker, SCAN_START, type ScanMarker, type ScanPhase } from './marker.js';
 
@@ -244,7 +245,11 @@ export class ScanService {
       for (const part of await meta.getParts(u.uploadId)) {
         p.out.scanned.parts++;
         p.out.scanned.blobs++;
-        const want = { blobId: part.blobId, size: part.size, md5: part.etag, checksum: plain(part.checksum) };
+        // An encrypted upload's part blob is its sealed sequence: its size only (docs/encryption.md).
+        const want =
+          u.sse === undefined
+            ? { blobId: part.blobId, size: part.size, md5: part.etag, checksum: plain(part.checksum) }
+            : { blobId: part.blobId, size: encryptedSize(part.size) };
         const r = await inspectBlob(this.#o.blobs, want, verify);
         p.out.scanned.bytesVerified += r.bytesRead;
         if (r.problem === undefined) continue;

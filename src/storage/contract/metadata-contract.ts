@@ -5,6 +5,7 @@ import { runAclContract } from './metadata-acl-contract.js';
 import { runDamageContract } from './metadata-damage-contract.js';
 import { runListingContract } from './metadata-listing-contract.js';
 import { runLockContract } from './metadata-lock-contract.js';
+import { runSseContract } from './metadata-sse-contract.js';
 import { runUploadsContract } from './metadata-uploads-contract.js';
 import { runVersioningContract } from './metadata-versioning-contract.js';
 
@@ -269,5 +270,6 @@ export function runMetadataContract(name: string, open: MetadataFactory): void {
     runLockContract(() => store);
     runDamageContract(() => store);
     runAclContract(() => store);
+    runSseContract(() => store);
   });
 }

@@ -416,4 +416,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 14,
+    description: 'server-side encryption of object versions and multipart uploads, KMS key names',
+    // docs/encryption.md: JSON {algorithm, keyId?, context?, sealedKey}; NULL for plain bytes.
+    // Bucket default encryption is bucket_configs 'encryption'. kms_keys: the built-in KMS's
+    // named keys (their key material is derived from the master key, never stored).
+    sql: `
+      ALTER TABLE objects ADD COLUMN sse TEXT;
+      ALTER TABLE uploads ADD COLUMN sse TEXT;
+      CREATE TABLE kms_keys (
+        name TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

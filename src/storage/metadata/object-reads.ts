@@ -10,7 +10,7 @@ import { type ObjectRow, toVersion } from './sqlite-rows.js';
  */
 const COLUMNS = `b.versioning, o.version_id, o.bucket, o.key, o.size, o.etag, o.last_modified, o.content_type,
   o.headers, o.user_metadata, o.tags, o.checksum, o.parts, o.segments, o.inline_data, o.object_lock,
-  o.damage, o.delete_marker, o.acl`;
+  o.damage, o.delete_marker, o.acl, o.sse`;
 
 type Cell = string | number | Buffer | null;
 
@@ -57,6 +57,7 @@ export function toObjectRead(row: Cell[] | undefined): ObjectRead | undefined {
     damage: row[16],
     delete_marker: row[17],
     acl: row[18],
+    sse: row[19],
   } as ObjectRow & { delete_marker: number };
   const version: ObjectVersion = toVersion(object);
   return { version, versioning };

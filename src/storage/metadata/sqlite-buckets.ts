@@ -1,5 +1,5 @@
 import { TesseraError } from '../../core/index.js';
-import type { BucketConfigKind, BucketRecord, BucketVersioning, Tag } from '../types.js';
+import type { BucketConfigKind, BucketRecord, BucketVersioning, KmsKeyRecord, Tag } from '../types.js';
 import type { OpenOptions } from './schema.js';
 import { bucketTags, toBucket, toJson } from './sqlite-rows.js';
 import { SqliteBase } from './sqlite-store-base.js';
@@ -97,5 +97,14 @@ export class SqliteBuckets extends SqliteBase {
       if (document === undefined) this.s.deleteBucketConfig.run(name, kind);
       else this.s.putBucketConfig.run({ bucket: name, kind, document, at: Date.now() });
     });
+  }
+
+  async createKmsKey(key: KmsKeyRecord): Promise<boolean> {
+    const { changes } = await this.write(() => this.s.insertKmsKey.run(key.name, key.createdAt));
+    return changes === 1;
+  }
+
+  async listKmsKeys(): Promise<KmsKeyRecord[]> {
+    return this.read(() => this.s.listKmsKeys.all().map((r) => ({ name: r.name, createdAt: r.created_at })));
   }
 }

@@ -5,6 +5,7 @@ import type {
   ChecksumType,
   MultipartUploadRecord,
   ObjectChecksum,
+  ObjectEncryption,
   ObjectLock,
   ObjectRecord,
   ObjectSummary,
@@ -57,6 +58,8 @@ export interface ObjectRow extends SummaryRow {
   damage: string | null;
   /** The version's ACL (migration 11); NULL: the default. */
   acl: string | null;
+  /** Server-side encryption (migration 14); NULL: plain. */
+  sse: string | null;
 }
 
 export interface UploadRow {
@@ -72,6 +75,7 @@ export interface UploadRow {
   checksum_type: string | null;
   object_lock: string | null;
   acl: string | null;
+  sse: string | null;
 }
 
 export interface PartRow {
@@ -173,6 +177,7 @@ export function markerParams(
     object_lock: null,
     damage: null,
     acl: null,
+    sse: null,
   };
 }
 
@@ -206,6 +211,7 @@ export function toObject(row: ObjectRow): StoredObject {
   if (row.object_lock !== null) record.lock = JSON.parse(row.object_lock) as ObjectLock;
   if (row.damage !== null) record.damage = row.damage;
   if (row.acl !== null) record.acl = JSON.parse(row.acl) as StoredAcl;
+  if (row.sse) record.sse = JSON.parse(row.sse) as ObjectEncryption;
   return record;
 }
 
@@ -239,6 +245,7 @@ export function objectParams(r: ObjectRecord, versionId: string): Record<string,
     // A record written is never quarantined: fresh bytes (a rewrite of the key replaces the mark).
     damage: null,
     acl: aclJson(r.acl),
+    sse: r.sse === undefined ? null : toJson(r.sse),
   };
 }
 
@@ -284,6 +291,7 @@ export function toUpload(row: UploadRow): MultipartUploadRecord {
   if (row.checksum_type !== null) upload.checksumType = row.checksum_type as ChecksumType;
   if (row.object_lock !== null) upload.lock = JSON.parse(row.object_lock) as ObjectLock;
   if (row.acl !== null) upload.acl = JSON.parse(row.acl) as StoredAcl;
+  if (row.sse) upload.sse = JSON.parse(row.sse) as ObjectEncryption;
   return upload;
 }
 
@@ -301,6 +309,7 @@ export function uploadParams(u: MultipartUploadRecord): Record<string, unknown> 
     checksum_type: u.checksumType ?? null,
     object_lock: lockJson(u.lock),
     acl: aclJson(u.acl),
+    sse: u.sse === undefined ? null : toJson(u.sse),
   };
 }
 

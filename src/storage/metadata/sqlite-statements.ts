@@ -11,9 +11,9 @@ export type ObjectRefRow = {
 };
 
 const OBJECT_COLUMNS = `bucket, key, version_id, size, etag, last_modified, content_type, headers, user_metadata, tags,
-  checksum, parts, segments, inline_data, object_lock, damage, acl`;
+  checksum, parts, segments, inline_data, object_lock, damage, acl, sse`;
 const OBJECT_VALUES = `@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @headers, @user_metadata, @tags,
-  @checksum, @parts, @segments, @inline_data, @object_lock, @damage, @acl`;
+  @checksum, @parts, @segments, @inline_data, @object_lock, @damage, @acl, @sse`;
 const UPLOAD_ORDER = 'ORDER BY key, initiated_at, upload_id';
 /**
  * Listings read the current version of each key from the objects_latest index (one entry per
@@ -51,6 +51,12 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO bucket_configs (bucket, kind, account, document, updated_at)
        SELECT name, @kind, account, @document, @at FROM buckets WHERE name = @bucket
        ON CONFLICT (bucket, kind) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at`,
+    ),
+    insertKmsKey: db.prepare<[string, number]>(
+      'INSERT INTO kms_keys (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+    listKmsKeys: db.prepare<[], { name: string; created_at: number }>(
+      'SELECT name, created_at FROM kms_keys ORDER BY name',
     ),
     deleteBucketConfig: db.prepare<[string, string]>(
       'DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?',
@@ -111,7 +117,7 @@ export function prepareStatements(db: Database.Database) {
          headers = excluded.headers, user_metadata = excluded.user_metadata, tags = excluded.tags,
          checksum = excluded.checksum, parts = excluded.parts, segments = excluded.segments,
          inline_data = excluded.inline_data, object_lock = excluded.object_lock, damage = excluded.damage,
-         acl = excluded.acl
+         acl = excluded.acl, sse = excluded.sse
        RETURNING id, account`,
     ),
     deleteObject: db.prepare<[number]>('DELETE FROM objects WHERE id = ?'),
@@ -185,9 +191,9 @@ export function prepareStatements(db: Database.Database) {
 
     insertUpload: db.prepare<[Params]>(
       `INSERT INTO uploads (account, upload_id, bucket, key, initiated_at, content_type, headers,
-         user_metadata, tags, checksum_algorithm, checksum_type, object_lock, acl)
+         user_metadata, tags, checksum_algorithm, checksum_type, object_lock, acl, sse)
        SELECT account, @upload_id, @bucket, @key, @initiated_at, @content_type, @headers,
-         @user_metadata, @tags, @checksum_algorithm, @checksum_type, @object_lock, @acl FROM buckets WHERE name = @bucket`,
+         @user_metadata, @tags, @checksum_algorithm, @checksum_type, @object_lock, @acl, @sse FROM buckets WHERE name = @bucket`,
     ),
     getUpload: db.prepare<[string], UploadRow & { account: string }>(
       'SELECT * FROM uploads WHERE upload_id = ?',

@@ -1,0 +1,115 @@
+import { TesseraError } from '../../core/index.js';
+import { accountInfo } from './account-info.js';
+import { type CallEnv, type Handler, newCall } from './call.js';
+import { getGroup, listGroups, setGroupStatus, updateGroupMembers } from './groups.js';
+import { exportIam, importIam } from './iam-export.js';
+import { idpConfig } from './idp-config.js';
+import {
+  addCannedPolicy,
+  attachPolicy,
+  detachPolicy,
+  infoCannedPolicy,
+  listCannedPolicies,
+  policyEntities,
+  removeCannedPolicy,
+  setUserOrGroupPolicy,
+} from './policies.js';
+import { serverInfo } from './server-info.js';
+import {
+  addServiceAccount,
+  deleteServiceAccount,
+  infoServiceAccount,
+  listServiceAccounts,
+  updateServiceAccount,
+} from './service-accounts.js';
+import type { MinioAdminApi } from './types.js';
+import { addUser, getUserInfo, listUsers, removeUser, setUserStatus } from './users.js';
+
+interface Route {
+  readonly method: string;
+  /** MinIO's handler name, the audit entry's operation. */
+  readonly operation: string;
+  readonly handler: Handler;
+}
+
+/** MinIO's admin routes (cmd/admin-router.go) that Tessera serves, by path below `/minio/admin/v3|v4/`. */
+export const minioAdminRoutes: Readonly<Record<string, Route>> = {
+  info: { method: 'GET', operation: 'ServerInfo', handler: serverInfo },
+  accountinfo: { method: 'GET', operation: 'AccountInfo', handler: accountInfo },
+  'export-iam': { method: 'GET', operation: 'ExportIAM', handler: exportIam },
+  'import-iam': { method: 'PUT', operation: 'ImportIAM', handler: importIam },
+  'add-user': { method: 'PUT', operation: 'AddUser', handler: addUser },
+  'remove-user': { method: 'DELETE', operation: 'RemoveUser', handler: removeUser },
+  'list-users': { method: 'GET', operation: 'ListUsers', handler: listUsers },
+  'user-info': { method: 'GET', operation: 'GetUserInfo', handler: getUserInfo },
+  'set-user-status': { method: 'PUT', operation: 'SetUserStatus', handler: setUserStatus },
+  'update-group-members': { method: 'PUT', operation: 'UpdateGroupMembers', handler: updateGroupMembers },
+  group: { method: 'GET', operation: 'GetGroup', handler: getGroup },
+  groups: { method: 'GET', operation: 'ListGroups', handler: listGroups },
+  'set-group-status': { method: 'PUT', operation: 'SetGroupStatus', handler: setGroupStatus },
+  'add-canned-policy': { method: 'PUT', operation: 'AddCannedPolicy', handler: addCannedPolicy },
+  'info-canned-policy': { method: 'GET', operation: 'InfoCannedPolicy', handler: infoCannedPolicy },
+  'list-canned-policies': { method: 'GET', operation: 'ListCannedPolicies', handler: listCannedPolicies },
+  'remove-canned-policy': { method: 'DELETE', operation: 'RemoveCannedPolicy', handler: removeCannedPolicy },
+  'set-user-or-group-policy': {
+    method: 'PUT',
+    operation: 'SetPolicyForUserOrGroup',
+    handler: setUserOrGroupPolicy,
+  },
+  'idp/builtin/policy/attach': { method: 'POST', operation: 'AttachPolicyBuiltin', handler: attachPolicy },
+  'idp/builtin/policy/detach': { method: 'POST', operation: 'DetachPolicyBuiltin', handler: detachPolicy },
+  'idp/builtin/policy-entities': {
+    method: 'GET',
+    operation: 'ListPolicyMappingEntities',
+    handler: policyEntities,
+  },
+  'add-service-account': { method: 'PUT', operation: 'AddServiceAccount', handler: addServiceAccount },
+  'update-service-account': {
+    method: 'POST',
+    operation: 'UpdateServiceAccount',
+    handler: updateServiceAccount,
+  },
+  'info-service-account': { method: 'GET', operation: 'InfoServiceAccount', handler: infoServiceAccount },
+  'list-service-accounts': { method: 'GET', operation: 'ListServiceAccounts', handler: listServiceAccounts },
+  'delete-service-account': {
+    method: 'DELETE',
+    operation: 'DeleteServiceAccount',
+    handler: deleteServiceAccount,
+  },
+};
+
+/** MinIO's handler names of `idp-config/{type}[/{name}]`, by method (cmd/admin-router.go). */
+const IDP_CONFIG_OPERATIONS: Readonly<Record<string, string>> = {
+  GET: 'GetIdentityProviderCfg',
+  PUT: 'AddIdentityProviderCfg',
+  POST: 'UpdateIdentityProviderCfg',
+  DELETE: 'DeleteIdentityProviderCfg',
+};
+const IDP_CONFIG = /^idp-config\/[^/]+(?:\/[^/]+)?$/;
+
+/** The route of a call: a fixed path, or `idp-config/{type}[/{name}]` (any method it has). */
+function routeOf(call: string, method: string): Route | undefined {
+  if (Object.hasOwn(minioAdminRoutes, call)) return minioAdminRoutes[call];
+  if (!IDP_CONFIG.test(call)) return undefined;
+  const list = call.split('/').length === 2;
+  const operation = list && method === 'GET' ? 'ListIdentityProviderCfg' : IDP_CONFIG_OPERATIONS[method];
+  return { method, operation: operation ?? 'IdentityProviderCfg', handler: idpConfig };
+}
+
+/**
+ * MinIO's admin API over the IAM service: users, groups, canned policies and their mappings,
+ * service accounts (docs/minio-compat.md). The caller is authenticated by http; each handler
+ * authorizes its admin:* action (or the IAM equivalent) through the one Authorizer.
+ */
+export function createMinioAdminApi(env: CallEnv): MinioAdminApi {
+  return {
+    operation: (call, method = 'GET') => routeOf(call, method)?.operation,
+    serve: async (req) => {
+      const route = routeOf(req.call, req.method);
+      if (route === undefined)
+        throw new TesseraError('NotImplemented', `${req.call} is not implemented yet.`);
+      if (req.method !== route.method) throw new TesseraError('MethodNotAllowed');
+      return route.handler(newCall(env, req));
+    },
+  };
+}
