@@ -5,8 +5,6 @@ import { createS3Server, optionalFanOut, policyPluginCounters, TrustedProxies } 
 import { Authorizer, BucketAccounts, IamService, loadMasterKey } from '../iam/index.js';
 import {
   BuiltinKms,
-  type LifecycleAction,
-  LifecycleScanner,
   publicBucketRestrictions,
   type S3Deps,
   ScanService,
@@ -47,38 +45,6 @@ function databasePassword(config: ServerConfig): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A lifecycle action as a request-log line (TESSERA_LOG_REQUESTS), as AWS's access log names it. */
-function lifecycleEvent(a: LifecycleAction): string {
-  const { operation, action, ruleId, time, ...target } = a;
-  const line = { version: 1, time: new Date(time).toISOString(), api: operation, ...target };
-  return `${JSON.stringify({ ...line, lifecycle: { action, ruleId } })}\n`;
-}
-
-/**
- * The lifecycle scanner (docs/lifecycle.md), with its own storage handle. Run by one process
- * only (the primary); TESSERA_LIFECYCLE_INTERVAL=0 turns it off. Returns its stop.
- */
-export async function startLifecycle(config: ServerConfig): Promise<() => Promise<void>> {
-  if (config.lifecycleIntervalMs === 0) return async () => {};
-  const log = createLog(config.logLevel);
-  const storage = await openStorage(storageConfig(config));
-  const scanner = new LifecycleScanner({
-    stores: storage,
-    intervalMs: config.lifecycleIntervalMs,
-    dayMs: config.lifecycleDayMs,
-    ...(config.staleUploadMs > 0 ? { staleUploadMs: config.staleUploadMs } : {}),
-    onError: (e, bucket) => log(`lifecycle pass failed${bucket === '' ? '' : ` for bucket ${bucket}`}`, e),
-    ...(config.logRequests
-      ? { onAction: (a: LifecycleAction) => void process.stdout.write(lifecycleEvent(a)) }
-      : {}),
-  });
-  scanner.start();
-  return async () => {
-    await scanner.stop();
-    await storage.close();
-  };
 }
 
 /**
@@ -233,6 +199,8 @@ export async function composeServer(
       minio: createMinioAdminApi({
         iam,
         authorizer,
+        // `idp/ldap/add-service-account` (docs/minio-compat.md) looks the DN up in the directories.
+        ...(ldap === undefined ? {} : { ldap }),
         // `idp-config` answers the providers the environment configured (docs/minio-compat.md).
         idp: { openid: config.openid, ldap: config.ldap },
         // `info` / `accountinfo` (docs/minio-compat.md): what the deployment knows of itself.

@@ -73,6 +73,8 @@ export interface MetadataSettings {
   /** TESSERA_METADATA_TLS_CA: PEM file of the CA that signs the database's certificate. */
   tlsCaFile?: string;
   lockTimeoutMs?: number;
+  /** TESSERA_LEASE_TTL: lifetime of the background-work leases (renewed every third of it). */
+  leaseTtlMs?: number;
 }
 
 function metadataSettings(env: Env): { metadata?: MetadataSettings } {
@@ -80,6 +82,9 @@ function metadataSettings(env: Env): { metadata?: MetadataSettings } {
   const pool = envValue(env, 'TESSERA_METADATA_POOL_SIZE');
   const ca = envValue(env, 'TESSERA_METADATA_TLS_CA');
   const lock = envValue(env, 'TESSERA_METADATA_LOCK_TIMEOUT');
+  const lease = envValue(env, 'TESSERA_LEASE_TTL');
+  if (url === undefined && lease !== undefined)
+    throw new Error('TESSERA_LEASE_TTL needs TESSERA_METADATA_URL');
   if (url === undefined) {
     if (pool ?? ca ?? lock)
       throw new Error('TESSERA_METADATA_POOL_SIZE, _TLS_CA and _LOCK_TIMEOUT need TESSERA_METADATA_URL');
@@ -93,6 +98,11 @@ function metadataSettings(env: Env): { metadata?: MetadataSettings } {
   if (poolSize !== undefined) metadata.poolSize = poolSize;
   if (ca !== undefined) metadata.tlsCaFile = resolve(ca);
   if (lock !== undefined) metadata.lockTimeoutMs = parseDuration('TESSERA_METADATA_LOCK_TIMEOUT', lock);
+  if (lease !== undefined) {
+    const ttl = parseDuration('TESSERA_LEASE_TTL', lease);
+    if (ttl < 1000) throw new Error('TESSERA_LEASE_TTL must be at least 1s');
+    metadata.leaseTtlMs = ttl;
+  }
   return { metadata };
 }
 

@@ -1,8 +1,9 @@
 import cluster from 'node:cluster';
 import { loadMasterKey } from '../iam/index.js';
 import { openStorage } from '../storage/index.js';
+import { startBlobCollection, startLifecycle } from './background.js';
 import { answerClusterMetrics } from './cluster-metrics.js';
-import { composeServer, startLifecycle, storageConfig } from './compose.js';
+import { composeServer, storageConfig } from './compose.js';
 import { loadServerConfig, type ServerConfig, type ServerFlags } from './config.js';
 import { applyEnvFile } from './env-file.js';
 import { loadRootCredentials, type RootCredentials } from './root-credentials.js';
@@ -88,6 +89,8 @@ export async function serverCommand(dataDir: string | undefined, options: Server
   await recover(config);
   // One process runs the lifecycle scanner: the primary (with TESSERA_WORKERS=0, the only one).
   const stopLifecycle = await startLifecycle(config);
+  // Shared mode: orphaned blobs are collected periodically on the blob-gc lease holder.
+  const stopBlobCollection = await startBlobCollection(config);
   if (config.workers === 0) {
     announce(config, root, await runWorker(config, root));
     return;
@@ -115,6 +118,7 @@ export async function serverCommand(dataDir: string | undefined, options: Server
   const stop = () => {
     stopping = true;
     void stopLifecycle();
+    void stopBlobCollection();
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     setTimeout(() => process.exit(0), 2000).unref();
     cluster.on('exit', () => {

@@ -203,6 +203,7 @@ export const errorCatalog = {
     message: 'The specified policy change is already in effect.',
   },
   XMinioAdminServiceAccountNotFound: { status: 404, message: 'The specified service account is not found' },
+  XMinioAdminNoSuchAccessKey: { status: 404, message: 'The specified access key does not exist.' },
   XMinioIAMActionNotAllowed: { status: 400, message: 'Specified IAM action is not allowed' },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },

@@ -34,6 +34,8 @@ export type { PgIamStore, PgIamStoreOptions } from './iam/pg-iam-store.js';
 export { SqliteIamStore } from './iam/sqlite-iam-store.js';
 export * from './iam/types.js';
 export { guardIamStore } from './iam-space.js';
+export { LeaseKeeper, type LeaseKeeperOptions, processLeaseHolder } from './lease-keeper.js';
+export type { LeaseStore } from './lease-types.js';
 export { compareUtf8, successor } from './metadata/keys.js';
 export { openPgMetadataStore } from './metadata/pg-meta-open.js';
 export type { PgMetadataStore, PgMetadataStoreOptions } from './metadata/pg-meta-store.js';

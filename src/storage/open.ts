@@ -1,6 +1,7 @@
 import { openEmbeddedStorage } from './embedded.js';
 import type { MinFreeSpace, SpaceGuard } from './free-space.js';
 import type { IamStore } from './iam/types.js';
+import type { LeaseStore } from './lease-types.js';
 import { openSharedStorage, type SharedStorageOptions } from './metadata/pg-shared-storage.js';
 import type { BlobStore, MetadataStore } from './types.js';
 
@@ -34,6 +35,16 @@ export interface Storage {
    * never committed, or freed by a commit whose deletes did not run). Returns how many.
    */
   recover(): Promise<number>;
+  /**
+   * Shared mode only (docs/shared-mode.md): cluster leases, so one server runs a background job.
+   * Absent in embedded mode (one machine).
+   */
+  readonly leases?: LeaseStore;
+  /**
+   * Shared mode only: removes temporary files and unreferenced blobs last modified more than
+   * `graceMs` ago (younger ones may be another server's upload in progress). Run under a lease.
+   */
+  collectOrphans?(graceMs: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,12 @@
 import { TesseraError } from '../../core/index.js';
+import type { LdapDirectories } from '../../idp/index.js';
+import { infoAccessKey, listAccessKeysBulk } from './access-keys.js';
 import { accountInfo } from './account-info.js';
 import { type CallEnv, type Handler, newCall } from './call.js';
 import { getGroup, listGroups, setGroupStatus, updateGroupMembers } from './groups.js';
 import { exportIam, importIam } from './iam-export.js';
 import { idpConfig } from './idp-config.js';
+import { addServiceAccountLdap } from './ldap-service-accounts.js';
 import {
   addCannedPolicy,
   attachPolicy,
@@ -14,6 +17,7 @@ import {
   removeCannedPolicy,
   setUserOrGroupPolicy,
 } from './policies.js';
+import { revokeTokens } from './revoke-tokens.js';
 import { serverInfo } from './server-info.js';
 import {
   addServiceAccount,
@@ -22,6 +26,7 @@ import {
   listServiceAccounts,
   updateServiceAccount,
 } from './service-accounts.js';
+import { temporaryAccountInfo } from './temporary-account.js';
 import type { MinioAdminApi } from './types.js';
 import { addUser, getUserInfo, listUsers, removeUser, setUserStatus } from './users.js';
 
@@ -76,6 +81,15 @@ export const minioAdminRoutes: Readonly<Record<string, Route>> = {
     operation: 'DeleteServiceAccount',
     handler: deleteServiceAccount,
   },
+  'temporary-account-info': {
+    method: 'GET',
+    operation: 'TemporaryAccountInfo',
+    handler: temporaryAccountInfo,
+  },
+  'list-access-keys-bulk': { method: 'GET', operation: 'ListAccessKeysBulk', handler: listAccessKeysBulk },
+  'info-access-key': { method: 'GET', operation: 'InfoAccessKey', handler: infoAccessKey },
+  // `ldap` / `openid`: not yet (docs/minio-compat.md); name a directory user with `builtin`.
+  'revoke-tokens/builtin': { method: 'POST', operation: 'RevokeTokens', handler: revokeTokens },
 };
 
 /** MinIO's handler names of `idp-config/{type}[/{name}]`, by method (cmd/admin-router.go). */
@@ -101,11 +115,21 @@ function routeOf(call: string, method: string): Route | undefined {
  * service accounts (docs/minio-compat.md). The caller is authenticated by http; each handler
  * authorizes its admin:* action (or the IAM equivalent) through the one Authorizer.
  */
-export function createMinioAdminApi(env: CallEnv): MinioAdminApi {
+export function createMinioAdminApi(env: CallEnv & { ldap?: LdapDirectories }): MinioAdminApi {
+  // Newer madmin-go's AddServiceAccountLDAP: served when LDAP is configured (docs/minio-compat.md).
+  const ldapServiceAccount: Route = {
+    method: 'PUT',
+    operation: 'AddServiceAccountLDAP',
+    handler: addServiceAccountLdap(env.ldap),
+  };
+  const find = (call: string, method: string): Route | undefined =>
+    call === 'idp/ldap/add-service-account' && env.ldap !== undefined
+      ? ldapServiceAccount
+      : routeOf(call, method);
   return {
-    operation: (call, method = 'GET') => routeOf(call, method)?.operation,
+    operation: (call, method = 'GET') => find(call, method)?.operation,
     serve: async (req) => {
-      const route = routeOf(req.call, req.method);
+      const route = find(req.call, req.method);
       if (route === undefined)
         throw new TesseraError('NotImplemented', `${req.call} is not implemented yet.`);
       if (req.method !== route.method) throw new TesseraError('MethodNotAllowed');

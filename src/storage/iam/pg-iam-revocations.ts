@@ -10,8 +10,26 @@ interface Row {
   expires_at: number | null;
 }
 
+/**
+ * A revocation key (iam/revocations.ts) separates its parts with NUL, which PostgreSQL text
+ * cannot hold: stored with NUL as `\0` and `\` as `\\` (reversible; no stored key predates it,
+ * since every key holds a NUL).
+ */
+export function encodeParent(parent: string): string {
+  return parent.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+}
+
+export function decodeParent(stored: string): string {
+  return stored.replace(/\\(\\|0)/g, (_, c: string) => (c === '0' ? '\u0000' : '\\'));
+}
+
 function record(r: Row): IamRevocationRecord {
-  const out: IamRevocationRecord = { account: r.account, parent: r.parent, session: r.session, at: r.at };
+  const out: IamRevocationRecord = {
+    account: r.account,
+    parent: decodeParent(r.parent),
+    session: r.session,
+    at: r.at,
+  };
   if (r.expires_at !== null) out.expiresAt = r.expires_at;
   return out;
 }
@@ -27,7 +45,7 @@ export function putRevocation(
     if (r.session !== '') {
       const exists = await tx.one(
         'SELECT 1 AS n FROM iam_revocations WHERE parent = $1 AND session = $2',
-        r.parent,
+        encodeParent(r.parent),
         r.session,
       );
       const live = (await tx.one<{ n: number }>(
@@ -44,7 +62,7 @@ export function putRevocation(
       `INSERT INTO iam_revocations (account, parent, session, at, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (parent, session) DO UPDATE SET at = excluded.at, expires_at = excluded.expires_at`,
       r.account,
-      r.parent,
+      encodeParent(r.parent),
       r.session,
       r.at,
       r.expiresAt ?? null,

@@ -127,6 +127,17 @@ export const pgMetaMigrations: readonly PgMetaMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'cluster leases for background work (the lifecycle scanner, blob collection)',
+    sql: `
+      CREATE TABLE meta_leases (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        holder TEXT COLLATE "C" NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed 64-bit key (not the IAM schema's): the metadata schema's advisory lock. */

@@ -1,3 +1,4 @@
+import type { LeaseStore } from '../lease-types.js';
 import type {
   BucketConfigKind,
   BucketRecord,
@@ -27,6 +28,7 @@ import type {
 } from '../types.js';
 import * as b from './pg-meta-buckets.js';
 import { PgMetaDb, type PgMetaPoolOptions } from './pg-meta-db.js';
+import { PgLeaseStore } from './pg-meta-leases.js';
 import { listObjectsPg, listVersionsPg } from './pg-meta-listings.js';
 import * as o from './pg-meta-objects.js';
 import { migratePgMeta } from './pg-meta-schema.js';
@@ -45,9 +47,12 @@ export type PgMetadataStoreOptions = PgMetaPoolOptions;
  */
 export class PgMetadataStore implements MetadataStore {
   readonly #d: PgMetaDb;
+  /** Cluster leases for background work (meta_leases; docs/shared-mode.md). */
+  readonly leases: LeaseStore;
 
   private constructor(options: PgMetadataStoreOptions) {
     this.#d = new PgMetaDb(options);
+    this.leases = new PgLeaseStore(this.#d);
   }
 
   /** Connects and applies pending migrations; throws (and closes the pool) when either fails. */

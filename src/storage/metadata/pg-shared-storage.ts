@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { FsBlobStore } from '../blob/fs-blob-store.js';
 import { storagePaths } from '../embedded.js';
@@ -7,6 +8,7 @@ import { type MinFreeSpace, SpaceGuard } from '../free-space.js';
 import { openPgIamStore } from '../iam/pg-iam-open.js';
 import type { Storage } from '../open.js';
 import { openPgMetadataStore } from './pg-meta-open.js';
+import type { PgMetadataStore } from './pg-meta-store.js';
 
 export interface SharedStorageOptions {
   /** `postgres://user:password@host:port/database?sslmode=…`: the metadata and IAM tables. */
@@ -29,7 +31,8 @@ export interface SharedStorageOptions {
  *
  * recover() does not collect unreferenced blobs here: another server may be writing a blob it
  * has not committed yet, and the data directory's temporary files are other servers' uploads in
- * progress. Orphans left by a crash stay until `tessera admin scan` finds them.
+ * progress. collectOrphans(graceMs) removes only those older than a grace period, and runs
+ * periodically on the holder of the `blob-gc` lease (src/cli/compose.ts).
  */
 export async function openSharedStorage(o: SharedStorageOptions): Promise<Storage> {
   const paths = storagePaths(o.dataDir);
@@ -64,10 +67,47 @@ export async function openSharedStorage(o: SharedStorageOptions): Promise<Storag
       await space.keepReserve();
       return 0;
     },
+    leases: metadata.leases,
+    collectOrphans: (graceMs) => collectOrphans(blobs, metadata, paths.tmp, graceMs),
     close: async () => {
       await Promise.all([iam.close(), metadata.close()]);
     },
   };
+}
+
+/**
+ * Removes temporary files and blobs no object or part references, when last modified more than
+ * `graceMs` ago. A blob is published (renamed out of tmp/) when its bytes are written and is
+ * committed right after, so one older than the grace period that nothing references is an
+ * orphan. Listed first, checked against the database after: a reference committed meanwhile
+ * keeps it. Returns how many files it removed.
+ */
+async function collectOrphans(
+  blobs: FsBlobStore,
+  metadata: PgMetadataStore,
+  tmp: string,
+  graceMs: number,
+): Promise<number> {
+  const cutoff = Date.now() - graceMs;
+  let removed = 0;
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const st = await stat(join(tmp, name)).catch(() => undefined);
+    if (st === undefined || st.mtimeMs >= cutoff) continue;
+    await rm(join(tmp, name), { force: true, recursive: true });
+    removed++;
+  }
+  for (let i = 0; i < 256; i++) {
+    const old = (await blobs.listShard(i.toString(16).padStart(2, '0')))
+      .filter((b) => b.modifiedAt < cutoff)
+      .map((b) => b.blobId);
+    for (let at = 0; at < old.length; at += 500) {
+      const orphans = await metadata.unreferencedBlobIds(old.slice(at, at + 500));
+      if (orphans.length === 0) continue;
+      await blobs.delete(orphans);
+      removed += orphans.length;
+    }
+  }
+  return removed;
 }
 
 /**

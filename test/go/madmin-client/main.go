@@ -1,5 +1,5 @@
 // Command madmin-client drives madmin-go (Debian's golang-github-minio-madmin-go-dev) against a
-// server, for test/madmin.test.ts: `madmin-client ENDPOINT ACCESS_KEY SECRET_KEY` reads a JSON
+// server, for test/madmin*.test.ts: `madmin-client ENDPOINT ACCESS_KEY SECRET_KEY [SESSION_TOKEN]` reads a JSON
 // array of steps on stdin and prints a JSON array of results, one per step:
 // {"ok":true,"value":…} or {"ok":false,"code":"XMinio…","message":"…"}.
 // Steps that only use the crypto ("encrypt", "decrypt") need no server.
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/minio/madmin-go"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 type step struct {
@@ -170,11 +171,20 @@ func run(ctx context.Context, adm *madmin.AdminClient, s step) (interface{}, err
 }
 
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: madmin-client ENDPOINT ACCESS_KEY SECRET_KEY < steps.json")
+	if len(os.Args) != 4 && len(os.Args) != 5 {
+		fmt.Fprintln(os.Stderr, "usage: madmin-client ENDPOINT ACCESS_KEY SECRET_KEY [SESSION_TOKEN] < steps.json")
 		os.Exit(2)
 	}
-	adm, err := madmin.New(os.Args[1], os.Args[2], os.Args[3], false)
+	var adm *madmin.AdminClient
+	var err error
+	if len(os.Args) == 5 {
+		// Temporary credentials (a session token): madmin-go signs with X-Amz-Security-Token.
+		adm, err = madmin.NewWithOptions(os.Args[1], &madmin.Options{
+			Creds: credentials.NewStaticV4(os.Args[2], os.Args[3], os.Args[4]),
+		})
+	} else {
+		adm, err = madmin.New(os.Args[1], os.Args[2], os.Args[3], false)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
