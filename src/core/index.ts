@@ -1,3 +1,4 @@
+export * from './bounded-post.js';
 export * from './bytes.js';
 export * from './checksums.js';
 export * from './clock.js';

@@ -1,6 +1,6 @@
+import { boundedPost, type PluginFetch } from '../../core/index.js';
 import { Lru } from '../lru.js';
 import { CLOCK_KEYS, type PolicyPluginInput } from './input.js';
-import { boundedPost, type PluginFetch } from './post.js';
 
 /** MinIO's access management plugin (or OPA), as configured (docs/plugins.md). */
 export interface PolicyPluginConfig {

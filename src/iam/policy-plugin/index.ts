@@ -2,6 +2,8 @@
  * MinIO's access management plugin / OPA (docs/plugins.md): every authorization question sent
  * in MinIO's input format, the plugin's boolean result deciding; failures deny.
  */
+
+export type { PluginFetch } from '../../core/index.js';
 export {
   DEFAULT_POLICY_PLUGIN_CACHE_ENTRIES,
   DEFAULT_POLICY_PLUGIN_CACHE_TTL_MS,
@@ -14,4 +16,3 @@ export {
   verdictOf,
 } from './client.js';
 export { minioConditions, type PolicyPluginInput, pluginInput, s3Target } from './input.js';
-export type { PluginFetch } from './post.js';

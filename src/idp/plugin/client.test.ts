@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PluginFetch } from '../../core/index.js';
 import { TesseraError } from '../../core/index.js';
 import { IdentityPlugin, identityPluginRoleArn, sameRoleArn } from './client.js';
-import type { PluginFetch } from './post.js';
 
 /** A plugin that answers `status` and `body` (the network side is covered by test/sts-custom-token.test.ts). */
 function answering(status: number, body: string, seen?: { url?: string; init?: RequestInit }): PluginFetch {

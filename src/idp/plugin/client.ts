@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TesseraError, withReason } from '../../core/index.js';
-import { boundedPost, type PluginFetch } from './post.js';
+import { boundedPost, type PluginFetch, TesseraError, withReason } from '../../core/index.js';
 
 /** MinIO's identity management plugin (docs/plugins.md), as configured. */
 export interface IdentityPluginConfig {

@@ -2,6 +2,8 @@
  * MinIO's identity management plugin (docs/plugins.md): a webhook that vouches for the opaque
  * tokens of AssumeRoleWithCustomToken. Returns verified claims, never credentials.
  */
+
+export type { PluginFetch } from '../../core/index.js';
 export {
   DEFAULT_IDENTITY_PLUGIN_TIMEOUT_MS,
   IdentityPlugin,
@@ -11,4 +13,3 @@ export {
   type PluginIdentity,
   sameRoleArn,
 } from './client.js';
-export type { PluginFetch } from './post.js';

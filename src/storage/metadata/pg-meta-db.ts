@@ -1,61 +1,19 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { isTesseraError, TesseraError } from '../../core/index.js';
+import { TesseraError } from '../../core/index.js';
 import { clientConfig, type PgIamPoolOptions } from '../iam/pg-iam-db.js';
+import { guardPg, type PgRunner, statementsNamed } from '../pg-sql.js';
 
 /** The pool settings: the IAM store's (url, poolSize, ssl, lockTimeoutMs, connectTimeoutMs). */
 export type PgMetaPoolOptions = PgIamPoolOptions;
 
-/** What runs SQL: the pool (one statement, autocommit) or a transaction's client. */
-interface Runner {
-  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
-}
-
-const names = new Map<string, string>();
-
-/** A named prepared statement per SQL text (pg prepares it once per connection). */
-function statement(text: string, values: unknown[]): pg.QueryConfig {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `tessera_meta_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    names.set(text, name);
-  }
-  return { name, text, values };
-}
-
-/**
- * Errors meaning "try again later": lock or statement timeouts, serialization failures and
- * deadlocks, too many connections, the server shutting down or starting (57P0x), a lost or
- * refused connection (class 08, socket errors), no free connection in the pool in time.
- */
-function isTransient(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
-    if (['40001', '40P01', '55P03', '57014', '53300', '57P01', '57P02', '57P03'].includes(code)) return true;
-    if (code.startsWith('08')) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))
-      return true;
-  }
-  return (
-    e instanceof Error &&
-    /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(e.message)
-  );
-}
+const statement = statementsNamed('tessera_meta');
+type Runner = PgRunner;
 
 /** Maps transient database errors to SlowDown (503, retryable); everything else propagates. */
-export async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (!isTesseraError(e) && isTransient(e)) {
-      throw new TesseraError('SlowDown', undefined, { Reason: String((e as Error).message) });
-    }
-    // Text columns cannot hold NUL (keys are BYTEA and can): e.g. a version id of "%00".
-    if (!isTesseraError(e) && (e as { code?: unknown } | null)?.code === '22021') {
-      throw new TesseraError('InvalidArgument', 'The request contains a NUL character.');
-    }
-    throw e;
-  }
+export function guard<T>(fn: () => Promise<T>): Promise<T> {
+  // Text columns cannot hold NUL (keys are BYTEA and can): e.g. a version id of "%00".
+  return guardPg(fn, () => new TesseraError('InvalidArgument', 'The request contains a NUL character.'));
 }
 
 /** One-row, all-rows and row-count helpers over a Runner, with $1… parameters. */
