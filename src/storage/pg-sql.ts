@@ -58,3 +58,70 @@ export async function guardPg<T>(fn: () => Promise<T>, nul: () => TesseraError):
     throw e;
   }
 }
+
+/** One versioned schema step of a PostgreSQL store. */
+export interface PgMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** The schema version a list of migrations reaches. */
+export function latestPgVersion(list: readonly PgMigration[]): number {
+  return list.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+/**
+ * Applies pending migrations, each in its own transaction, recorded in `table`, holding
+ * pg_advisory_lock(`lockKey`) on one connection meanwhile: a second server opening at once
+ * waits, then finds them applied. Refuses a database whose schema is newer than this code
+ * (`what` names the schema in that error). Returns the version reached.
+ */
+export async function migratePg(
+  pool: pg.Pool,
+  o: { readonly lockKey: string; readonly table: string; readonly what: string },
+  list: readonly PgMigration[],
+): Promise<number> {
+  const latest = latestPgVersion(list);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`SELECT pg_advisory_lock(${o.lockKey})`);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS ${o.table} (
+        version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${o.table}`);
+      const current = rows[0]?.v ?? 0;
+      if (current > latest) {
+        throw new TesseraError(
+          'InternalError',
+          `${o.what} schema version ${current} is newer than this server supports (${latest})`,
+        );
+      }
+      for (const m of [...list].sort((a, b) => a.version - b.version)) {
+        if (m.version <= current) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query(
+            `INSERT INTO ${o.table} (version, description, applied_at) VALUES ($1, $2, $3)`,
+            [m.version, m.description, Date.now()],
+          );
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      }
+      return latest;
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${o.lockKey})`);
+    }
+  } catch (e) {
+    broken = e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    // Destroyed after a failure: a session-level advisory lock must not outlive it in the pool.
+    client.release(broken);
+  }
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { TesseraError } from '../../core/index.js';
+import { latestPgVersion, migratePg, type PgMigration } from '../pg-sql.js';
 
 /**
  * The PostgreSQL IAM schema, as an ordered list of migrations recorded in iam_schema_migrations
@@ -14,11 +14,6 @@ import { TesseraError } from '../../core/index.js';
  *    sqlite_sequence is), the pruning mark, and the row every writer locks first (pg-iam-db.ts).
  * Plain SQL (no extensions) that PostgreSQL-compatible databases also accept where it costs little.
  */
-export interface PgMigration {
-  version: number;
-  description: string;
-  sql: string;
-}
 
 export const pgIamMigrations: readonly PgMigration[] = [
   {
@@ -225,60 +220,10 @@ const LOCK_KEY = '8386014213496726893';
 
 /** The schema version this code expects. */
 export function pgIamLatestVersion(list: readonly PgMigration[] = pgIamMigrations): number {
-  return list.reduce((max, m) => Math.max(max, m.version), 0);
+  return latestPgVersion(list);
 }
 
-/**
- * Applies pending migrations, each in its own transaction, holding pg_advisory_lock on one
- * connection meanwhile: a second server opening at once waits, then finds them applied.
- * Refuses a database whose schema is newer than this code.
- */
-export async function migratePgIam(
-  pool: pg.Pool,
-  list: readonly PgMigration[] = pgIamMigrations,
-): Promise<number> {
-  const latest = pgIamLatestVersion(list);
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
-    try {
-      await client.query(`CREATE TABLE IF NOT EXISTS iam_schema_migrations (
-        version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-      const { rows } = await client.query<{ v: number | null }>(
-        'SELECT max(version) AS v FROM iam_schema_migrations',
-      );
-      const current = rows[0]?.v ?? 0;
-      if (current > latest) {
-        throw new TesseraError(
-          'InternalError',
-          `IAM schema version ${current} is newer than this server supports (${latest})`,
-        );
-      }
-      for (const m of [...list].sort((a, b) => a.version - b.version)) {
-        if (m.version <= current) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(m.sql);
-          await client.query(
-            'INSERT INTO iam_schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)',
-            [m.version, m.description, Date.now()],
-          );
-          await client.query('COMMIT');
-        } catch (e) {
-          await client.query('ROLLBACK');
-          throw e;
-        }
-      }
-      return latest;
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
-    }
-  } catch (e) {
-    broken = e instanceof Error ? e : new Error(String(e));
-    throw e;
-  } finally {
-    // Destroyed after a failure: a session-level advisory lock must not outlive it in the pool.
-    client.release(broken);
-  }
+/** Applies pending migrations under the schema's advisory lock (pg-sql.ts migratePg). */
+export function migratePgIam(pool: pg.Pool, list: readonly PgMigration[] = pgIamMigrations): Promise<number> {
+  return migratePg(pool, { lockKey: LOCK_KEY, table: 'iam_schema_migrations', what: 'IAM' }, list);
 }

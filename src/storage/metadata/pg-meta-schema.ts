@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { TesseraError } from '../../core/index.js';
+import { latestPgVersion, migratePg, type PgMigration } from '../pg-sql.js';
 
 /**
  * The PostgreSQL metadata schema, as an ordered list of migrations recorded in
@@ -16,11 +16,7 @@ import { TesseraError } from '../../core/index.js';
  *    SQLite; small objects' bytes are inline (inline_data), as in SQLite.
  * Plain SQL, no extensions.
  */
-export interface PgMetaMigration {
-  version: number;
-  description: string;
-  sql: string;
-}
+export type PgMetaMigration = PgMigration;
 
 export const pgMetaMigrations: readonly PgMetaMigration[] = [
   {
@@ -145,60 +141,13 @@ const LOCK_KEY = '8386014213496727917';
 
 /** The schema version this code expects. */
 export function pgMetaLatestVersion(list: readonly PgMetaMigration[] = pgMetaMigrations): number {
-  return list.reduce((max, m) => Math.max(max, m.version), 0);
+  return latestPgVersion(list);
 }
 
-/**
- * Applies pending migrations, each in its own transaction, holding pg_advisory_lock on one
- * connection meanwhile: a second server opening at once waits, then finds them applied.
- * Refuses a database whose schema is newer than this code.
- */
-export async function migratePgMeta(
+/** Applies pending migrations under the schema's advisory lock (pg-sql.ts migratePg). */
+export function migratePgMeta(
   pool: pg.Pool,
   list: readonly PgMetaMigration[] = pgMetaMigrations,
 ): Promise<number> {
-  const latest = pgMetaLatestVersion(list);
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
-    try {
-      await client.query(`CREATE TABLE IF NOT EXISTS meta_schema_migrations (
-        version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-      const { rows } = await client.query<{ v: number | null }>(
-        'SELECT max(version) AS v FROM meta_schema_migrations',
-      );
-      const current = rows[0]?.v ?? 0;
-      if (current > latest) {
-        throw new TesseraError(
-          'InternalError',
-          `metadata schema version ${current} is newer than this server supports (${latest})`,
-        );
-      }
-      for (const m of [...list].sort((a, b) => a.version - b.version)) {
-        if (m.version <= current) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(m.sql);
-          await client.query(
-            'INSERT INTO meta_schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)',
-            [m.version, m.description, Date.now()],
-          );
-          await client.query('COMMIT');
-        } catch (e) {
-          await client.query('ROLLBACK');
-          throw e;
-        }
-      }
-      return latest;
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
-    }
-  } catch (e) {
-    broken = e instanceof Error ? e : new Error(String(e));
-    throw e;
-  } finally {
-    // Destroyed after a failure: a session-level advisory lock must not outlive it in the pool.
-    client.release(broken);
-  }
+  return migratePg(pool, { lockKey: LOCK_KEY, table: 'meta_schema_migrations', what: 'metadata' }, list);
 }
