@@ -1,8 +1,8 @@
 import { TesseraError } from '../../core/index.js';
 import type { AccountHoldings, IamAccountRecord } from './account-types.js';
+import { alreadyExists, deleteConflict } from './iam-store-errors.js';
 import type { PgIamDb, PgQueries } from './pg-iam-db.js';
 import { accessKeyTaken } from './pg-iam-users.js';
-import { alreadyExists, deleteConflict } from './sqlite-iam-db.js';
 
 /** Accounts (tenants): table iam_accounts. */
 

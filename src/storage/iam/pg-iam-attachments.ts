@@ -1,7 +1,7 @@
 import { TesseraError } from '../../core/index.js';
+import { noSuchEntity } from './iam-store-errors.js';
 import type { PgIamDb, PgQueries } from './pg-iam-db.js';
 import { groupsOf } from './pg-iam-groups.js';
-import { noSuchEntity } from './sqlite-iam-db.js';
 import { toUser, type UserRow } from './sqlite-iam-rows.js';
 import {
   type IamEntityKind,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { TesseraError } from '../../core/index.js';
 import { guardPg, type PgRunner, statementsNamed } from '../pg-sql.js';
-import { noSuchEntity } from './sqlite-iam-db.js';
+import { noSuchEntity } from './iam-store-errors.js';
 import type { IamEntityKind, IamFeedKind } from './types.js';
 
 /** The channel every committed change is announced on (payload: the transaction's last seq). */

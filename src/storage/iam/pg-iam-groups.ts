@@ -1,5 +1,5 @@
+import { alreadyExists, deleteConflict, noSuchEntity } from './iam-store-errors.js';
 import { type PgIamDb, type PgQueries, pgLimit } from './pg-iam-db.js';
-import { alreadyExists, deleteConflict, noSuchEntity } from './sqlite-iam-db.js';
 import { type GroupRow, toGroup } from './sqlite-iam-rows.js';
 import type { IamGroupRecord, IamStatus, ListPage } from './types.js';
 

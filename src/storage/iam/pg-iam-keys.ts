@@ -1,6 +1,6 @@
+import { alreadyExists, noSuchEntity } from './iam-store-errors.js';
 import type { PgIamDb } from './pg-iam-db.js';
 import { accessKeyTaken } from './pg-iam-users.js';
-import { alreadyExists, noSuchEntity } from './sqlite-iam-db.js';
 import { type ServiceAccountRow, toServiceAccount } from './sqlite-iam-rows.js';
 import type { BucketPolicyRecord, IamServiceAccountRecord, ServiceAccountPatch } from './types.js';
 

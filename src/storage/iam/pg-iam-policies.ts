@@ -1,6 +1,6 @@
 import { TesseraError } from '../../core/index.js';
+import { deleteConflict, noSuchEntity } from './iam-store-errors.js';
 import { type PgIamDb, type PgQueries, pgLimit } from './pg-iam-db.js';
-import { deleteConflict, noSuchEntity } from './sqlite-iam-db.js';
 import { type PolicyRow, toPolicy } from './sqlite-iam-rows.js';
 import { type IamPolicyRecord, type IamPolicyVersionRecord, iamLimits, type ListPage } from './types.js';
 

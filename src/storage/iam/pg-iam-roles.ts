@@ -1,8 +1,8 @@
 import { TesseraError } from '../../core/index.js';
 import type { Tag } from '../types.js';
+import { alreadyExists, deleteConflict, noSuchEntity } from './iam-store-errors.js';
 import { defaultDocuments } from './pg-iam-attachments.js';
 import { type PgIamDb, type PgQueries, type PgTx, pgLimit } from './pg-iam-db.js';
-import { alreadyExists, deleteConflict, noSuchEntity } from './sqlite-iam-db.js';
 import {
   type IamInlinePolicyRecord,
   type IamRoleRecord,

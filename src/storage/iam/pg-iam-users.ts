@@ -1,9 +1,8 @@
 import { TesseraError } from '../../core/index.js';
 import type { Tag } from '../types.js';
+import { alreadyExists, deleteConflict, FEDERATED_SOURCE_TAG, noSuchEntity } from './iam-store-errors.js';
 import { type PgIamDb, type PgQueries, type PgTx, pgLimit } from './pg-iam-db.js';
-import { alreadyExists, deleteConflict, noSuchEntity } from './sqlite-iam-db.js';
 import { toUser, type UserRow } from './sqlite-iam-rows.js';
-import { FEDERATED_SOURCE_TAG } from './sqlite-iam-users.js';
 import { type IamUserRecord, iamLimits, type ListPage, type UserPatch } from './types.js';
 
 const SELECT = 'SELECT * FROM iam_users';

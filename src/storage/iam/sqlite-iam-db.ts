@@ -1,7 +1,11 @@
 import type Database from 'better-sqlite3';
 import { isTesseraError, TesseraError } from '../../core/index.js';
 import { type OpenOptions, openDatabase } from '../metadata/schema.js';
+import { noSuchEntity } from './iam-store-errors.js';
 import type { IamEntityKind, IamFeedKind } from './types.js';
+
+/** The IAM stores' shared errors, for the SQLite store's files. */
+export { alreadyExists, deleteConflict, noSuchEntity } from './iam-store-errors.js';
 
 /** SQLite result codes meaning "another connection holds the lock" (after busy_timeout). */
 function isBusy(e: unknown): boolean {
@@ -94,20 +98,6 @@ export class IamDb {
   close(): void {
     if (this.db.open) this.db.close();
   }
-}
-
-/** AWS's NoSuchEntity wording: "The user with name alice cannot be found." */
-export function noSuchEntity(kind: string, name: string): TesseraError {
-  return new TesseraError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`);
-}
-
-export function alreadyExists(kind: string, name: string): TesseraError {
-  const what = kind.charAt(0).toUpperCase() + kind.slice(1);
-  return new TesseraError('EntityAlreadyExists', `${what} with name ${name} already exists.`);
-}
-
-export function deleteConflict(message: string): TesseraError {
-  return new TesseraError('DeleteConflict', message);
 }
 
 /** SQL LIMIT for an optional page size (-1 = no limit). */

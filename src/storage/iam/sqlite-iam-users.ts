@@ -1,5 +1,6 @@
 import { TesseraError } from '../../core/index.js';
 import type { Tag } from '../types.js';
+import { FEDERATED_SOURCE_TAG } from './iam-store-errors.js';
 import { alreadyExists, deleteConflict, type IamDb, limitOf, noSuchEntity } from './sqlite-iam-db.js';
 import { toUser, type UserRow } from './sqlite-iam-rows.js';
 import { type IamUserRecord, iamLimits, type ListPage, type UserPatch } from './types.js';
@@ -66,9 +67,6 @@ function existing(d: IamDb, account: string, name: string): IamUserRecord {
   if (row === undefined) throw noSuchEntity('user', name);
   return toUser(row);
 }
-
-/** The tag that marks a federated user (iam: FEDERATED_TAGS.source). */
-export const FEDERATED_SOURCE_TAG = 'tessera:federated-source';
 
 export function updateUser(d: IamDb, account: string, name: string, patch: UserPatch, at: number): void {
   d.write(() => {
