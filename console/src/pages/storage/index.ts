@@ -1,0 +1,4 @@
+import type { PageDef } from '../types.js';
+
+/** Buckets and the object browser. */
+export const storagePages: PageDef[] = [];
