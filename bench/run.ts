@@ -13,6 +13,7 @@
  *   node dist/bench/run.js audit                  # 1 KiB GETs, audit off vs file, webhook, NATS (bench/audit.ts)
  *   node dist/bench/run.js ldap                   # LDAP logins against slapd, pooled vs fresh (bench/ldap.ts)
  *   node dist/bench/run.js sse                    # 256 MiB PUT/GET, SSE-S3 vs plain (bench/sse.ts)
+ *   node dist/bench/run.js shared-mode            # PostgreSQL vs SQLite, 2 servers vs 1 (bench/shared-mode.ts; only when named)
  *
  * --baseline DIR: DIR is a built checkout of an earlier commit (DIR/dist/src/cli/main.js; prepare
  * it with bench/prepare-baseline.sh COMMIT DIR). With --write-docs the run then writes its own
@@ -31,6 +32,7 @@ import { summarizeProfiles, topSelfTime } from './server/profile-summary.js';
 import { baselineTable, summaryTable, workersTable } from './server/report.js';
 import { PROFILED_IN_DOCS, type ProfileTops, writeServerSection } from './server/server-section.js';
 import { runServerBenches } from './server/suite.js';
+import { runSharedModeBench, sharedModeErrors, sharedModeTables } from './shared-mode.js';
 import { runSseBench, sseTables } from './sse.js';
 import { runStsBench, stsErrors, stsTables } from './sts.js';
 import { runVersioningBench, versioningTables } from './versioning.js';
@@ -55,7 +57,7 @@ function usage(): string {
   return [
     'usage: node dist/bench/run.js [--quick] [--write-docs [--docs FILE]] [--profile DIR] [--keep]',
     '                              [--baseline DIR [--title TITLE]] [--rounds N] [NAME...]',
-    `names: policy, versioning, sts, audit, ldap, sse, server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
+    `names: policy, versioning, sts, audit, ldap, sse, shared-mode (needs PostgreSQL; only when named), server (every server benchmark), ${SERVER_BENCH_NAMES.join(', ')}`,
     '--baseline DIR: also measure the build in DIR (an earlier commit, see bench/prepare-baseline.sh)',
     '                as server "previous" in every round',
   ].join('\n');
@@ -92,6 +94,7 @@ function parseArgs(argv: string[]): Args {
       x === 'audit' ||
       x === 'ldap' ||
       x === 'sse' ||
+      x === 'shared-mode' ||
       x === 'server' ||
       SERVER_BENCH_NAMES.includes(x)
     )
@@ -236,6 +239,25 @@ async function runLdap(args: Args): Promise<void> {
   }
 }
 
+/** The shared-mode benchmark (bench/shared-mode.ts): PostgreSQL against SQLite, 2 servers against 1. */
+async function runSharedMode(args: Args): Promise<void> {
+  log('== shared mode ==');
+  const r = await runSharedModeBench({
+    quick: args.quick,
+    keep: args.keep,
+    log,
+    ...(args.rounds ? { rounds: args.rounds } : {}),
+  });
+  log('');
+  log(sharedModeTables(r));
+  if (args.quick) log('(--quick: sizes and durations are reduced, the numbers mean nothing)');
+  const errors = sharedModeErrors(r);
+  if (errors) {
+    log(`\nWARNING: ${errors} failed requests (non-2xx or socket errors) in the shared-mode benchmark`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const m = machine();
@@ -249,9 +271,16 @@ async function main(): Promise<void> {
   if (all || args.names.includes('audit')) await runAudit(args);
   if (all || args.names.includes('ldap')) await runLdap(args);
   if (all || args.names.includes('sse')) await runSse(args);
+  if (args.names.includes('shared-mode')) await runSharedMode(args);
   const serverNames = args.names.filter(
     (n) =>
-      n !== 'policy' && n !== 'versioning' && n !== 'sts' && n !== 'audit' && n !== 'ldap' && n !== 'sse',
+      n !== 'policy' &&
+      n !== 'versioning' &&
+      n !== 'sts' &&
+      n !== 'audit' &&
+      n !== 'ldap' &&
+      n !== 'sse' &&
+      n !== 'shared-mode',
   );
   const allServer = all || serverNames.includes('server');
   if (!all && serverNames.length === 0) return;

@@ -16,7 +16,7 @@ const RANK: Record<string, number> = {
   admin: 3,
   http: 4,
   console: 5,
-  cli: 5,
+  cli: 6,
 };
 const SRC = join(import.meta.dirname, '..', 'src');
 

@@ -170,7 +170,7 @@ export async function startTessera(
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return spawnServer({
     name,
-    args: [...profile, main, 'server', dataDir, '--address', `127.0.0.1:${port}`],
+    args: [...profile, main, 'server', dataDir, '--address', `127.0.0.1:${port}`, '--console-address', 'off'],
     env,
     ready: 'Tessera S3 API:',
     cpuList,

@@ -14,7 +14,13 @@ export { IAM_NS } from './iam-api/xml.js';
  * authorizer })` serves the calls of `minioAdminRoutes` (users, groups, canned policies, service
  * accounts) with madmin-go's JSON and encrypted bodies; madmin/ holds the body crypto.
  */
-export { decryptData, encryptData, MAX_ENCRYPTED_BODY, madminCryptoLimit } from './madmin/index.js';
+export {
+  decryptData,
+  encryptData,
+  isEncrypted as isEncryptedBody,
+  MAX_ENCRYPTED_BODY,
+  madminCryptoLimit,
+} from './madmin/index.js';
 export { createMinioAdminApi, minioAdminRoutes } from './minio-api/routes.js';
 export type { MinioAdminApi, MinioAdminRequest, MinioAdminResponse } from './minio-api/types.js';
 export type { IamApi, IamApiRequest, IamApiResponse } from './types.js';

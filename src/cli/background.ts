@@ -19,7 +19,10 @@ function lifecycleEvent(a: LifecycleAction): string {
 
 /** Default lifetime of the background-work leases in shared mode (TESSERA_LEASE_TTL). */
 const LEASE_TTL_MS = 30_000;
-/** Shared mode: how often the blob-gc lease holder collects orphans, and how old they must be. */
+/**
+ * Shared mode: how often the blob-gc lease holder collects orphans, and how old they must be
+ * (TESSERA_BLOB_GC_INTERVAL, TESSERA_BLOB_GC_GRACE change them).
+ */
 const ORPHAN_INTERVAL_MS = 10 * 60_000;
 const ORPHAN_GRACE_MS = 60 * 60_000;
 
@@ -93,8 +96,8 @@ export async function startLifecycle(config: ServerConfig): Promise<() => Promis
 /**
  * Shared mode's collection of orphaned blobs and temporary files (docs/shared-mode.md): on the
  * holder of the `blob-gc` lease, a pass soon after taking it and then every 10 minutes, removing
- * only files older than an hour. Embedded mode collects at start-up instead (recover). Returns
- * its stop.
+ * only files older than an hour (TESSERA_BLOB_GC_INTERVAL and _GRACE change both). Embedded mode
+ * collects at start-up instead (recover). Returns its stop.
  */
 export async function startBlobCollection(config: ServerConfig): Promise<() => Promise<void>> {
   if (config.metadata === undefined) return async () => {};
@@ -105,13 +108,17 @@ export async function startBlobCollection(config: ServerConfig): Promise<() => P
     await storage.close();
     return async () => {};
   }
+  const graceMs = config.metadata.blobGcGraceMs ?? ORPHAN_GRACE_MS;
+  const intervalMs = config.metadata.blobGcIntervalMs ?? ORPHAN_INTERVAL_MS;
   const stopCollecting = underLease(config, storage, 'blob-gc', () => {
     let running: Promise<void> | undefined;
     const pass = () => {
-      running ??= collect(ORPHAN_GRACE_MS)
+      running ??= collect(graceMs)
         .then((removed) => {
           if (removed > 0)
-            process.stdout.write(`Removed ${removed} unreferenced file(s) older than an hour.\n`);
+            process.stdout.write(
+              `Removed ${removed} unreferenced file(s) older than ${Math.round(graceMs / 1000)} s.\n`,
+            );
         })
         .catch((e) => log('blob collection failed', e))
         .finally(() => {
@@ -119,7 +126,7 @@ export async function startBlobCollection(config: ServerConfig): Promise<() => P
         });
     };
     const first = setTimeout(pass, 1000);
-    const timer = setInterval(pass, ORPHAN_INTERVAL_MS);
+    const timer = setInterval(pass, intervalMs);
     first.unref();
     timer.unref();
     return async () => {

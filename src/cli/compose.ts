@@ -60,6 +60,8 @@ export async function composeServer(
   close: () => Promise<void>;
   /** Reads the TLS certificates again (SIGHUP); absent without HTTPS. */
   reloadTls?: () => boolean;
+  /** The web console's listener (docs/console.md); absent when it is off. */
+  console?: { listen(host: string, port: number): Promise<number>; close(): Promise<void> };
 }> {
   // Secrets never go into a log line; should one slip into an error message, it is masked.
   const logError = createLog(config.logLevel, [
@@ -214,6 +216,8 @@ export async function composeServer(
             (await storage.metadata.listBuckets()).filter((b) => b.account === account),
         },
       }),
+      // The console's audit viewer reads the file target (docs/console.md).
+      audit: { file: config.audit.file?.path },
       trustedProxies: new TrustedProxies(config.trustedProxies),
       domains: config.domains,
       log: logError,
@@ -230,13 +234,53 @@ export async function composeServer(
     config.timeouts,
     tls.reloader,
   );
+  // The web console (docs/console.md): loaded only when it is on; it calls this server's S3 port.
+  const consoleListener =
+    config.console === undefined
+      ? undefined
+      : (await import('../console/index.js')).createConsoleListener(
+          {
+            upstream: {
+              host: config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host,
+              port: () => {
+                const a = server.address();
+                return typeof a === 'object' && a !== null ? a.port : config.port;
+              },
+              tls: tls.reloader !== undefined,
+            },
+            region: config.region,
+            masterKey: masterKey.key,
+            sessionSeconds: config.console.sessionSeconds,
+            strictRoles: config.sts.strictRoles,
+            ...(config.console.serverUrl === undefined ? {} : { serverUrl: config.console.serverUrl }),
+            openid: config.openid,
+            ldap: ldap !== undefined,
+            lookup: iam.lookupCredential,
+            revoke: async (s) => {
+              const p = s.parent;
+              const target =
+                p.kind === 'root'
+                  ? ({ kind: 'root' } as const)
+                  : p.kind === 'serviceAccount'
+                    ? ({ kind: 'serviceAccount', accessKey: p.accessKey } as const)
+                    : ({ kind: p.kind === 'role' ? 'role' : 'user', name: p.name } as const);
+              await iam.revocations.revoke(s.account, target, s.sessionId);
+            },
+            log: logError,
+          },
+          tls.reloader,
+        );
   return {
     server,
     deploymentId,
     ...(tls.reloader === undefined ? {} : { reloadTls: () => tls.reloader!.reload() }),
+    ...(consoleListener === undefined ? {} : { console: consoleListener }),
     close: async () => {
       tls.reloader?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        consoleListener?.close(),
+      ]);
       await audit?.close();
       await ldapSync?.stop();
       await ldap?.close();

@@ -64,6 +64,45 @@ export interface ServerConfig {
   plugins: PluginSettings;
   /** TESSERA_METADATA_URL…: shared mode, metadata and IAM in PostgreSQL (docs/shared-mode.md); absent: embedded. */
   metadata?: MetadataSettings;
+  /** The web console (docs/console.md): `--console-address`, TESSERA_CONSOLE_*; absent: off. */
+  console?: ConsoleSettings;
+}
+
+/** The web console's settings (docs/console.md "Settings"). */
+export interface ConsoleSettings {
+  host: string;
+  port: number;
+  /** TESSERA_CONSOLE_SESSION_DURATION: how long a console session lasts, at most the STS maximum. */
+  sessionSeconds: number;
+  /** TESSERA_SERVER_URL: the public S3 address written into presigned links. */
+  serverUrl?: string;
+}
+
+/** `--console-address` / TESSERA_CONSOLE_ADDRESS (`off` disables), TESSERA_BROWSER=off, the session length. */
+function consoleSettings(
+  flagValue: string | undefined,
+  env: Env,
+  maxSeconds: number,
+): { console?: ConsoleSettings } {
+  const address = flagValue ?? envValue(env, 'TESSERA_CONSOLE_ADDRESS') ?? ':9001';
+  const browser = envValue(env, 'TESSERA_BROWSER', 'MINIO_BROWSER')?.toLowerCase();
+  if (address.toLowerCase() === 'off' || browser === 'off') return {};
+  const { host, port } = parseAddress(address);
+  const raw = envValue(env, 'TESSERA_CONSOLE_SESSION_DURATION', 'MINIO_BROWSER_SESSION_DURATION');
+  const ms = raw === undefined ? 12 * 3_600_000 : parseDuration('TESSERA_CONSOLE_SESSION_DURATION', raw);
+  if (ms < 900_000) throw new Error('TESSERA_CONSOLE_SESSION_DURATION must be at least 15m');
+  const serverUrl = envValue(env, 'TESSERA_SERVER_URL', 'MINIO_SERVER_URL');
+  if (serverUrl !== undefined && !/^https?:\/\/[^/]+\/?$/i.test(serverUrl))
+    throw new Error('TESSERA_SERVER_URL must be http(s)://host[:port]');
+  const sessionSeconds = Math.min(Math.floor(ms / 1000), maxSeconds);
+  return {
+    console: {
+      host,
+      port,
+      sessionSeconds,
+      ...(serverUrl === undefined ? {} : { serverUrl: serverUrl.replace(/\/$/, '') }),
+    },
+  };
 }
 
 /** Shared mode's database settings (docs/shared-mode.md). */
@@ -75,6 +114,10 @@ export interface MetadataSettings {
   lockTimeoutMs?: number;
   /** TESSERA_LEASE_TTL: lifetime of the background-work leases (renewed every third of it). */
   leaseTtlMs?: number;
+  /** TESSERA_BLOB_GC_INTERVAL: time between orphan collections on the `blob-gc` lease holder. */
+  blobGcIntervalMs?: number;
+  /** TESSERA_BLOB_GC_GRACE: how long unreferenced files are left alone (uploads in progress). */
+  blobGcGraceMs?: number;
 }
 
 function metadataSettings(env: Env): { metadata?: MetadataSettings } {
@@ -83,8 +126,10 @@ function metadataSettings(env: Env): { metadata?: MetadataSettings } {
   const ca = envValue(env, 'TESSERA_METADATA_TLS_CA');
   const lock = envValue(env, 'TESSERA_METADATA_LOCK_TIMEOUT');
   const lease = envValue(env, 'TESSERA_LEASE_TTL');
-  if (url === undefined && lease !== undefined)
-    throw new Error('TESSERA_LEASE_TTL needs TESSERA_METADATA_URL');
+  const gcInterval = envValue(env, 'TESSERA_BLOB_GC_INTERVAL');
+  const gcGrace = envValue(env, 'TESSERA_BLOB_GC_GRACE');
+  if (url === undefined && (lease ?? gcInterval ?? gcGrace) !== undefined)
+    throw new Error('TESSERA_LEASE_TTL and TESSERA_BLOB_GC_* need TESSERA_METADATA_URL');
   if (url === undefined) {
     if (pool ?? ca ?? lock)
       throw new Error('TESSERA_METADATA_POOL_SIZE, _TLS_CA and _LOCK_TIMEOUT need TESSERA_METADATA_URL');
@@ -103,6 +148,11 @@ function metadataSettings(env: Env): { metadata?: MetadataSettings } {
     if (ttl < 1000) throw new Error('TESSERA_LEASE_TTL must be at least 1s');
     metadata.leaseTtlMs = ttl;
   }
+  if (gcInterval !== undefined) {
+    metadata.blobGcIntervalMs = parseDuration('TESSERA_BLOB_GC_INTERVAL', gcInterval);
+    if (metadata.blobGcIntervalMs < 1000) throw new Error('TESSERA_BLOB_GC_INTERVAL must be at least 1s');
+  }
+  if (gcGrace !== undefined) metadata.blobGcGraceMs = parseDuration('TESSERA_BLOB_GC_GRACE', gcGrace);
   return { metadata };
 }
 
@@ -177,6 +227,7 @@ export interface ServerFlags {
   stallTimeout?: string;
   logLevel?: string;
   certsDir?: string;
+  consoleAddress?: string;
 }
 
 function timeout(flagValue: string | undefined, env: Env, names: string[], fallback: number): number {
@@ -221,6 +272,7 @@ function prometheusAuthType(env: Env): 'jwt' | 'public' {
 
 export function loadServerConfig(opts: ServerFlags, env: Env = process.env): ServerConfig {
   const { host, port } = parseAddress(opts.address ?? envValue(env, 'TESSERA_ADDRESS') ?? ':9000');
+  const sts = stsSettings(env);
   const workersRaw = envValue(env, 'TESSERA_WORKERS');
   const workers = workersRaw === undefined ? availableParallelism() : Number(workersRaw);
   if (!Number.isInteger(workers) || workers < 0)
@@ -251,7 +303,7 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     },
     accountId: envValue(env, 'TESSERA_ACCOUNT_ID') ?? '',
     trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
-    sts: stsSettings(env),
+    sts,
     ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
     openid: openIdSettings(env),
     ldap: ldapSettings(env),
@@ -269,5 +321,6 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     tls: tlsSettings(opts.certsDir, env),
     plugins: pluginSettings(env),
     ...metadataSettings(env),
+    ...consoleSettings(opts.consoleAddress, env, sts.limits.maxDurationSeconds),
   };
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit-command.js';
 import { registerCertsCommands } from './certs-command.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -22,11 +23,13 @@ program
     '--certs-dir <dir>',
     'serve HTTPS with the certificates in DIR (MinIO layout; or TESSERA_CERTS_DIR)',
   )
+  .option('--console-address <[host]:port>', 'address for the web console (default :9001; off disables it)')
   .action(serverCommand);
 
 registerPolicyCommands(program);
 registerAuditCommands(program);
 registerCertsCommands(program);
+registerMigrateCommand(program);
 // The admin commands bring the AWS SDK's IAM client: the server (and each worker) never loads it.
 if (process.argv[2] !== 'server') {
   const { registerAdminCommands } = await import('./admin/index.js');

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newAccessKeyId, newSecretKey } from '../core/index.js';
+import { createFileOnce, newAccessKeyId, newSecretKey } from '../core/index.js';
 import { envValue } from './config.js';
 
 export interface RootCredentials {
@@ -49,6 +49,11 @@ export function loadRootCredentials(
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const creds = { accessKey: newAccessKeyId(), secretKey: newSecretKey() };
-  writeFileSync(file, `${JSON.stringify(creds)}\n`, { mode: 0o600, flag: 'wx' });
+  // Race-safe: servers sharing a data directory (docs/shared-mode.md) may start at once; whoever
+  // loses the link race reads the winner's credentials.
+  createFileOnce(file, `${JSON.stringify(creds)}\n`, 0o600);
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { accessKey: string; secretKey: string };
+  if (saved.accessKey !== creds.accessKey || saved.secretKey !== creds.secretKey)
+    return { accessKey: saved.accessKey, secretKey: saved.secretKey, generated: false, source: 'file' };
   return { ...creds, generated: true, source: 'generated' };
 }

@@ -19,6 +19,8 @@ function announce(config: ServerConfig, root: RootCredentials, port: number): vo
   const lines = [
     `Tessera S3 API: ${endpoint(config, port)}  (data: ${config.dataDir}, region: ${config.region})`,
   ];
+  const c = config.console;
+  if (c !== undefined) lines.push(`Tessera Console: ${endpoint({ ...config, host: c.host }, c.port)}`);
   if (root.generated) {
     lines.push(
       'WARNING: no TESSERA_ROOT_USER / TESSERA_ROOT_PASSWORD set. Generated root credentials, shown only this once',
@@ -41,11 +43,17 @@ async function recover(config: ServerConfig): Promise<void> {
 }
 
 async function runWorker(config: ServerConfig, root: RootCredentials): Promise<number> {
-  const { server, close, reloadTls } = await composeServer(config, root);
+  const { server, close, reloadTls, console: consoleListener } = await composeServer(config, root);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // The web console beside it (docs/console.md): a taken address stops the start with one clear line.
+  if (consoleListener !== undefined && config.console !== undefined)
+    await consoleListener.listen(config.console.host, config.console.port).catch(async (e: unknown) => {
+      await close();
+      throw e;
+    });
   let stopping = false;
   // Once only, and a second signal does not cut it short (a terminal or systemd signals the whole
   // group, and the primary passes the signal on): close flushes and seals the audit trail.

@@ -205,6 +205,29 @@ export const errorCatalog = {
   XMinioAdminServiceAccountNotFound: { status: 404, message: 'The specified service account is not found' },
   XMinioAdminNoSuchAccessKey: { status: 404, message: 'The specified access key does not exist.' },
   XMinioIAMActionNotAllowed: { status: 400, message: 'Specified IAM action is not allowed' },
+  XMinioInvalidIAMCredentials: {
+    status: 403,
+    message: 'Credential is not allowed to be same as admin access key',
+  },
+  // The web console's own calls (docs/console.md "Back end").
+  ConsoleNotSignedIn: {
+    status: 401,
+    message: 'Sign in to the console first: the session is missing, expired or revoked.',
+  },
+  ConsoleSignInFailed: { status: 401, message: 'The sign-in was refused.' },
+  ConsoleInvalidCsrfToken: {
+    status: 403,
+    message: "The request lacks the session's X-CSRF-Token, or it is not this session's.",
+  },
+  ConsoleForbiddenOrigin: {
+    status: 403,
+    message: "The request comes from another origin than the console's.",
+  },
+  ConsoleNotFound: { status: 404, message: 'No such console call.' },
+  ConsoleUpstreamUnavailable: {
+    status: 502,
+    message: "The console could not reach the server's S3 listener.",
+  },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchTagSet: { status: 404, message: 'The TagSet does not exist.' },

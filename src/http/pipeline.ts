@@ -48,6 +48,8 @@ export interface PipelineOptions {
   ldap?: LdapAdmin;
   /** MinIO's admin calls under `/minio/admin/v3|v4/` (docs/minio-compat.md); absent, NotImplemented. */
   minio?: MinioAdminApi;
+  /** `tessera/audit` under `/minio/admin/v3/` (docs/console.md): the file target's path; absent, NotImplemented. */
+  audit?: { file: string | undefined };
   /** The health and metrics front doors (composed by cli); absent, they answer NotImplemented. */
   apis?: Pick<ApiTable, 'health' | 'metrics'>;
   log: (message: string, err?: unknown) => void;
@@ -110,6 +112,7 @@ export function createPipeline(opts: PipelineOptions) {
       ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
       ...(opts.ldap === undefined ? {} : { ldap: opts.ldap }),
       ...(opts.minio === undefined ? {} : { minio: opts.minio }),
+      ...(opts.audit === undefined ? {} : { audit: opts.audit }),
       ...(opts.deps.sse === undefined ? {} : { kms: opts.deps.sse.kms }),
       authorizer: opts.authorizer,
       lookup: opts.lookup,

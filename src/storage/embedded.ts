@@ -5,6 +5,7 @@ import { type MinFreeSpace, SpaceGuard } from './free-space.js';
 import { SqliteIamStore } from './iam/sqlite-iam-store.js';
 import type { OpenOptions } from './metadata/schema.js';
 import { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
+import { refuseIfMigrated } from './migrated-mark.js';
 import type { Storage } from './open.js';
 
 /** Where the embedded storage keeps its files inside a data directory. */
@@ -29,6 +30,7 @@ export async function openEmbeddedStorage(
   minFree?: MinFreeSpace,
 ): Promise<Storage> {
   const paths = storagePaths(dataDir);
+  refuseIfMigrated(dataDir);
   await mkdir(paths.root, { recursive: true });
   const blobs = await FsBlobStore.open(paths.root);
   const metadata = new SqliteMetadataStore(paths.database, options);

@@ -41,5 +41,14 @@ export { openPgMetadataStore } from './metadata/pg-meta-open.js';
 export type { PgMetadataStore, PgMetadataStoreOptions } from './metadata/pg-meta-store.js';
 export { latestVersion, type Migration, migrate, migrations, type OpenOptions } from './metadata/schema.js';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
+export { redactText, redactUrl } from './migrate/redact.js';
+export { migrateToPostgres } from './migrate/run.js';
+export {
+  type MigrationOptions,
+  type MigrationProgress,
+  type MigrationReport,
+  MigrationStopped,
+  type TableReport,
+} from './migrate/types.js';
 export { openStorage, type Storage, type StorageConfig } from './open.js';
 export * from './types.js';

@@ -32,6 +32,10 @@ function isTransient(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
     if (['40001', '40P01', '55P03', '57014', '53300', '57P01', '57P02', '57P03'].includes(code)) return true;
+    // A database not accepting connections (ALTER DATABASE … ALLOW_CONNECTIONS false) refuses the
+    // connection with 55000: unavailable for now, as a server starting up.
+    if (code === '55000' && e instanceof Error && /not currently accepting connections/i.test(e.message))
+      return true;
     if (code.startsWith('08')) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))
       return true;

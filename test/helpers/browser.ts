@@ -59,8 +59,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function signInWithKeys(page: Page, consoleUrl: string, accessKey: string, secretKey: string) {
   await page.goto(consoleUrl);
-  await page.getByLabel('Access key').fill(accessKey);
-  await page.getByLabel('Secret key').fill(secretKey);
+  await page.getByLabel('Access key', { exact: true }).fill(accessKey);
+  await page.getByLabel('Secret key', { exact: true }).fill(secretKey);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

@@ -25,6 +25,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   endpoint: string;
+  /** The web console (docs/console.md), on its own free port. */
+  consoleUrl: string;
   port: number;
   dataDir: string;
   proc: ChildProcess;
@@ -41,12 +43,15 @@ export interface StartOptions {
   keepData?: boolean;
   /** The server serves HTTPS (certificates configured through `env`): the endpoint is https://. */
   https?: boolean;
+  /** `--console-address` (default 127.0.0.1 and a free port; `off` turns the console off). */
+  consoleAddress?: string;
 }
 
 /** Spawns the real server (the built CLI) on a free port and waits until it answers. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const port = await freePort();
+  const consoleAddress = opts.consoleAddress ?? `127.0.0.1:${await freePort()}`;
   const env: Record<string, string | undefined> = {
     ...process.env,
     TESSERA_ROOT_USER: ROOT_USER,
@@ -55,11 +60,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ...opts.env,
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const proc = spawn(process.execPath, [MAIN, 'server', dataDir, '--address', `127.0.0.1:${port}`], {
-    env: env as NodeJS.ProcessEnv,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [MAIN, 'server', dataDir, '--address', `127.0.0.1:${port}`, '--console-address', consoleAddress],
+    {
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -87,6 +96,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   };
   return {
     endpoint: `${opts.https === true ? 'https' : 'http'}://127.0.0.1:${port}`,
+    consoleUrl: `${opts.https === true ? 'https' : 'http'}://${consoleAddress}`,
     port,
     dataDir,
     proc,

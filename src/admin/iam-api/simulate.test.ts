@@ -27,7 +27,16 @@ type Row = {
   EvalActionName: string;
   EvalResourceName: string;
   EvalDecision: string;
-  MatchedStatements: { member?: { SourcePolicyId: string; SourcePolicyType: string }[] } | '';
+  MatchedStatements:
+    | {
+        member?: {
+          SourcePolicyId: string;
+          SourcePolicyType: string;
+          StatementIndex: string;
+          StatementId?: string;
+        }[];
+      }
+    | '';
   MissingContextValues: { member?: string[] } | '';
 };
 const rows = (r: { EvaluationResults: { member: Row[] } }) => r.EvaluationResults.member;
@@ -53,10 +62,10 @@ describe('SimulateCustomPolicy', () => {
       ['s3:PutObject', 'arn:aws:s3:::logs/secret/b.txt', 'explicitDeny'],
     ]);
     expect(rows(r)[0]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy' }],
+      member: [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy', StatementIndex: '0' }],
     });
     expect(rows(r)[1]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'PolicyInputList.2', SourcePolicyType: 'IAM Policy' }],
+      member: [{ SourcePolicyId: 'PolicyInputList.2', SourcePolicyType: 'IAM Policy', StatementIndex: '0' }],
     });
     expect(rows(r)[2]!.MatchedStatements).toBe('');
   });
@@ -84,6 +93,60 @@ describe('SimulateCustomPolicy', () => {
     expect((await h.fail(h.root, 'SimulateCustomPolicy', entry('not-an-ip'))).code).toBe('InvalidInput');
     const badType = { ...entry('10.0.0.1'), 'ContextEntries.member.1.ContextKeyType': 'ipv4' };
     expect((await h.fail(h.root, 'SimulateCustomPolicy', badType)).code).toBe('ValidationError');
+  });
+
+  it("adds each matched statement's index and Sid, and the near misses (Tessera's additions)", async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*' },
+        {
+          Sid: 'PutFromOffice',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    });
+    const r = rows(
+      (
+        await h.call(h.root, 'SimulateCustomPolicy', {
+          'PolicyInputList.member.1': policy,
+          'ActionNames.member.1': 's3:GetObject',
+          'ActionNames.member.2': 's3:PutObject',
+          'ResourceArns.member.1': 'arn:aws:s3:::logs/a.txt',
+          'ContextEntries.member.1.ContextKeyName': 'aws:SourceIp',
+          'ContextEntries.member.1.ContextKeyType': 'ip',
+          'ContextEntries.member.1.ContextKeyValues.member.1': '192.168.0.1',
+        })
+      ).SimulateCustomPolicyResult,
+    ) as (Row & { NearMisses?: { member: Record<string, string>[] } })[];
+    expect(r[0]!.MatchedStatements).toEqual({
+      member: [
+        {
+          SourcePolicyId: 'PolicyInputList.1',
+          SourcePolicyType: 'IAM Policy',
+          StatementIndex: '0',
+          StatementId: 'ReadLogs',
+        },
+      ],
+    });
+    expect(r[0]!.NearMisses).toBeUndefined();
+    expect(r[1]!.EvalDecision).toBe('implicitDeny');
+    expect(r[1]!.NearMisses).toEqual({
+      member: [
+        {
+          SourcePolicyId: 'PolicyInputList.1',
+          StatementIndex: '1',
+          Sid: 'PutFromOffice',
+          Effect: 'Allow',
+          Operator: 'IpAddress',
+          Key: 'aws:SourceIp',
+          Missing: 'false',
+        },
+      ],
+    });
   });
 
   it('with a ResourcePolicy decides as enforcement would, for the CallerArn', async () => {
@@ -115,7 +178,7 @@ describe('SimulateCustomPolicy', () => {
     )[0]!;
     expect(asCarol.EvalDecision).toBe('allowed');
     expect(asCarol.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'ResourcePolicy', SourcePolicyType: 'resource' }],
+      member: [{ SourcePolicyId: 'ResourcePolicy', SourcePolicyType: 'resource', StatementIndex: '0' }],
     });
     const asDave = rows(
       (
@@ -194,13 +257,13 @@ describe('SimulatePrincipalPolicy', () => {
     );
     expect(r.map((x) => x.EvalDecision)).toEqual(['allowed', 'explicitDeny', 'allowed', 'explicitDeny']);
     expect(r[0]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'logs', SourcePolicyType: 'user-managed' }],
+      member: [{ SourcePolicyId: 'logs', SourcePolicyType: 'user-managed', StatementIndex: '0' }],
     });
     expect(r[1]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'group/devs/no-secrets', SourcePolicyType: 'group' }],
+      member: [{ SourcePolicyId: 'group/devs/no-secrets', SourcePolicyType: 'group', StatementIndex: '0' }],
     });
     expect(r[2]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'writeonly', SourcePolicyType: 'aws-managed' }],
+      member: [{ SourcePolicyId: 'writeonly', SourcePolicyType: 'aws-managed', StatementIndex: '0' }],
     });
   });
 
@@ -216,7 +279,7 @@ describe('SimulatePrincipalPolicy', () => {
     );
     expect(r.map((x) => x.EvalDecision)).toEqual(['allowed', 'explicitDeny', 'allowed', 'explicitDeny']);
     expect(r[0]!.MatchedStatements).toEqual({
-      member: [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy' }],
+      member: [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy', StatementIndex: '0' }],
     });
   });
 

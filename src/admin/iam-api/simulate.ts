@@ -4,6 +4,7 @@ import {
   type CompiledPolicy,
   contextFromEntries,
   isBuiltinName,
+  type NearMiss,
   type SimulationResult,
   type StatementRef,
   simulate,
@@ -28,8 +29,30 @@ function sourceType(label: string): string {
   return isBuiltinName(label) ? 'aws-managed' : 'user-managed';
 }
 
+/**
+ * A matched statement: AWS's SourcePolicyId and SourcePolicyType, then Tessera's additions (which
+ * SDKs ignore): the statement's index in its policy (0-based, as in `Statement[0]`) and its Sid.
+ */
 function statementXml(s: StatementRef): XmlNode {
-  return { SourcePolicyId: s.policy, SourcePolicyType: sourceType(s.policy) };
+  return {
+    SourcePolicyId: s.policy,
+    SourcePolicyType: sourceType(s.policy),
+    StatementIndex: String(s.index),
+    ...(s.sid === undefined || s.sid === '' ? {} : { StatementId: s.sid }),
+  };
+}
+
+/** Tessera's addition: a statement that matched action and resource but whose condition failed. */
+function nearMissXml(n: NearMiss): XmlNode {
+  return {
+    SourcePolicyId: n.statement.policy,
+    StatementIndex: String(n.statement.index),
+    ...(n.statement.sid === undefined || n.statement.sid === '' ? {} : { Sid: n.statement.sid }),
+    Effect: n.statement.effect,
+    Operator: n.operator,
+    Key: n.key,
+    Missing: String(n.missing),
+  };
 }
 
 /**
@@ -76,6 +99,7 @@ function resultXml(rows: SimulationResult[], call: Call): XmlNode {
     EvalDecision: r.decision,
     MatchedStatements: members(r.matchedStatements.map(statementXml)),
     MissingContextValues: members(r.missingContextKeys),
+    ...(r.nearMisses.length === 0 ? {} : { NearMisses: members(r.nearMisses.map(nearMissXml)) }),
   }));
   return { EvaluationResults: members(results), ...truncation(page) };
 }

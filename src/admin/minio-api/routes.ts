@@ -4,7 +4,8 @@ import { infoAccessKey, listAccessKeysBulk } from './access-keys.js';
 import { accountInfo } from './account-info.js';
 import { type CallEnv, type Handler, newCall } from './call.js';
 import { getGroup, listGroups, setGroupStatus, updateGroupMembers } from './groups.js';
-import { exportIam, importIam } from './iam-export.js';
+import { exportIam } from './iam-export.js';
+import { importIam, importIamV2 } from './iam-import.js';
 import { idpConfig } from './idp-config.js';
 import { addServiceAccountLdap } from './ldap-service-accounts.js';
 import {
@@ -18,6 +19,7 @@ import {
   setUserOrGroupPolicy,
 } from './policies.js';
 import { revokeTokens } from './revoke-tokens.js';
+import { revokeTokensIdp } from './revoke-tokens-idp.js';
 import { serverInfo } from './server-info.js';
 import {
   addServiceAccount,
@@ -43,6 +45,7 @@ export const minioAdminRoutes: Readonly<Record<string, Route>> = {
   accountinfo: { method: 'GET', operation: 'AccountInfo', handler: accountInfo },
   'export-iam': { method: 'GET', operation: 'ExportIAM', handler: exportIam },
   'import-iam': { method: 'PUT', operation: 'ImportIAM', handler: importIam },
+  'import-iam-v2': { method: 'PUT', operation: 'ImportIAMV2', handler: importIamV2 },
   'add-user': { method: 'PUT', operation: 'AddUser', handler: addUser },
   'remove-user': { method: 'DELETE', operation: 'RemoveUser', handler: removeUser },
   'list-users': { method: 'GET', operation: 'ListUsers', handler: listUsers },
@@ -88,7 +91,6 @@ export const minioAdminRoutes: Readonly<Record<string, Route>> = {
   },
   'list-access-keys-bulk': { method: 'GET', operation: 'ListAccessKeysBulk', handler: listAccessKeysBulk },
   'info-access-key': { method: 'GET', operation: 'InfoAccessKey', handler: infoAccessKey },
-  // `ldap` / `openid`: not yet (docs/minio-compat.md); name a directory user with `builtin`.
   'revoke-tokens/builtin': { method: 'POST', operation: 'RevokeTokens', handler: revokeTokens },
 };
 
@@ -122,10 +124,26 @@ export function createMinioAdminApi(env: CallEnv & { ldap?: LdapDirectories }): 
     operation: 'AddServiceAccountLDAP',
     handler: addServiceAccountLdap(env.ldap),
   };
-  const find = (call: string, method: string): Route | undefined =>
-    call === 'idp/ldap/add-service-account' && env.ldap !== undefined
+  // MinIO's one RevokeTokens handler serves `revoke-tokens/{ldap,openid}` too; ldap resolves the
+  // user in the directories (without LDAP: MinIO's refusal).
+  const idpRevoke: Record<string, Route> = {
+    'revoke-tokens/ldap': {
+      method: 'POST',
+      operation: 'RevokeTokens',
+      handler: revokeTokensIdp('ldap', env.ldap),
+    },
+    'revoke-tokens/openid': {
+      method: 'POST',
+      operation: 'RevokeTokens',
+      handler: revokeTokensIdp('openid', undefined),
+    },
+  };
+  const find = (call: string, method: string): Route | undefined => {
+    if (Object.hasOwn(idpRevoke, call)) return idpRevoke[call];
+    return call === 'idp/ldap/add-service-account' && env.ldap !== undefined
       ? ldapServiceAccount
       : routeOf(call, method);
+  };
   return {
     operation: (call, method = 'GET') => find(call, method)?.operation,
     serve: async (req) => {

@@ -1,6 +1,7 @@
 import { TesseraError } from '../../core/index.js';
 import { type IamUser, validateSecretKey, validateUserName } from '../../iam/index.js';
 import { callerSubject } from '../iam-api/call.js';
+import { callerParent } from './access-keys.js';
 import {
   type Call,
   collection,
@@ -50,14 +51,27 @@ function valid(
   }
 }
 
-/** PUT add-user?accessKey= with E({secretKey, status}): creates the user, or sets its secret and status. */
+/**
+ * PUT add-user?accessKey= with E({secretKey, status}): creates the user, or sets its secret and
+ * status. As MinIO: a user naming itself (madmin's SetUser on its own key, changing its password)
+ * needs no admin action unless admin:CreateUser (or iam:CreateUser) is explicitly denied; a
+ * session or service account naming its parent user is XMinioInvalidIAMCredentials.
+ */
 export const addUser: Handler = async (call) => {
   const name = accessKeyOf(call);
-  const target = await call.authorize({
-    action: 'iam:CreateUser',
-    target: user(name),
-    admin: ['admin:CreateUser'],
-  });
+  const p = call.principal;
+  const same = (n: string) => n.toLowerCase() === name.toLowerCase();
+  const parent = p.kind === 'session' || p.kind === 'serviceAccount' ? callerParent(call) : undefined;
+  if (parent?.type === 'user' && same(parent.name)) throw new TesseraError('XMinioInvalidIAMCredentials');
+  const self = p.kind === 'user' && same(p.name);
+  if (self) {
+    const arn = call.iam.arns.user(call.account, p.name);
+    await call.refuseIfDenied('admin:CreateUser', arn);
+    await call.refuseIfDenied('iam:CreateUser', arn);
+  }
+  const target = self
+    ? { name: p.name, exists: true }
+    : await call.authorize({ action: 'iam:CreateUser', target: user(name), admin: ['admin:CreateUser'] });
   const req = jsonObject(await call.decrypted(), 'XMinioAdminConfigBadJSON');
   const secretKey = stringField(req, 'secretKey', 'XMinioAdminConfigBadJSON');
   const wanted = stringField(req, 'status', 'XMinioAdminConfigBadJSON');
@@ -81,7 +95,7 @@ export const addUser: Handler = async (call) => {
     change: {
       action: 'AddUser',
       target: { type: 'user', name: target.exists ? target.name : name },
-      parameters: { status: state, secretKeyChanged: secretKey !== '' },
+      parameters: { status: state, secretKeyChanged: secretKey !== '', ...(self ? { self: true } : {}) },
     },
   };
 };

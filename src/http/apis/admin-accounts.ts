@@ -25,7 +25,7 @@ function json(status: number, value: unknown): S3Response {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
-/** Only the deployment root (the default account's root) manages accounts. */
+/** Only the deployment root (the default account's root, or its unnarrowed session) manages accounts. */
 async function requireDeploymentRoot(o: Options, x: Exchange, trace: Trace): Promise<void> {
   const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
     trace.auth = r;
@@ -33,7 +33,12 @@ async function requireDeploymentRoot(o: Options, x: Exchange, trace: Trace): Pro
   const p = verified.principal;
   if (verified.kind === 'anonymous' || p === undefined) throw new TesseraError('AccessDenied');
   scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
-  if (p.kind !== 'root' || p.account !== '') {
+  // The root, or a session of it with the root's full permissions (the console signs in with
+  // one): a session policy may narrow what it can do, so a narrowed session is refused here.
+  const root =
+    p.kind === 'root' ||
+    (p.kind === 'session' && p.parent.kind === 'root' && (p.sessionPolicies?.length ?? 0) === 0);
+  if (!root || p.account !== '') {
     trace.authz = { decision: 'deny', reason: 'implicitDeny' };
     throw new TesseraError('AccessDenied');
   }

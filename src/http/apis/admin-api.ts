@@ -7,6 +7,7 @@ import { authenticateStep } from '../authenticate-step.js';
 import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
 import { readVerifiedFormBody } from '../read-form-body.js';
 import { ACCOUNTS_PATH, type AccountsAdmin, serveAccounts } from './admin-accounts.js';
+import { AUDIT_PATH, serveAuditQuery } from './admin-audit.js';
 import { isKmsAdminPath, serveKmsAdmin } from './admin-kms.js';
 import { isLdapAdminPath, type LdapAdmin, serveLdapAdmin } from './admin-ldap.js';
 import type { Api } from './api.js';
@@ -24,6 +25,8 @@ export interface AdminApiOptions {
   minio?: MinioAdminApi;
   /** MinIO's admin KMS calls over the built-in KMS (docs/encryption.md; absent: NotImplemented). */
   kms?: BuiltinKms;
+  /** `tessera/audit` (docs/console.md): TESSERA_AUDIT_FILE, read by the console's audit viewer. */
+  audit?: { file: string | undefined };
   authorizer: Authorizer;
   lookup: CredentialLookup<Principal>;
   domains: readonly string[];
@@ -68,6 +71,8 @@ export function createAdminApi(o: AdminApiOptions): Api {
         if (x.req.method !== 'POST') throw new TesseraError('MethodNotAllowed');
         return scan(o, o.scan, x, trace);
       }
+      if (x.rawPath === AUDIT_PATH && o.audit !== undefined)
+        return serveAuditQuery({ ...o, auditFile: o.audit.file }, x, trace);
       if (x.rawPath === ACCOUNTS_PATH && o.accounts !== undefined)
         return serveAccounts(o, o.accounts, x, trace);
       if (o.ldap !== undefined && isLdapAdminPath(x.rawPath)) return serveLdapAdmin(o, o.ldap, x, trace);

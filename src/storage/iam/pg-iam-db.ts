@@ -117,6 +117,9 @@ export function clientConfig(o: PgIamPoolOptions): pg.ClientConfig {
     ...(o.ssl !== undefined ? { ssl: o.ssl } : {}),
     types,
     connectionTimeoutMillis: o.connectTimeoutMs ?? 10_000,
+    // A database host that vanishes (no FIN, no RST) is noticed by TCP keepalive, not never.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     options: `-c lock_timeout=${lock}`,
     application_name: 'tessera-iam',
   };

@@ -104,16 +104,14 @@ export async function getBucketConfig(
   name: string,
   kind: BucketConfigKind,
 ): Promise<string | undefined> {
-  return d.read(async (s) => {
-    if ((await s.one('SELECT 1 AS x FROM buckets WHERE name = $1', name)) === undefined)
-      throw noSuchBucket(name);
-    const row = await s.one<{ document: string }>(
-      'SELECT document FROM bucket_configs WHERE bucket = $1 AND kind = $2',
-      name,
-      kind,
-    );
-    return row?.document;
-  });
+  // One statement (one round trip, one snapshot): the bucket row, and its document if any.
+  const row = await d.one<{ document: string | null }>(
+    'SELECT c.document FROM buckets b LEFT JOIN bucket_configs c ON c.bucket = b.name AND c.kind = $2 WHERE b.name = $1',
+    name,
+    kind,
+  );
+  if (row === undefined) throw noSuchBucket(name);
+  return row.document ?? undefined;
 }
 
 export async function setBucketConfig(

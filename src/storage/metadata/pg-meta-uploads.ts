@@ -11,9 +11,11 @@ import type {
   WriteExpectation,
 } from '../types.js';
 import { type AsyncUploadSource, listUploadsAsync } from './list-uploads.js';
+import { unreferenced } from './pg-meta-blob-refs.js';
 import { bucketState, noSuchBucket } from './pg-meta-buckets.js';
 import { locks, type PgMetaDb, type PgMetaQueries, type PgMetaTx } from './pg-meta-db.js';
-import { commitObject, expectCurrent, keyWrite, unreferenced } from './pg-meta-objects.js';
+import { expectCurrent, keyWrite } from './pg-meta-key-write.js';
+import { commitObject } from './pg-meta-object-writes.js';
 import {
   keyBytes,
   type PgUploadRow,
