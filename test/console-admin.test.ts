@@ -447,8 +447,20 @@ describe('console identity and security pages', () => {
     await visible(page.getByText('No identity provider is configured.'));
     await screenshot(page, 'admin-identity-providers');
 
+    // Accounts: the root's console session (unnarrowed) manages them as the root's keys do.
     await open('/accounts');
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await visible(page.getByText('No other account yet.'));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('Account name').fill('team-a');
+    await page
+      .getByRole('dialog', { name: 'Create account' })
+      .getByRole('button', { name: 'Create' })
+      .click();
+    const account = page.getByRole('dialog', { name: 'Account created: its root credentials' });
+    await visible(account);
+    await account.getByRole('button', { name: 'Done' }).click();
+    await visible(page.locator('tr', { hasText: 'team-a' }));
     await screenshot(page, 'admin-accounts');
 
     await open('/metrics');

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptData } from '../src/admin/index.js';
+import { attachLdapPolicies } from './helpers/admin-request.js';
 import { type Browser, launchBrowser, screenshot, signInWithKeys } from './helpers/browser.js';
-import { NodeSha256 } from './helpers/raw.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './helpers/server.js';
 import { type Slapd, startSlapd, USERS } from './helpers/slapd.js';
 
@@ -20,26 +17,9 @@ let page: Page;
 
 /** Maps an LDAP user DN to policies through MinIO's admin call (signed and encrypted as madmin-go does). */
 async function mapLdapUser(dn: string, policies: string[]): Promise<void> {
-  const url = new URL(server.endpoint);
-  const body = await encryptData(ROOT_PASSWORD, Buffer.from(JSON.stringify({ policies, user: dn })));
-  const signer = new SignatureV4({
-    service: 's3',
-    region: 'us-east-1',
-    credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
-    sha256: NodeSha256,
-  });
-  const path = '/minio/admin/v3/idp/ldap/policy/attach';
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path,
-    headers: { host: url.host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
-    body,
-  });
-  const res = await fetch(`${server.endpoint}${path}`, { method: 'POST', headers: signed.headers, body });
-  expect(res.status, await res.text()).toBe(200);
+  const root = { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD };
+  const res = await attachLdapPolicies(server.endpoint, root, 'user', dn, policies);
+  expect(res.status, res.body).toBe(200);
 }
 
 /** Everything the page keeps in Web Storage, as one string. */

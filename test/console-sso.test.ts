@@ -122,7 +122,12 @@ describe('console: OpenID sign-in in a browser', () => {
 
   it('authorization code + PKCE: the provider login, then back on / signed in', async () => {
     const { page } = browser;
-    await page.goto(`${consoleUrl}/api/v1/login/openid/default`, { waitUntil: 'domcontentloaded' });
+    // From the console's sign-in page: its button for the provider (a full-page navigation).
+    await page.goto(consoleUrl);
+    await Promise.all([
+      page.waitForURL((u) => u.toString().startsWith(`${issuer}/interaction/`)),
+      page.getByRole('button', { name: 'Sign in with Test IdP' }).click(),
+    ]);
     // At the provider: its development login form, then its consent.
     expect(page.url().startsWith(`${issuer}/interaction/`)).toBe(true);
     await page.locator('input[name="login"]').fill('sso-user');
@@ -130,7 +135,10 @@ describe('console: OpenID sign-in in a browser', () => {
     await page.locator('button[type="submit"]').click();
     await page.waitForURL((u) => u.toString().startsWith(consoleUrl) || u.pathname.includes('/interaction/'));
     if (page.url().startsWith(issuer)) await page.locator('button[type="submit"]').click();
-    await page.waitForURL(`${consoleUrl}/`);
+    await page.waitForURL((u) => u.toString().startsWith(`${consoleUrl}/`));
+    // Back in the console, signed in: the shell shows the SSO user.
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByText('sso-user').first().waitFor();
     const session = (await page.evaluate(async () => (await fetch('/api/v1/session')).json())) as {
       signedIn: boolean;
       csrfToken: string;

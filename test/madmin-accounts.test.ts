@@ -1,16 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decryptData, encryptData } from '../src/admin/index.js';
+import { adminRequests, type Keys } from './helpers/admin-request.js';
 import { iamQuery } from './helpers/iam.js';
-import { NodeSha256 } from './helpers/raw.js';
+import {
+  buildMadminClient,
+  haveGo,
+  type MadminResult,
+  type MadminStep,
+  runMadmin,
+} from './helpers/madmin.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './helpers/server.js';
 import { type Slapd, startSlapd, USERS } from './helpers/slapd.js';
 
@@ -20,124 +20,13 @@ import { type Slapd, startSlapd, USERS } from './helpers/slapd.js';
  * TemporaryAccountInfo): list-access-keys-bulk, info-access-key, temporary-account-info and
  * revoke-tokens/builtin, each with its refusals.
  */
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 const ROOT: Keys = { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD };
 const ALICE: Keys = { accessKeyId: 'alice', secretAccessKey: 'alice-secret-1' };
 const BOB: Keys = { accessKeyId: 'bob', secretAccessKey: 'bob-secret-12' };
 
 let server: RunningServer;
 
-const GOPATH_SRC = '/usr/share/gocode';
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(join(GOPATH_SRC, 'src/github.com/minio/madmin-go'));
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
-
-interface Answer {
-  status: number;
-  code?: string;
-  value?: Record<string, unknown>;
-}
-
-/** Sends one SigV4-signed request (service s3, as madmin-go signs) and collects the answer's bytes. */
-async function signed(
-  keys: Keys,
-  method: string,
-  path: string,
-  query: Record<string, string>,
-  body: Buffer,
-): Promise<{ status: number; type: string; body: Buffer }> {
-  const headers: Record<string, string> = {
-    host: `127.0.0.1:${server.port}`,
-    'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
-    ...(body.length === 0 ? {} : { 'content-length': String(body.length) }),
-  };
-  const signer = new SignatureV4({
-    service: 's3',
-    region: 'us-east-1',
-    credentials: keys,
-    sha256: NodeSha256,
-    uriEscapePath: false,
-  });
-  const req = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: server.port,
-    path,
-    query,
-    headers,
-  });
-  const qs = new URLSearchParams(query).toString();
-  return new Promise((resolve, reject) => {
-    const r = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        method,
-        path: path + (qs ? `?${qs}` : ''),
-        headers: req.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: String(res.headers['content-type'] ?? ''),
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    r.on('error', reject);
-    r.end(body);
-  });
-}
-
-/** One MinIO admin call signed with `keys`: the body encrypted under its secret, an encrypted answer decrypted. */
-async function admin(
-  keys: Keys,
-  method: string,
-  call: string,
-  query: Record<string, string> = {},
-  body?: unknown,
-): Promise<Answer> {
-  const payload =
-    body === undefined
-      ? Buffer.alloc(0)
-      : await encryptData(keys.secretAccessKey, Buffer.from(JSON.stringify(body)));
-  const res = await signed(keys, method, `/minio/admin/v3/${call}`, query, payload);
-  if (res.status >= 300)
-    return { status: res.status, code: (JSON.parse(res.body.toString()) as { Code: string }).Code };
-  if (res.body.length === 0) return { status: res.status };
-  const text = res.type.includes('octet-stream')
-    ? (await decryptData(keys.secretAccessKey, res.body)).toString()
-    : res.body.toString();
-  return { status: res.status, value: JSON.parse(text) as Record<string, unknown> };
-}
-
-/** ListBuckets with `keys` (a session's): its status. */
-async function listBuckets(keys: Keys): Promise<number> {
-  return (await signed(keys, 'GET', '/', {}, Buffer.alloc(0))).status;
-}
-
-async function session(keys: Keys): Promise<Keys> {
-  const client = new STSClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: keys,
-  });
-  const c = (await client.send(new GetSessionTokenCommand({}))).Credentials!;
-  client.destroy();
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-}
+const { signed, admin, listBuckets, session } = adminRequests(() => server);
 
 beforeAll(async () => {
   server = await startServer({ workers: 0 });
@@ -419,47 +308,18 @@ describe.skipIf(!haveGo)('TemporaryAccountInfo through madmin-go 2.0.7', () => {
   let client: string;
 
   /** One step of test/go/madmin-client signed with `keys` (a session token as its 4th argument). */
-  async function goStep(
-    keys: Keys,
-    step: Record<string, unknown>,
-  ): Promise<{ ok: boolean; value?: unknown; code?: string }> {
-    const endpoint = server.endpoint.replace(/^http:\/\//, '');
-    const args = [
-      endpoint,
-      keys.accessKeyId,
-      keys.secretAccessKey,
-      ...(keys.sessionToken ? [keys.sessionToken] : []),
-    ];
-    return new Promise((resolve, reject) => {
-      const p = spawn(client, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      p.on('error', reject);
-      p.on('close', (code) => {
-        if (code !== 0) reject(new Error(`madmin-client exited ${code}: ${err}`));
-        else resolve((JSON.parse(out) as { ok: boolean; value?: unknown; code?: string }[])[0]!);
-      });
-      p.stdin.end(JSON.stringify([step]));
-    });
+  async function goStep(keys: Keys, step: MadminStep): Promise<MadminResult> {
+    const credentials = {
+      accessKey: keys.accessKeyId,
+      secretKey: keys.secretAccessKey,
+      sessionToken: keys.sessionToken,
+    };
+    return (await runMadmin(client, server.endpoint, credentials, [step]))[0]!;
   }
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tessera-madmin-accounts-'));
-    client = join(work, 'madmin-client');
-    await promisify(execFile)(goBinary!, ['build', '-o', client, '.'], {
-      cwd: join(import.meta.dirname, 'go', 'madmin-client'),
-      env: {
-        ...process.env,
-        GO111MODULE: 'off',
-        GOPATH: `${GOPATH_SRC}:${work}`,
-        GOCACHE: join(work, 'cache'),
-        GOFLAGS: '',
-        GOENV: 'off',
-      },
-      timeout: 300_000,
-    });
+    client = await buildMadminClient(work);
   }, 320_000);
 
   afterAll(() => {

@@ -1,18 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decryptData, encryptData } from '../src/admin/index.js';
+import { encryptData } from '../src/admin/index.js';
+import { adminRequests, type Keys } from './helpers/admin-request.js';
 import { iamQuery } from './helpers/iam.js';
-import { NodeSha256 } from './helpers/raw.js';
+import { buildMadminClient, haveGo, type MadminStep, runMadmin } from './helpers/madmin.js';
 import { MAIN, ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './helpers/server.js';
 import { type Slapd, startSlapd, USERS } from './helpers/slapd.js';
 
@@ -22,139 +20,19 @@ import { type Slapd, startSlapd, USERS } from './helpers/slapd.js';
  * revoke-tokens/ldap|openid — those newer madmin-go has and 2.0.7 lacks as raw SigV4 requests
  * whose bodies Tessera's madmin crypto encrypts — with their refusals.
  */
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 const ROOT: Keys = { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD };
 const ALICE: Keys = { accessKeyId: 'alice', secretAccessKey: 'alice-secret-1' };
 const BOB: Keys = { accessKeyId: 'bob', secretAccessKey: 'bob-secret-12' };
-
-const GOPATH_SRC = '/usr/share/gocode';
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(join(GOPATH_SRC, 'src/github.com/minio/madmin-go'));
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
 
 let server: RunningServer;
 let work: string;
 let client: string;
 
-interface Answer {
-  status: number;
-  code?: string;
-  value?: Record<string, unknown>;
-}
-
-/** One SigV4-signed request (service s3, as madmin-go signs): the answer's status, type and bytes. */
-async function signed(keys: Keys, method: string, path: string, query: Record<string, string>, body: Buffer) {
-  const headers: Record<string, string> = {
-    host: `127.0.0.1:${server.port}`,
-    'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
-    ...(body.length === 0 ? {} : { 'content-length': String(body.length) }),
-  };
-  const signer = new SignatureV4({
-    service: 's3',
-    region: 'us-east-1',
-    credentials: keys,
-    sha256: NodeSha256,
-    uriEscapePath: false,
-  });
-  const req = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: server.port,
-    path,
-    query,
-    headers,
-  });
-  const qs = new URLSearchParams(query).toString();
-  return new Promise<{ status: number; type: string; body: Buffer }>((resolve, reject) => {
-    const r = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        method,
-        path: path + (qs ? `?${qs}` : ''),
-        headers: req.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: String(res.headers['content-type'] ?? ''),
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    r.on('error', reject);
-    r.end(body);
-  });
-}
-
-/** A MinIO admin call: `body` encrypted under the signer's secret (or sent as is when a Buffer). */
-async function admin(
-  keys: Keys,
-  method: string,
-  call: string,
-  query: Record<string, string> = {},
-  body?: unknown,
-): Promise<Answer> {
-  const payload = Buffer.isBuffer(body)
-    ? body
-    : body === undefined
-      ? Buffer.alloc(0)
-      : await encryptData(keys.secretAccessKey, Buffer.from(JSON.stringify(body)));
-  const res = await signed(keys, method, `/minio/admin/v3/${call}`, query, payload);
-  if (res.status >= 300)
-    return { status: res.status, code: (JSON.parse(res.body.toString()) as { Code: string }).Code };
-  if (res.body.length === 0) return { status: res.status };
-  const text = res.type.includes('octet-stream')
-    ? (await decryptData(keys.secretAccessKey, res.body)).toString()
-    : res.body.toString();
-  return { status: res.status, value: JSON.parse(text) as Record<string, unknown> };
-}
-
-const listBuckets = async (keys: Keys) => (await signed(keys, 'GET', '/', {}, Buffer.alloc(0))).status;
-
-async function session(keys: Keys): Promise<Keys> {
-  const sts = new STSClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: keys,
-  });
-  const c = (await sts.send(new GetSessionTokenCommand({}))).Credentials!;
-  sts.destroy();
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-}
+const { admin, listBuckets, session } = adminRequests(() => server);
 
 /** madmin-go 2.0.7 (test/go/madmin-client) as `keys`: one result per step. */
-async function madmin(keys: Keys, steps: { op: string; [k: string]: unknown }[]) {
-  const endpoint = server.endpoint.replace(/^http:\/\//, '');
-  return new Promise<{ ok: boolean; value?: unknown; code?: string; message?: string }[]>(
-    (resolve, reject) => {
-      const p = spawn(client, [endpoint, keys.accessKeyId, keys.secretAccessKey], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      p.on('error', reject);
-      p.on('close', (code) =>
-        code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`madmin-client ${code}: ${err}`)),
-      );
-      p.stdin.end(JSON.stringify(steps));
-    },
-  );
-}
+const madmin = (keys: Keys, steps: MadminStep[]) =>
+  runMadmin(client, server.endpoint, { accessKey: keys.accessKeyId, secretKey: keys.secretAccessKey }, steps);
 
 async function addUser(name: string, secretKey: string) {
   expect(
@@ -170,19 +48,7 @@ const STS_POLICY = JSON.stringify({
 describe.skipIf(!haveGo)('MinIO admin extras', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tessera-madmin-extras-'));
-    client = join(work, 'madmin-client');
-    await promisify(execFile)(goBinary!, ['build', '-o', client, '.'], {
-      cwd: join(import.meta.dirname, 'go', 'madmin-client'),
-      env: {
-        ...process.env,
-        GO111MODULE: 'off',
-        GOPATH: `${GOPATH_SRC}:${work}`,
-        GOCACHE: join(work, 'cache'),
-        GOFLAGS: '',
-        GOENV: 'off',
-      },
-      timeout: 300_000,
-    });
+    client = await buildMadminClient(work);
     server = await startServer({ workers: 0 });
     await addUser('alice', ALICE.secretAccessKey);
     await addUser('bob', BOB.secretAccessKey);

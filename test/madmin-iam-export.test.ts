@@ -1,9 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildMadminClient,
+  haveGo,
+  type MadminKeys as Keys,
+  type MadminResult,
+  type MadminStep,
+  runMadmin,
+} from './helpers/madmin.js';
 import { rawRequest } from './helpers/raw.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './helpers/server.js';
 
@@ -13,27 +19,7 @@ import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './hel
  * accounts and mappings (and their secrets sign there); Go's archive/zip reads Tessera's archive
  * and writes the one a MinIO export looks like; bad archives and callers are refused.
  */
-const GOPATH_SRC = '/usr/share/gocode';
-const MADMIN = join(GOPATH_SRC, 'src/github.com/minio/madmin-go');
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(MADMIN);
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
-
-interface Step {
-  op: string;
-  [k: string]: unknown;
-}
-interface Result {
-  ok: boolean;
-  value?: unknown;
-  code?: string;
-  message?: string;
-}
-interface Keys {
-  accessKey: string;
-  secretKey: string;
-}
+type Step = MadminStep;
 const ROOT: Keys = { accessKey: ROOT_USER, secretKey: ROOT_PASSWORD };
 const doc = (action: string, bucket: string) => ({
   Version: '2012-10-17',
@@ -46,23 +32,8 @@ describe.skipIf(!haveGo)('export-iam / import-iam through madmin-go', () => {
   let work: string;
   let client: string;
 
-  async function madmin(server: RunningServer, keys: Keys, steps: Step[]): Promise<Result[]> {
-    const endpoint = server.endpoint.replace(/^http:\/\//, '');
-    return new Promise((resolve, reject) => {
-      const p = spawn(client, [endpoint, keys.accessKey, keys.secretKey], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      p.on('error', reject);
-      p.on('close', (code) => {
-        if (code !== 0) reject(new Error(`madmin-client exited ${code}: ${err}`));
-        else resolve(JSON.parse(out) as Result[]);
-      });
-      p.stdin.end(JSON.stringify(steps));
-    });
+  function madmin(server: RunningServer, keys: Keys, steps: Step[]): Promise<MadminResult[]> {
+    return runMadmin(client, server.endpoint, keys, steps);
   }
   async function value<T>(server: RunningServer, keys: Keys, step: Step): Promise<T> {
     const [r] = await madmin(server, keys, [step]);
@@ -74,19 +45,7 @@ describe.skipIf(!haveGo)('export-iam / import-iam through madmin-go', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tessera-madmin-iam-'));
-    client = join(work, 'madmin-client');
-    await promisify(execFile)(goBinary!, ['build', '-o', client, '.'], {
-      cwd: join(import.meta.dirname, 'go', 'madmin-client'),
-      env: {
-        ...process.env,
-        GO111MODULE: 'off',
-        GOPATH: `${GOPATH_SRC}:${work}`,
-        GOCACHE: join(work, 'cache'),
-        GOFLAGS: '',
-        GOENV: 'off',
-      },
-      timeout: 300_000,
-    });
+    client = await buildMadminClient(work);
     [source, target] = await Promise.all([startServer({ workers: 1 }), startServer({ workers: 1 })]);
     const setup = await madmin(source, ROOT, [
       { op: 'addPolicy', name: 'photos-read', policy: doc('s3:GetObject', 'photos') },

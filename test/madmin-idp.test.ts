@@ -1,11 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptData } from '../src/admin/index.js';
+import { buildMadminClient, haveGo, type MadminKeys as Keys, madminClient } from './helpers/madmin.js';
 import { rawRequest } from './helpers/raw.js';
 import {
   MAIN,
@@ -23,27 +23,6 @@ import { LOOKUP_PASSWORD, type Slapd, startSlapd, USERS } from './helpers/slapd.
  * madmin's encrypted bodies, `info`, `accountinfo`, `idp-config`; the same LDAP scenario through
  * `tessera admin idp ldap`, and hand-made requests for bad input.
  */
-const GOPATH_SRC = '/usr/share/gocode';
-const MADMIN = join(GOPATH_SRC, 'src/github.com/minio/madmin-go');
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(MADMIN);
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
-
-interface Step {
-  op: string;
-  [k: string]: unknown;
-}
-interface Result {
-  ok: boolean;
-  value?: unknown;
-  code?: string;
-  message?: string;
-}
-interface Keys {
-  accessKey: string;
-  secretKey: string;
-}
 const ROOT: Keys = { accessKey: ROOT_USER, secretKey: ROOT_PASSWORD };
 const OIDC_SECRET = 'oidc-client-secret-value';
 
@@ -55,31 +34,10 @@ describe.skipIf(!haveGo)(
     let work: string;
     let client: string;
 
-    async function madmin(keys: Keys, steps: Step[]): Promise<Result[]> {
-      const endpoint = server.endpoint.replace(/^http:\/\//, '');
-      return new Promise((resolve, reject) => {
-        const p = spawn(client, [endpoint, keys.accessKey, keys.secretKey], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        p.on('error', reject);
-        p.on('close', (code) => {
-          if (code !== 0) reject(new Error(`madmin-client exited ${code}: ${err}`));
-          else resolve(JSON.parse(out) as Result[]);
-        });
-        p.stdin.end(JSON.stringify(steps));
-      });
-    }
-    const one = async (keys: Keys, step: Step) => (await madmin(keys, [step]))[0]!;
-    async function value<T>(keys: Keys, step: Step): Promise<T> {
-      const r = await one(keys, step);
-      expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
-      return r.value as T;
-    }
-    const code = async (keys: Keys, step: Step) => (await one(keys, step)).code;
+    const { madmin, one, value, code } = madminClient(
+      () => client,
+      () => server.endpoint,
+    );
 
     function tessera(args: string[]): Promise<{ code: number; out: string; err: string }> {
       return new Promise((resolve) => {
@@ -101,19 +59,7 @@ describe.skipIf(!haveGo)(
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), 'tessera-madmin-idp-'));
-      client = join(work, 'madmin-client');
-      await promisify(execFile)(goBinary!, ['build', '-o', client, '.'], {
-        cwd: join(import.meta.dirname, 'go', 'madmin-client'),
-        env: {
-          ...process.env,
-          GO111MODULE: 'off',
-          GOPATH: `${GOPATH_SRC}:${work}`,
-          GOCACHE: join(work, 'cache'),
-          GOFLAGS: '',
-          GOENV: 'off',
-        },
-        timeout: 300_000,
-      });
+      client = await buildMadminClient(work);
       slapd = await startSlapd();
       server = await startServer({
         workers: 1,

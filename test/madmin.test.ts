@@ -1,12 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptData, encryptData } from '../src/admin/index.js';
 import { iamQuery } from './helpers/iam.js';
+import { buildMadminClient, haveGo, type MadminKeys as Keys, madminClient } from './helpers/madmin.js';
 import { rawRequest, signer } from './helpers/raw.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './helpers/server.js';
 
@@ -15,27 +14,6 @@ import { ROOT_PASSWORD, ROOT_USER, type RunningServer, startServer } from './hel
  * golang-github-minio-madmin-go-dev 2.0.7, built in GOPATH mode, once per run) against the real
  * server, plus hand-made requests for bad input. In CI (CI=true) a missing Go toolchain fails.
  */
-const GOPATH_SRC = '/usr/share/gocode';
-const MADMIN = join(GOPATH_SRC, 'src/github.com/minio/madmin-go');
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(MADMIN);
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
-
-interface Step {
-  op: string;
-  [k: string]: unknown;
-}
-interface Result {
-  ok: boolean;
-  value?: unknown;
-  code?: string;
-  message?: string;
-}
-interface Keys {
-  accessKey: string;
-  secretKey: string;
-}
 
 const ROOT: Keys = { accessKey: ROOT_USER, secretKey: ROOT_PASSWORD };
 const b64 = (b: Buffer) => b.toString('base64');
@@ -45,35 +23,10 @@ describe.skipIf(!haveGo)('MinIO admin API through madmin-go', () => {
   let work: string;
   let client: string;
 
-  /** Runs steps with madmin-go as `keys`; one result per step. */
-  async function madmin(keys: Keys, steps: Step[]): Promise<Result[]> {
-    const endpoint = server.endpoint.replace(/^http:\/\//, '');
-    return new Promise((resolve, reject) => {
-      const p = spawn(client, [endpoint, keys.accessKey, keys.secretKey], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      p.on('error', reject);
-      p.on('close', (code) => {
-        if (code !== 0) reject(new Error(`madmin-client exited ${code}: ${err}`));
-        else resolve(JSON.parse(out) as Result[]);
-      });
-      p.stdin.end(JSON.stringify(steps));
-    });
-  }
-  async function one(keys: Keys, step: Step): Promise<Result> {
-    return (await madmin(keys, [step]))[0]!;
-  }
-  /** The result's value, failing with the server's answer when the call failed. */
-  async function value<T>(keys: Keys, step: Step): Promise<T> {
-    const r = await one(keys, step);
-    expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
-    return r.value as T;
-  }
-  const code = async (keys: Keys, step: Step) => (await one(keys, step)).code;
+  const { madmin, one, value, code } = madminClient(
+    () => client,
+    () => server.endpoint,
+  );
 
   /** A root-signed request whose answer is read as bytes (encrypted bodies). */
   async function signedFetch(method: string, path: string, query: Record<string, string>, body?: Buffer) {
@@ -102,19 +55,7 @@ describe.skipIf(!haveGo)('MinIO admin API through madmin-go', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tessera-madmin-'));
-    client = join(work, 'madmin-client');
-    await promisify(execFile)(goBinary!, ['build', '-o', client, '.'], {
-      cwd: join(import.meta.dirname, 'go', 'madmin-client'),
-      env: {
-        ...process.env,
-        GO111MODULE: 'off',
-        GOPATH: `${GOPATH_SRC}:${work}`,
-        GOCACHE: join(work, 'cache'),
-        GOFLAGS: '',
-        GOENV: 'off',
-      },
-      timeout: 300_000,
-    });
+    client = await buildMadminClient(work);
     server = await startServer({ workers: 1 });
   }, 360_000);
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, awsCliJson } from './helpers/aws-cli.js';
+import { buildGoProgram, haveGo } from './helpers/madmin.js';
 import {
   MAIN,
   ROOT_PASSWORD,
@@ -230,29 +231,11 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
   });
 });
 
-/** Debian's madmin-go (GOPATH mode, offline), as test/madmin.test.ts builds it. */
-const GOPATH_SRC = '/usr/share/gocode';
-const goBinary = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
-const haveGo = goBinary !== undefined && existsSync(join(GOPATH_SRC, 'src/github.com/minio/madmin-go'));
-if (!haveGo && process.env.CI === 'true')
-  throw new Error('CI: Go and golang-github-minio-madmin-go-dev must be installed (.ci/run)');
-
 describe.skipIf(!haveGo)('madmin-go KMS calls', () => {
   it('CreateKey, ListKeys, GetKeyStatus and KMSStatus with madmin-go itself', async () => {
-    const work = join(dir, 'go');
-    const bin = join(work, 'madmin-kms');
+    // Debian's madmin-go, built as test/helpers/madmin.ts builds madmin-client.
+    const bin = await buildGoProgram(join(dir, 'go'), 'madmin-kms');
     const run = promisify(execFile);
-    await run(goBinary!, ['build', '-o', bin, '.'], {
-      cwd: join(import.meta.dirname, 'go', 'madmin-kms'),
-      env: {
-        ...process.env,
-        GO111MODULE: 'off',
-        GOPATH: `${GOPATH_SRC}:${work}`,
-        GOCACHE: join(work, 'cache'),
-        GOFLAGS: '',
-        GOENV: 'off',
-      },
-    });
     const endpoint = server.endpoint.replace(/^http:\/\//, '');
     const { stdout } = await run(bin, [endpoint, ROOT_USER, ROOT_PASSWORD, 'go-key']);
     const r = JSON.parse(stdout);

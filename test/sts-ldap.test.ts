@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +17,9 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptData } from '../src/admin/index.js';
+import { attachLdapPolicies } from './helpers/admin-request.js';
 import { awsCli } from './helpers/aws-cli.js';
-import { NodeSha256 } from './helpers/raw.js';
 import {
   MAIN,
   ROOT_PASSWORD,
@@ -187,32 +184,8 @@ async function map(kind: 'user' | 'group', dn: string, ...policies: string[]): P
   expect(res.status, res.body).toBe(200);
 }
 
-async function attachAs(
-  credentials: Keys,
-  kind: 'user' | 'group',
-  dn: string,
-  policies: string[],
-): Promise<{ status: number; body: string }> {
-  const url = new URL(server.endpoint);
-  // madmin-go encrypts the request (and the answer) with the signing secret.
-  const body = await encryptData(
-    credentials.secretAccessKey,
-    Buffer.from(JSON.stringify({ policies, [kind]: dn })),
-  );
-  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials, sha256: NodeSha256 });
-  const path = '/minio/admin/v3/idp/ldap/policy/attach';
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path,
-    headers: { host: url.host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
-    body,
-  });
-  const res = await fetch(`${server.endpoint}${path}`, { method: 'POST', headers: signed.headers, body });
-  return { status: res.status, body: await res.text() };
-}
+const attachAs = (credentials: Keys, kind: 'user' | 'group', dn: string, policies: string[]) =>
+  attachLdapPolicies(server.endpoint, credentials, kind, dn, policies);
 
 const doc = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 

@@ -63,6 +63,29 @@ export async function guardPg<T>(fn: () => Promise<T>, nul: () => TesseraError):
   }
 }
 
+/**
+ * Runs `fn` on one pooled connection that holds a transaction (`fn` begins and ends it): when
+ * anything throws, it is rolled back, and a connection that cannot even roll back is destroyed
+ * instead of returned to the pool.
+ */
+export async function withPgTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await fn(client);
+  } catch (e) {
+    await client.query('ROLLBACK').catch((r: Error) => {
+      broken = r;
+    });
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /** One versioned schema step of a PostgreSQL store. */
 export interface PgMigration {
   version: number;

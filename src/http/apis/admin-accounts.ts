@@ -1,10 +1,8 @@
-import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
-import { type Principal, TesseraError } from '../../core/index.js';
+import { TesseraError } from '../../core/index.js';
 import type { AccountDirectory } from '../../iam/index.js';
 import type { S3Response } from '../../s3/index.js';
-import { authenticateStep } from '../authenticate-step.js';
 import type { Exchange, Trace } from '../exchange.js';
-import { scopeStep } from './scope-step.js';
+import { type AdminCallerOptions, authenticateAdminCaller } from './admin-caller.js';
 
 /** `tessera admin account …` (docs/accounts.md): accounts and what tells whether one owns buckets. */
 export interface AccountsAdmin {
@@ -15,11 +13,7 @@ export interface AccountsAdmin {
 
 export const ACCOUNTS_PATH = '/minio/admin/v3/tessera/accounts';
 
-interface Options {
-  lookup: CredentialLookup<Principal>;
-  domains: readonly string[];
-  region: string;
-}
+type Options = AdminCallerOptions;
 
 function json(status: number, value: unknown): S3Response {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
@@ -27,12 +21,7 @@ function json(status: number, value: unknown): S3Response {
 
 /** Only the deployment root (the default account's root, or its unnarrowed session) manages accounts. */
 async function requireDeploymentRoot(o: Options, x: Exchange, trace: Trace): Promise<void> {
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  const p = verified.principal;
-  if (verified.kind === 'anonymous' || p === undefined) throw new TesseraError('AccessDenied');
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
+  const { principal: p } = await authenticateAdminCaller(o, x, trace);
   // The root, or a session of it with the root's full permissions (the console signs in with
   // one): a session policy may narrow what it can do, so a narrowed session is refused here.
   const root =

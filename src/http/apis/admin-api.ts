@@ -1,20 +1,17 @@
 import type { MinioAdminApi } from '../../admin/index.js';
-import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
-import { type Principal, TesseraError } from '../../core/index.js';
-import type { Authorizer } from '../../iam/index.js';
+import { TesseraError } from '../../core/index.js';
 import { type BuiltinKms, isValidBucketName, type S3Response, type ScanService } from '../../s3/index.js';
-import { authenticateStep } from '../authenticate-step.js';
-import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
+import type { Exchange, Trace } from '../exchange.js';
 import { readVerifiedFormBody } from '../read-form-body.js';
 import { ACCOUNTS_PATH, type AccountsAdmin, serveAccounts } from './admin-accounts.js';
 import { AUDIT_PATH, serveAuditQuery } from './admin-audit.js';
+import { type AdminAuthorizeOptions, authenticateAdminCaller, requireAdminAction } from './admin-caller.js';
 import { isKmsAdminPath, serveKmsAdmin } from './admin-kms.js';
 import { isLdapAdminPath, type LdapAdmin, serveLdapAdmin } from './admin-ldap.js';
 import type { Api } from './api.js';
 import { minioAdminApi } from './reserved-apis.js';
-import { scopeStep } from './scope-step.js';
 
-export interface AdminApiOptions {
+export interface AdminApiOptions extends AdminAuthorizeOptions {
   /** `tessera admin scan` (absent: the route answers NotImplemented like the rest). */
   scan?: ScanService;
   /** `tessera admin account` (docs/accounts.md; absent: NotImplemented). */
@@ -27,11 +24,6 @@ export interface AdminApiOptions {
   kms?: BuiltinKms;
   /** `tessera/audit` (docs/console.md): TESSERA_AUDIT_FILE, read by the console's audit viewer. */
   audit?: { file: string | undefined };
-  authorizer: Authorizer;
-  lookup: CredentialLookup<Principal>;
-  domains: readonly string[];
-  region: string;
-  context: RequestContextSource;
 }
 
 /** A MinIO admin call: `/minio/admin/v3/<call>` or `/v4/<call>` (madmin-go signs both the same way). */
@@ -94,13 +86,7 @@ async function scan(
   trace: Trace,
 ): Promise<S3Response> {
   trace.operation = 'AdminScan';
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  if (verified.kind === 'anonymous' || verified.principal === undefined)
-    throw new TesseraError('AccessDenied');
-  // madmin-go signs for service s3 in the client's region (often us-east-1, or none at all).
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
+  const caller = await authenticateAdminCaller(o, x, trace);
   const q = x.query;
   const bucket = q.get('bucket') ?? '';
   if (bucket !== '') {
@@ -118,21 +104,8 @@ async function scan(
   // Reading is MinIO's ServerInfo; changing records is healing (MinIO's admin:Heal).
   const action = quarantine ? 'admin:Heal' : 'admin:ServerInfo';
   const resource = bucket === '' ? '*' : `arn:aws:s3:::${bucket}`;
-  const principal = verified.principal;
   // Scanning is the deployment's: no principal of another account (docs/accounts.md) may.
-  if (principal.account !== '') throw new TesseraError('AccessDenied');
-  if (principal.kind === 'root') trace.authz = { decision: 'allow', reason: 'root' };
-  else {
-    const base = o.authorizer.context(principal, o.context(x, verified));
-    const [d] = await o.authorizer.requireAll(principal, [{ action, resource }], base);
-    trace.authz = {
-      decision: 'allow',
-      reason: d?.reason ?? 'allowed',
-      ...(d === undefined ? {} : { statements: d.statements }),
-      actions: [action],
-      resources: [resource],
-    };
-  }
+  await requireAdminAction(o, x, trace, caller, action, resource);
   const page = await service.page(request);
   const body = JSON.stringify(page);
   return { status: 200, headers: { 'content-type': 'application/json' }, body };
@@ -157,19 +130,16 @@ async function serveMinio(
   trace: Trace,
 ): Promise<S3Response> {
   trace.operation = operation;
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  if (verified.kind === 'anonymous' || verified.principal === undefined || verified.accessKey === undefined)
-    throw new TesseraError('AccessDenied');
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
+  const { verified, principal } = await authenticateAdminCaller(o, x, trace);
+  // Every signed request names its access key (only an anonymous one has none).
+  if (verified.accessKey === undefined) throw new TesseraError('AccessDenied');
   const credential = await o.lookup(verified.accessKey, verified.sessionToken);
   if (credential === undefined) throw new TesseraError('AccessDenied');
   const res = await api.serve({
     method: x.req.method ?? 'GET',
     call,
     query: x.query,
-    principal: verified.principal,
+    principal,
     secretKey: credential.secretKey,
     contentLength: contentLength(x),
     ...(x.req.headers.host === undefined ? {} : { host: x.req.headers.host }),
@@ -178,7 +148,7 @@ async function serveMinio(
     context: o.context(x, verified),
   });
   // A handler that returned authorized its call (a refusal throws AccessDenied, recorded by the pipeline).
-  trace.authz = { decision: 'allow', reason: verified.principal.kind === 'root' ? 'root' : 'allowed' };
+  trace.authz = { decision: 'allow', reason: principal.kind === 'root' ? 'root' : 'allowed' };
   if (res.change !== undefined) trace.change = res.change;
   const headers: Record<string, string> =
     res.contentType === undefined ? {} : { 'content-type': res.contentType };

@@ -1,13 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditFilter, fileLayout, queryFiles, type StoredEntry } from '../../audit/index.js';
-import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
-import { type Principal, TesseraError } from '../../core/index.js';
-import type { Authorizer } from '../../iam/index.js';
+import { TesseraError } from '../../core/index.js';
 import type { S3Response } from '../../s3/index.js';
-import { authenticateStep } from '../authenticate-step.js';
-import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
-import { scopeStep } from './scope-step.js';
+import type { Exchange, Trace } from '../exchange.js';
+import { type AdminAuthorizeOptions, authorizeAdminCall } from './admin-caller.js';
 
 /** `GET /minio/admin/v3/tessera/audit`: Tessera's call under MinIO's admin prefix (docs/console.md). */
 export const AUDIT_PATH = '/minio/admin/v3/tessera/audit';
@@ -15,12 +12,7 @@ export const AUDIT_PATH = '/minio/admin/v3/tessera/audit';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
-interface Options {
-  authorizer: Authorizer;
-  lookup: CredentialLookup<Principal>;
-  domains: readonly string[];
-  region: string;
-  context: RequestContextSource;
+interface Options extends AdminAuthorizeOptions {
   /** TESSERA_AUDIT_FILE (docs/audit.md "File target"); undefined: no file target. */
   auditFile: string | undefined;
 }
@@ -75,32 +67,6 @@ function limitOf(q: URLSearchParams): number {
   return n;
 }
 
-/** Authenticates, then requires admin:ServerTrace (as `mc admin trace`); only the default account's principals read it. */
-async function authorize(o: Options, x: Exchange, trace: Trace): Promise<void> {
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  if (verified.kind === 'anonymous' || verified.principal === undefined)
-    throw new TesseraError('AccessDenied');
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
-  const principal = verified.principal;
-  if (principal.account !== '') throw new TesseraError('AccessDenied');
-  if (principal.kind === 'root') {
-    trace.authz = { decision: 'allow', reason: 'root' };
-    return;
-  }
-  const check = { action: 'admin:ServerTrace', resource: '*' };
-  const base = o.authorizer.context(principal, o.context(x, verified));
-  const [d] = await o.authorizer.requireAll(principal, [check], base);
-  trace.authz = {
-    decision: 'allow',
-    reason: d?.reason ?? 'allowed',
-    ...(d === undefined ? {} : { statements: d.statements }),
-    actions: [check.action],
-    resources: [check.resource],
-  };
-}
-
 /**
  * The audit trail of the file target, filtered, newest first: `{configured, entries, truncated}`
  * (docs/console.md). Entries still queued in memory appear once written (within a moment).
@@ -108,7 +74,8 @@ async function authorize(o: Options, x: Exchange, trace: Trace): Promise<void> {
 export async function serveAuditQuery(o: Options, x: Exchange, trace: Trace): Promise<S3Response> {
   trace.operation = 'TesseraAuditQuery';
   if ((x.req.method ?? 'GET') !== 'GET') throw new TesseraError('MethodNotAllowed');
-  await authorize(o, x, trace);
+  // admin:ServerTrace (as `mc admin trace`); only the default account's principals read it.
+  await authorizeAdminCall(o, x, trace, 'admin:ServerTrace', '*');
   const filter = filterOf(x.query);
   const limit = limitOf(x.query);
   const json = (v: unknown): S3Response => ({

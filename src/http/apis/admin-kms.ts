@@ -1,10 +1,7 @@
-import { type CredentialLookup, GLOBAL_REGION } from '../../auth/index.js';
-import { type Principal, TesseraError } from '../../core/index.js';
-import type { Authorizer } from '../../iam/index.js';
+import { TesseraError } from '../../core/index.js';
 import type { BuiltinKms, S3Response } from '../../s3/index.js';
-import { authenticateStep } from '../authenticate-step.js';
-import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
-import { scopeStep } from './scope-step.js';
+import type { Exchange, Trace } from '../exchange.js';
+import { type AdminAuthorizeOptions, authenticateAdminCaller, defaultAccountRoot } from './admin-caller.js';
 
 /**
  * MinIO's admin KMS calls over the built-in KMS (docs/encryption.md "Keys"), with madmin-go's
@@ -14,13 +11,7 @@ import { scopeStep } from './scope-step.js';
  */
 const KMS_CALL = /^\/minio\/(?:admin\/v[34]\/kms|kms\/v1)\/(key\/create|key\/list|key\/status|status)$/;
 
-interface Options {
-  authorizer: Authorizer;
-  lookup: CredentialLookup<Principal>;
-  domains: readonly string[];
-  region: string;
-  context: RequestContextSource;
-}
+type Options = AdminAuthorizeOptions;
 
 /** Whether `path` is one of these calls. */
 export function isKmsAdminPath(path: string): boolean {
@@ -65,18 +56,8 @@ async function authorize(
   call: (typeof CALLS)[keyof typeof CALLS],
   key: string | undefined,
 ): Promise<void> {
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  if (verified.kind === 'anonymous' || verified.principal === undefined)
-    throw new TesseraError('AccessDenied');
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
-  const principal = verified.principal;
-  if (principal.account !== '') throw new TesseraError('AccessDenied');
-  if (principal.kind === 'root') {
-    trace.authz = { decision: 'allow', reason: 'root' };
-    return;
-  }
+  const { verified, principal } = await authenticateAdminCaller(o, x, trace);
+  if (defaultAccountRoot(trace, principal)) return;
   const resource = kmsArn(key);
   const base = o.authorizer.context(principal, o.context(x, verified));
   const check = { action: call.action as string, resource };

@@ -1,14 +1,13 @@
 import { decryptData, encryptData, MAX_ENCRYPTED_BODY } from '../../admin/index.js';
-import { type CredentialLookup, GLOBAL_REGION, type VerifiedRequest } from '../../auth/index.js';
-import { isTesseraError, normalizeDn, type Principal, TesseraError } from '../../core/index.js';
-import type { Authorizer, IamService } from '../../iam/index.js';
+import type { VerifiedRequest } from '../../auth/index.js';
+import { isTesseraError, normalizeDn, TesseraError } from '../../core/index.js';
+import type { IamService } from '../../iam/index.js';
 import type { LdapDirectories, LdapUserState } from '../../idp/index.js';
 import type { S3Response } from '../../s3/index.js';
-import { authenticateStep } from '../authenticate-step.js';
-import type { Exchange, RequestContextSource, Trace } from '../exchange.js';
+import type { Exchange, Trace } from '../exchange.js';
 import { readVerifiedFormBody } from '../read-form-body.js';
+import { type AdminAuthorizeOptions, authorizeAdminCall } from './admin-caller.js';
 import { LDAP_CHECK_PATH, serveLdapCheck } from './admin-ldap-check.js';
-import { scopeStep } from './scope-step.js';
 
 /** What the LDAP admin routes need (docs/ldap.md "Administration"). */
 export interface LdapAdmin {
@@ -16,13 +15,7 @@ export interface LdapAdmin {
   readonly directories: LdapDirectories;
 }
 
-interface Options {
-  authorizer: Authorizer;
-  lookup: CredentialLookup<Principal>;
-  domains: readonly string[];
-  region: string;
-  context: RequestContextSource;
-}
+type Options = AdminAuthorizeOptions;
 
 export const LDAP_ATTACH_PATH = '/minio/admin/v3/idp/ldap/policy/attach';
 export const LDAP_DETACH_PATH = '/minio/admin/v3/idp/ldap/policy/detach';
@@ -80,30 +73,12 @@ async function decryptedBody(x: Exchange, verified: VerifiedRequest, secret: str
   return decryptData(secret, body);
 }
 
-/** Authenticates the caller and requires `action` (root: always; only the default account's principals). */
-async function authorize(o: Options, x: Exchange, trace: Trace, action: string) {
-  const { verified } = await authenticateStep(x, { lookup: o.lookup, domains: o.domains }, (r) => {
-    trace.auth = r;
-  });
-  if (verified.kind === 'anonymous' || verified.principal === undefined)
-    throw new TesseraError('AccessDenied');
-  scopeStep(trace, verified, { service: 's3', regions: [o.region, GLOBAL_REGION, ''], api: 's3' });
-  const principal = verified.principal;
-  // LDAP identities live in the default account (docs/ldap.md).
-  if (principal.account !== '') throw new TesseraError('AccessDenied');
-  if (principal.kind === 'root') trace.authz = { decision: 'allow', reason: 'root' };
-  else {
-    const base = o.authorizer.context(principal, o.context(x, verified));
-    const [d] = await o.authorizer.requireAll(principal, [{ action, resource: '*' }], base);
-    trace.authz = {
-      decision: 'allow',
-      reason: d?.reason ?? 'allowed',
-      ...(d === undefined ? {} : { statements: d.statements }),
-      actions: [action],
-      resources: ['*'],
-    };
-  }
-  return verified;
+/**
+ * Authenticates the caller and requires `action` (root: always; only the default account's
+ * principals: LDAP identities live in the default account, docs/ldap.md).
+ */
+function authorize(o: Options, x: Exchange, trace: Trace, action: string) {
+  return authorizeAdminCall(o, x, trace, action, '*');
 }
 
 /**

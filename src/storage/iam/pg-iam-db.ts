@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { TesseraError } from '../../core/index.js';
-import { guardPg, type PgRunner, statementsNamed } from '../pg-sql.js';
+import { guardPg, type PgRunner, statementsNamed, withPgTransaction } from '../pg-sql.js';
 import { noSuchEntity } from './iam-store-errors.js';
 import type { IamEntityKind, IamFeedKind } from './types.js';
 
@@ -139,10 +139,8 @@ export class PgIamDb extends PgQueries {
 
   /** Runs `fn` in a write transaction (see PgTx); rolls back when it throws. */
   write<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
-    return guard(async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
+    return guard(() =>
+      withPgTransaction(this.pool, async (client) => {
         const [, head] = (await client.query(
           'BEGIN; SELECT seq FROM iam_feed_head WHERE id = 1 FOR UPDATE',
         )) as unknown as pg.QueryResult<{ seq: number }>[];
@@ -150,37 +148,20 @@ export class PgIamDb extends PgQueries {
         const result = await fn(tx);
         await client.query(tx.commitSql);
         return result;
-      } catch (e) {
-        // A connection that cannot even roll back is destroyed instead of returned to the pool.
-        await client.query('ROLLBACK').catch((r: Error) => {
-          broken = r;
-        });
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    });
+      }),
+    );
   }
 
   /** Runs `fn` in a REPEATABLE READ, READ ONLY transaction: one snapshot. */
   read<T>(fn: (s: PgSnapshot) => Promise<T>): Promise<T> {
-    return guard(async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
+    return guard(() =>
+      withPgTransaction(this.pool, async (client) => {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
         const result = await fn(new PgSnapshot(client));
         await client.query('COMMIT');
         return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch((r: Error) => {
-          broken = r;
-        });
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    });
+      }),
+    );
   }
 
   async close(): Promise<void> {

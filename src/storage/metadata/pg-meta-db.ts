@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { TesseraError } from '../../core/index.js';
 import { clientConfig, type PgIamPoolOptions } from '../iam/pg-iam-db.js';
-import { guardPg, type PgRunner, statementsNamed } from '../pg-sql.js';
+import { guardPg, type PgRunner, statementsNamed, withPgTransaction } from '../pg-sql.js';
 
 /** The pool settings: the IAM store's (url, poolSize, ssl, lockTimeoutMs, connectTimeoutMs). */
 export type PgMetaPoolOptions = PgIamPoolOptions;
@@ -111,24 +111,14 @@ export class PgMetaDb extends PgMetaQueries {
   }
 
   #transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return guard(async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
+    return guard(() =>
+      withPgTransaction(this.pool, async (client) => {
         await client.query(begin);
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
-      } catch (e) {
-        // A connection that cannot even roll back is destroyed instead of returned to the pool.
-        await client.query('ROLLBACK').catch((r: Error) => {
-          broken = r;
-        });
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    });
+      }),
+    );
   }
 
   async close(): Promise<void> {

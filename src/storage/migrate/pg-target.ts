@@ -2,7 +2,7 @@ import pg from 'pg';
 import { migratePgIam, pgIamMigrations } from '../iam/pg-iam-schema.js';
 import { migratePgMeta, pgMetaMigrations } from '../metadata/pg-meta-schema.js';
 import { withoutSslMode } from '../metadata/pg-shared-storage.js';
-import type { PgMigration } from '../pg-sql.js';
+import { type PgMigration, withPgTransaction } from '../pg-sql.js';
 import type { MigrationOptions, StoreName } from './types.js';
 
 /** The two PostgreSQL schemas: their migrations and where each records its version. */
@@ -107,22 +107,13 @@ export class PgTarget {
   }
 
   /** Runs `fn` in one transaction: committed when it returns (rolled back with `rollback`), rolled back when it throws. */
-  async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, rollback = false): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
+  transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, rollback = false): Promise<T> {
+    return withPgTransaction(this.pool, async (client) => {
       await client.query('BEGIN');
       const out = await fn(client);
       await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
       return out;
-    } catch (e) {
-      await client.query('ROLLBACK').catch((r: Error) => {
-        broken = r;
-      });
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async close(): Promise<void> {
