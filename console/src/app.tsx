@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { SIGNED_OUT_EVENT } from './api/client.js';
 import { getSession, logout, type Session } from './api/session.js';
 import { adminPages } from './pages/admin/index.js';
 import { SignIn } from './pages/signin.js';
@@ -11,7 +12,7 @@ import { ErrorBox } from './ui/index.js';
 const pages: PageDef[] = [...storagePages, ...adminPages];
 const sections = ['Storage', 'Identity', 'Security', 'Server'] as const;
 
-function Nav({ path }: { path: string }) {
+function Nav({ path, under }: { path: string; under: string | undefined }) {
   return (
     <nav aria-label="Main">
       {sections.map((s) => {
@@ -25,7 +26,7 @@ function Nav({ path }: { path: string }) {
                 <li key={p.route}>
                   <a
                     href={`#${p.nav!.path}`}
-                    aria-current={path.startsWith(p.nav!.path) ? 'page' : undefined}
+                    aria-current={path.startsWith(p.nav!.path) || under === p.nav!.path ? 'page' : undefined}
                   >
                     {p.nav!.label}
                   </a>
@@ -77,7 +78,7 @@ function Shell({ session, onSignOut }: { session: SignedIn; onSignOut: () => voi
           Sign out
         </button>
       </header>
-      <Nav path={path} />
+      <Nav path={path} under={found?.page.under} />
       <main>
         <ErrorBox error={error} onClose={() => setError(undefined)} />
         {Page && found ? (
@@ -98,6 +99,10 @@ export function App() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
   useEffect(() => {
     void refresh();
+    // A call answered "not signed in" (the session expired or was revoked): back to sign-in.
+    const onSignedOut = () => void refresh();
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
   if (error !== undefined) return <ErrorBox error={error} />;
   if (session === undefined) return <p className="loading">Loading…</p>;

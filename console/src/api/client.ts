@@ -7,6 +7,9 @@ import { ApiError, errorFromBody } from './errors.js';
  */
 let csrfToken: string | undefined;
 
+/** Sent on `window` when a call finds the session gone (expired, revoked, signed out elsewhere). */
+export const SIGNED_OUT_EVENT = 'tessera:signed-out';
+
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
@@ -46,7 +49,14 @@ export async function call(path: string, o: CallOptions = {}): Promise<Response>
   });
   if (!res.ok) {
     const text = method === 'HEAD' ? '' : await res.text();
-    throw errorFromBody(res.status, res.headers.get('content-type') ?? '', text);
+    const error = errorFromBody(res.status, res.headers.get('content-type') ?? '', text);
+    if (
+      res.status === 401 &&
+      (error.code === 'ConsoleNotSignedIn' || method === 'HEAD') &&
+      csrfToken !== undefined
+    )
+      window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    throw error;
   }
   return res;
 }

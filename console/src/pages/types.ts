@@ -18,5 +18,7 @@ export interface PageDef {
   /** In the navigation (absent: reachable only by link). */
   nav?: { section: 'Storage' | 'Identity' | 'Security' | 'Server'; label: string; path: string };
   title: string;
+  /** For a page reached by link: the navigation path it belongs under (highlighted while shown). */
+  under?: string;
   component: ComponentType<PageProps>;
 }
