@@ -582,13 +582,15 @@ describe.skipIf(missing !== undefined)('shared mode: three servers, one database
     );
     // The dead uploads' temporary files are collected by the survivor that took the blob-gc lease.
     const tmp = join(dataDir, '.tessera', 'tmp');
+    // (The pass reports what it removed once it has finished: the files go first, the line after.)
     const took = await until(
-      'the leftovers collected',
-      async () => leftovers.every((f) => !readdirSync(tmp).includes(f)),
+      'the leftovers collected and the pass reported',
+      async () =>
+        leftovers.every((f) => !readdirSync(tmp).includes(f)) &&
+        /Removed \d+ unreferenced file/.test(servers[s1]!.output() + servers[s2]!.output()),
       30_000,
     );
     expect([servers[s1]!.proc.pid, servers[s2]!.proc.pid]).toContain(await leaseHolder());
-    expect(servers[s1]!.output() + servers[s2]!.output()).toMatch(/Removed \d+ unreferenced file/);
     process.stdout.write(
       `kill -9 of ${names[v]}: ${acked.size} acknowledged PUTs kept, ${leftovers.length} leftovers collected ${took} ms after the kill\n`,
     );
