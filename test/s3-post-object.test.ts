@@ -1,8 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AttachUserPolicyCommand,
@@ -21,8 +20,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchBrowser } from './helpers/browser.js';
 import { ROOT_PASSWORD, ROOT_USER, type RunningServer, s3Client, startServer } from './helpers/server.js';
 
 const DOMAIN = 's3.post.test';
@@ -659,7 +658,6 @@ describe('POST Object (browser uploads)', () => {
 });
 
 // Debian's Chromium (.ci/run installs it); outside CI a machine without it skips this one test.
-const CHROMIUM = '/usr/bin/chromium';
 
 describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('POST Object from a real browser', () => {
   let page: Server;
@@ -697,21 +695,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('POST Object
       '<input type="file" name="file" id="file"><button type="submit" id="go">Upload</button></form></body></html>';
     const data = Buffer.alloc(200_000);
     for (let i = 0; i < data.length; i++) data[i] = (i * 7919 + (i >> 8)) & 0xff;
-    const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const { context, close } = await launchBrowser();
     try {
       const tab = await context.newPage();
       await tab.goto(pageUrl);
@@ -727,8 +711,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('POST Object
       expect(landed.searchParams.get('etag')).toBe(`"${md5(data)}"`);
       expect(await tab.textContent('#done')).toBe('uploaded');
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await close();
     }
     const { bytes } = await read(BUCKET, 'browser/photo.bin');
     expect(bytes.equals(data)).toBe(true);

@@ -13,6 +13,7 @@ export {
 } from './post-policy/fields.js';
 export { type PostVerifyOptions, verifyPostForm } from './post-policy/verify.js';
 export { MAX_PRESIGNED_EXPIRES, PRESIGN_PARAMS } from './presign/verify.js';
+export { paramKey, type RawParam, splitQuery } from './query.js';
 export { checkScope, GLOBAL_REGION, type ScopeRule } from './scope.js';
 export { signedServiceHint } from './scope-hint.js';
 export { signV2 } from './sigv2/verify.js';

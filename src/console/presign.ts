@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { awsUriEncode, canonicalRequest, deriveSigningKey, stringToSign } from '../auth/index.js';
-import { TesseraError } from '../core/index.js';
+import { formatAmzDate, TesseraError } from '../core/index.js';
 import type { SignedInCall } from './call.js';
 import { readJsonObject, stringField } from './json-body.js';
 import type { ConsoleOptions } from './options.js';
 import { sendJson } from './respond.js';
-import { amzDate } from './sigv4.js';
 
 /** SigV4's longest presigned URL (7 days). */
 const MAX_EXPIRES = 604_800;
@@ -28,7 +27,7 @@ export function presignGet(
   now = Date.now(),
 ): { url: string; expiresAt: string } {
   const base = new URL(publicS3Url(o, call));
-  const date = amzDate(now);
+  const date = formatAmzDate(now);
   const scope = `${date.slice(0, 8)}/${o.region}/s3/aws4_request`;
   const rawPath = `/${awsUriEncode(r.bucket)}/${r.key.split('/').map(awsUriEncode).join('/')}`;
   const params: [string, string][] = [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import { paramKey, splitQuery } from '../auth/index.js';
 import { TesseraError } from '../core/index.js';
 import type { SignedInCall } from './call.js';
 import type { ConsoleOptions } from './options.js';
@@ -17,17 +18,7 @@ function keysOf(call: SignedInCall) {
 
 /** Whether the raw query names a parameter `Action` (the IAM/STS Query API on a GET). */
 function namesAction(rawQuery: string): boolean {
-  for (const part of rawQuery.split('&')) {
-    const key = part.split('=')[0] ?? '';
-    let decoded = key;
-    try {
-      decoded = decodeURIComponent(key.replace(/\+/g, ' '));
-    } catch {
-      /* kept raw */
-    }
-    if (decoded.toLowerCase() === 'action') return true;
-  }
-  return false;
+  return splitQuery(rawQuery).some((p) => paramKey(p).toLowerCase() === 'action');
 }
 
 /**

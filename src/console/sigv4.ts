@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { canonicalRequest, deriveSigningKey, stringToSign } from '../auth/index.js';
+import { canonicalRequest, deriveSigningKey, splitQuery, stringToSign } from '../auth/index.js';
+import { formatAmzDate } from '../core/index.js';
 
 /** The credentials a console call is signed with: the session's (with its token) or, at login, the keys typed in. */
 export interface SigningKeys {
@@ -20,34 +21,13 @@ export interface ToSign {
   readonly service: string;
 }
 
-/** `20261202T131900Z` */
-export function amzDate(now: number): string {
-  return new Date(now)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-}
-
-/** The raw query as parameters, undecoded (auth/ canonicalizes them as the verifier does). */
-export function rawParams(rawQuery: string): { key: string; value: string | undefined }[] {
-  const out: { key: string; value: string | undefined }[] = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    out.push(
-      eq === -1 ? { key: part, value: undefined } : { key: part.slice(0, eq), value: part.slice(eq + 1) },
-    );
-  }
-  return out;
-}
-
 /**
  * Signs a request with an Authorization header (SigV4 with the server's own canonicalization
  * from auth/, so that the relay and the verifier cannot disagree). Returns the headers to send.
  * @example signRequest({ method: 'GET', rawPath: '/b', rawQuery: '', headers: { host }, payloadHash, region, service: 's3' }, keys)
  */
 export function signRequest(r: ToSign, keys: SigningKeys, now = Date.now()): Record<string, string> {
-  const date = amzDate(now);
+  const date = formatAmzDate(now);
   const headers: Record<string, string> = {
     ...r.headers,
     'x-amz-date': date,
@@ -59,7 +39,7 @@ export function signRequest(r: ToSign, keys: SigningKeys, now = Date.now()): Rec
   const canonical = canonicalRequest({
     method: r.method,
     rawPath: r.rawPath,
-    params: rawParams(r.rawQuery),
+    params: splitQuery(r.rawQuery),
     headers,
     signedHeaders: names.join(';'),
     signedHeaderNames: names,
