@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { type AuditEvent, type EntryContext, goDuration, skewOf } from './entry.js';
+import { num, str, strs } from './json-text.js';
 import { isMarkedRedacted, isSecretName, REDACTED, redact, redactValue } from './redact.js';
 
 /**
@@ -25,82 +26,86 @@ export function auditEntryFields(e: AuditEvent, ctx: EntryContext): string {
   const outcome = failed ? 'failure' : type === 'anonymous' ? 'anonymous' : 'success';
   const t = e.timings;
   const deploymentid = ctx.deploymentId ?? e.deploymentId;
-  const q = JSON.stringify;
 
-  let api = `{"name":${q(e.api)}`;
-  if (e.bucket !== undefined) api += `,"bucket":${q(e.bucket)}`;
-  if (e.key !== undefined) api += `,"object":${q(e.key)}`;
-  if (e.versionId !== undefined) api += `,"versionId":${q(e.versionId)}`;
-  api += `,"status":${q(STATUS_CODES[e.status] ?? String(e.status))},"statusCode":${q(e.status)}`;
-  if (e.errorCode !== undefined) api += `,"errorCode":${q(e.errorCode)}`;
-  api += `,"rx":${q(e.bytesIn)},"tx":${q(e.bytesOut)}`;
+  let api = `{"name":${str(e.api)}`;
+  if (e.bucket !== undefined) api += `,"bucket":${str(e.bucket)}`;
+  if (e.key !== undefined) api += `,"object":${str(e.key)}`;
+  if (e.versionId !== undefined) api += `,"versionId":${str(e.versionId)}`;
+  api += `,"status":${str(STATUS_CODES[e.status] ?? String(e.status))},"statusCode":${num(e.status)}`;
+  if (e.errorCode !== undefined) api += `,"errorCode":${str(e.errorCode)}`;
+  api += `,"rx":${num(e.bytesIn)},"tx":${num(e.bytesOut)}`;
   if (t.firstByteMs !== undefined) {
-    api += `,"timeToFirstByte":${q(goDuration(t.firstByteMs))},"timeToFirstByteInNS":"${Math.round(t.firstByteMs * 1e6)}"`;
+    api += `,"timeToFirstByte":"${goDuration(t.firstByteMs)}","timeToFirstByteInNS":"${Math.round(t.firstByteMs * 1e6)}"`;
   }
-  api += `,"timeToResponse":${q(goDuration(t.totalMs))},"timeToResponseInNS":"${Math.round(t.totalMs * 1e6)}"}`;
+  api += `,"timeToResponse":"${goDuration(t.totalMs)}","timeToResponseInNS":"${Math.round(t.totalMs * 1e6)}"}`;
 
   let out = '"version":"1"';
-  if (deploymentid !== undefined) out += `,"deploymentid":${q(deploymentid)}`;
-  out += `,"time":${q(e.time)},"node":${q(ctx.node)},"trigger":${e.trigger === 'internal' ? '"internal"' : '"incoming"'},"api":${api}`;
-  if (e.remoteAddress !== undefined) out += `,"remotehost":${q(e.remoteAddress)}`;
-  out += `,"requestID":${q(e.requestId)}`;
-  if (e.userAgent !== undefined) out += `,"userAgent":${q(e.userAgent)}`;
-  out += `,"requestMethod":${q(e.request.method)}`;
-  if (e.request.host !== undefined) out += `,"requestHost":${q(e.request.host)}`;
-  out += `,"requestPath":${q(e.request.path)}`;
+  if (deploymentid !== undefined) out += `,"deploymentid":${str(deploymentid)}`;
+  out += `,"time":${str(e.time)},"node":${str(ctx.node)},"trigger":${e.trigger === 'internal' ? '"internal"' : '"incoming"'},"api":${api}`;
+  if (e.remoteAddress !== undefined) out += `,"remotehost":${str(e.remoteAddress)}`;
+  out += `,"requestID":${str(e.requestId)}`;
+  if (e.userAgent !== undefined) out += `,"userAgent":${str(e.userAgent)}`;
+  out += `,"requestMethod":${str(e.request.method)}`;
+  if (e.request.host !== undefined) out += `,"requestHost":${str(e.request.host)}`;
+  out += `,"requestPath":${str(e.request.path)}`;
   out += `,"requestQuery":${mapJson(e.request.query)},"requestHeader":${mapJson(e.request.headers)}`;
   out += `,"responseHeader":${mapJson(e.response.headers)}`;
-  if (a.accessKey !== undefined) out += `,"accessKey":${q(a.accessKey)}`;
-  if (a.parentUser !== undefined) out += `,"parentUser":${q(a.parentUser)}`;
-  if (e.errorCode !== undefined) out += `,"error":${q(e.errorCode)}`;
+  if (a.accessKey !== undefined) out += `,"accessKey":${str(a.accessKey)}`;
+  if (a.parentUser !== undefined) out += `,"parentUser":${str(a.parentUser)}`;
+  if (e.errorCode !== undefined) out += `,"error":${str(e.errorCode)}`;
 
   let auth = '{';
-  if (a.kind !== undefined) auth += `"kind":${q(a.kind)},`;
-  if (a.accessKey !== undefined) auth += `"accessKey":${q(a.accessKey)},`;
-  if (a.parentUser !== undefined) auth += `"parentUser":${q(a.parentUser)},`;
-  auth += `"principalType":${q(failed ? 'unknown' : type)}`;
-  if (a.principalArn !== undefined) auth += `,"principalArn":${q(a.principalArn)}`;
-  if (a.account !== undefined) auth += `,"account":${q(a.account)}`;
-  if (a.groups !== undefined) auth += `,"groups":${q(a.groups)}`;
-  if (a.sessionId !== undefined) auth += `,"sessionId":${q(a.sessionId)}`;
-  if (a.identitySource !== undefined) auth += `,"identitySource":${q(a.identitySource)}`;
+  if (a.kind !== undefined) auth += `"kind":${str(a.kind)},`;
+  if (a.accessKey !== undefined) auth += `"accessKey":${str(a.accessKey)},`;
+  if (a.parentUser !== undefined) auth += `"parentUser":${str(a.parentUser)},`;
+  auth += `"principalType":${str(failed ? 'unknown' : type)}`;
+  if (a.principalArn !== undefined) auth += `,"principalArn":${str(a.principalArn)}`;
+  if (a.account !== undefined) auth += `,"account":${str(a.account)}`;
+  if (a.groups !== undefined) auth += `,"groups":${strs(a.groups)}`;
+  if (a.sessionId !== undefined) auth += `,"sessionId":${str(a.sessionId)}`;
+  if (a.identitySource !== undefined) auth += `,"identitySource":${str(a.identitySource)}`;
   auth += `,"outcome":"${outcome}"`;
   if (failed) {
     const reason = a.failure ?? a.error!;
-    auth += `,"failureReason":${q(reason)}`;
+    auth += `,"failureReason":${str(reason)}`;
     if (reason === 'clock-skew') {
       const ms = skewOf(e);
-      if (ms !== undefined) auth += `,"skewMs":${q(ms)}`;
+      if (ms !== undefined) auth += `,"skewMs":${num(ms)}`;
     }
   }
   out += `,"auth":${auth}}`;
 
   const z = e.authz;
   const reason = z.decision === 'deny' && outcome === 'anonymous' ? 'anonymous-denied' : z.reason;
-  out += `,"authz":{"decision":${q(z.decision)}`;
-  if (reason !== undefined) out += `,"reason":${q(reason)}`;
-  if (z.actions !== undefined) out += `,"actions":${q(z.actions)}`;
-  if (z.resources !== undefined) out += `,"resources":${q(z.resources)}`;
+  out += `,"authz":{"decision":${str(z.decision)}`;
+  if (reason !== undefined) out += `,"reason":${str(reason)}`;
+  if (z.actions !== undefined) out += `,"actions":${strs(z.actions)}`;
+  if (z.resources !== undefined) out += `,"resources":${strs(z.resources)}`;
   if (z.statements !== undefined) {
     out += ',"statements":[';
     for (let i = 0; i < z.statements.length; i++) {
       const s = z.statements[i]!;
-      out += `${i === 0 ? '' : ','}{"policy":${q(s.policy)},"index":${q(s.index)}`;
-      if (s.sid !== undefined) out += `,"sid":${q(s.sid)}`;
-      out += `,"effect":${q(s.effect)}}`;
+      out += `${i === 0 ? '' : ','}{"policy":${str(s.policy)},"index":${num(s.index)}`;
+      if (s.sid !== undefined) out += `,"sid":${str(s.sid)}`;
+      out += `,"effect":${str(s.effect)}}`;
     }
     out += ']';
   }
   out += '}';
-  if (e.change !== undefined) out += `,"change":${q(redact(e.change))}`;
-  if (e.damage !== undefined) out += `,"damage":${q(redact(e.damage))}`;
+  if (e.change !== undefined) out += `,"change":${JSON.stringify(redact(e.change))}`;
+  if (e.damage !== undefined) out += `,"damage":${JSON.stringify(redact(e.damage))}`;
   return out;
 }
 
 /** A header or query map as `redact` leaves it, in JSON. */
 function mapJson(map: Readonly<Record<string, unknown>>): string {
-  // Selected by facts.ts: every value is redactValue's already, which would return it unchanged.
-  if (isMarkedRedacted(map)) return JSON.stringify(map);
+  // Selected by facts.ts: every value is redactValue's already (a string), which would return it
+  // unchanged; its fields are its own (the class defines none).
+  if (isMarkedRedacted(map)) {
+    let out = '';
+    for (const k in map) out += `,${str(k)}:${str(map[k] as string)}`;
+    return out === '' ? '{}' : `{${out.slice(1)}}`;
+  }
   let out = '{';
   for (const k of Object.keys(map)) {
     const v = map[k];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { goDuration, toAuditEntry } from './entry.js';
 import {
@@ -129,6 +130,22 @@ describe('the audit entry', () => {
     expect(goDuration(0.25)).toBe('250µs');
     expect(goDuration(12.5)).toBe('12.5ms');
     expect(goDuration(2500)).toBe('2.5s');
+    expect(goDuration(0)).toBe('0µs');
+    expect(goDuration(1)).toBe('1ms');
+    expect(goDuration(15.304919)).toBe('15.304919ms');
+    expect(goDuration(0.0105)).toBe('10.5µs');
+    expect(goDuration(1000.0000004)).toBe('1s');
+    expect(goDuration(61_000.25)).toBe('61.00025s');
+    // Every duration reads back as its value, to the unit's last digit (µs for seconds, ns else).
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), (ms) => {
+        const m = /^(\d+(?:\.\d+)?)(s|ms|µs)$/.exec(goDuration(ms));
+        expect(m).not.toBeNull();
+        const back = Number(m![1]) * (m![2] === 's' ? 1000 : m![2] === 'ms' ? 1 : 0.001);
+        expect(m![1]).not.toMatch(/\.\d*0$/);
+        expect(Math.abs(back - ms)).toBeLessThanOrEqual((ms >= 1000 ? 0.0005 : 0.0000005) + ms * 1e-12);
+      }),
+    );
   });
 });
 
@@ -152,6 +169,11 @@ describe('the facts the http layer gathers', () => {
       'X-Amz-Signature': 'REDACTED',
       tag: '1,2',
     });
+    // Names an object inherits are fields like any other (never joined to the inherited value).
+    const odd = selectQuery(new URLSearchParams('constructor=a&toString=b&__proto__=c&hasOwnProperty=d'));
+    expect(JSON.parse(JSON.stringify(odd))).toEqual(
+      JSON.parse('{"constructor":"a","toString":"b","__proto__":"c","hasOwnProperty":"d"}'),
+    );
   });
 
   it('reads the access key a failed request claimed', () => {

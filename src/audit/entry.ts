@@ -172,9 +172,26 @@ export interface EntryContext {
 
 /** Milliseconds as a Go duration string ("1.5ms", "2.1s"). */
 export function goDuration(ms: number): string {
-  if (ms >= 1000) return `${+(ms / 1000).toFixed(6)}s`;
-  if (ms >= 1) return `${+ms.toFixed(6)}ms`;
-  return `${+(ms * 1000).toFixed(3)}µs`;
+  // Integer arithmetic (cheaper than toFixed and a parse): seconds to the µs, ms to the ns, µs
+  // to the ns, trailing zeros dropped.
+  if (!(ms >= 0) || ms >= 1e12) return `${+(ms / 1000).toFixed(6)}s`; // not a timing: as it is
+  if (ms >= 1000) return `${decimal(Math.round(ms * 1000), 1e6)}s`;
+  const ns = Math.round(ms * 1e6);
+  if (ns >= 1e6) return `${decimal(ns, 1e6)}ms`;
+  return `${decimal(ns, 1e3)}µs`;
+}
+
+/** `n / unit` in decimal (unit a power of ten), without trailing zeros. */
+function decimal(n: number, unit: number): string {
+  const whole = Math.floor(n / unit);
+  let frac = n - whole * unit;
+  if (frac === 0) return `${whole}`;
+  let digits = unit === 1e6 ? 6 : 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${whole}.${`${frac}`.padStart(digits, '0')}`;
 }
 
 /** For a `clock-skew` failure: the request's signed time minus the entry's time, in ms. */

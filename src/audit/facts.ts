@@ -21,46 +21,47 @@ export interface PrincipalFacts {
 }
 
 export function principalFacts(p: Principal | undefined): PrincipalFacts {
-  if (p === undefined) return { principalType: 'anonymous' };
+  return addPrincipalFacts({ principalType: 'anonymous' }, p);
+}
+
+/** principalFacts written into `out` (the request event's `auth`), field by field. */
+export function addPrincipalFacts<T extends Partial<PrincipalFacts>>(
+  out: T,
+  p: Principal | undefined,
+): T & PrincipalFacts {
+  const o = out as T & PrincipalFacts;
+  if (p === undefined || p.kind === 'anonymous') {
+    o.principalType = 'anonymous';
+    return o;
+  }
+  o.principalType = p.kind;
+  o.principalArn = p.arn;
+  o.account = p.account;
   switch (p.kind) {
-    case 'anonymous':
-      return { principalType: 'anonymous' };
     case 'root':
-      return { principalType: 'root', principalArn: p.arn, account: p.account, identitySource: 'builtin' };
+      break;
     case 'user':
-      return {
-        principalType: 'user',
-        principalArn: p.arn,
-        account: p.account,
-        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
-        identitySource: 'builtin',
-      };
+      if (p.groups.length > 0) o.groups = p.groups;
+      break;
     case 'serviceAccount':
-      return {
-        principalType: 'serviceAccount',
-        principalArn: p.arn,
-        account: p.account,
-        parentUser: p.parent.kind === 'user' ? p.parent.name : p.name,
-        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
-        identitySource: 'builtin',
-      };
+      o.parentUser = p.parent.kind === 'user' ? p.parent.name : p.name;
+      if (p.groups.length > 0) o.groups = p.groups;
+      break;
     case 'session':
-      return {
-        principalType: 'session',
-        principalArn: p.arn,
-        account: p.account,
-        parentUser:
-          p.parent.kind === 'serviceAccount' && p.parent.parent.kind === 'user'
-            ? p.parent.parent.name
-            : p.parent.name,
-        ...(p.groups.length > 0 ? { groups: p.groups } : {}),
-        sessionId: p.sessionId,
-        // A federated identity's provider and subject: `openid:<provider>:<sub>`, `ldap:<directory>:<user DN>`.
-        identitySource: p.parent.kind === 'federated' ? `${p.parent.source}:${p.parent.subject}` : 'sts',
-      };
+      o.parentUser =
+        p.parent.kind === 'serviceAccount' && p.parent.parent.kind === 'user'
+          ? p.parent.parent.name
+          : p.parent.name;
+      if (p.groups.length > 0) o.groups = p.groups;
+      o.sessionId = p.sessionId;
+      // A federated identity's provider and subject: `openid:<provider>:<sub>`, `ldap:<directory>:<user DN>`.
+      o.identitySource = p.parent.kind === 'federated' ? `${p.parent.source}:${p.parent.subject}` : 'sts';
+      return o;
     default:
       return unhandled(p);
   }
+  o.identitySource = 'builtin';
+  return o;
 }
 
 /** Request headers the audit entry keeps (besides every `x-amz-*`), MinIO's `requestHeader`. */
@@ -105,6 +106,13 @@ function clip(v: string): string {
   return v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE)}…` : v;
 }
 
+/** Sets a field of a map, `__proto__` included (as a field of its own, never the prototype). */
+function setField(out: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__')
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+
 /** The selected request headers, redacted (at most 64, each value at most 1 KiB). */
 export function selectRequestHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
@@ -115,7 +123,7 @@ export function selectRequestHeaders(
     const raw = headers[name];
     if (raw === undefined || !(name.startsWith('x-amz-') || REQUEST_HEADERS.has(name))) continue;
     if (++n > MAX_HEADERS) break;
-    out[name] = clip(redactValue(name, typeof raw === 'string' ? raw : raw.join(',')));
+    setField(out, name, clip(redactValue(name, typeof raw === 'string' ? raw : raw.join(','))));
   }
   return out;
 }
@@ -136,11 +144,12 @@ export function selectResponseHeaders(
 export function selectQuery(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = new RedactedMap();
   let n = 0;
-  for (const [k, v] of query) {
-    if (++n > MAX_HEADERS) break;
+  query.forEach((v, k) => {
+    if (++n > MAX_HEADERS) return;
     const value = clip(redactValue(k, v));
-    out[k] = out[k] === undefined ? value : `${out[k]},${value}`;
-  }
+    if (!Object.hasOwn(out, k)) setField(out, k, value);
+    else out[k] = `${out[k]},${value}`;
+  });
   return out;
 }
 

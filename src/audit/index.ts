@@ -25,6 +25,7 @@ export {
   toAuditEntry,
 } from './entry.js';
 export {
+  addPrincipalFacts,
   authFailureReason,
   claimedAccessKey,
   documentDigest,

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import {
+  addPrincipalFacts,
   authFailureReason,
   type ChangeFact,
   claimedAccessKey,
   type PrincipalFacts,
-  principalFacts,
   selectQuery,
   selectRequestHeaders,
   selectResponseHeaders,
@@ -128,6 +128,19 @@ export interface EventFacts {
   readonly deploymentId?: string | undefined;
 }
 
+let lastMs = 0;
+let lastIso = new Date(0).toISOString();
+
+/** The time as an ISO string, formatted once per millisecond (many requests end in the same one). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** Builds the request event from the steps' results, once the response has closed. */
 export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts: EventFacts): RequestEvent {
   const z = trace.authz;
@@ -151,7 +164,7 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   if (trace.headAt !== undefined) timings.firstByteMs = trace.headAt - facts.started;
   const event: RequestEvent = {
     version: 1,
-    time: new Date().toISOString(),
+    time: isoNow(),
     requestId: x.requestId,
     api: trace.operation ?? trace.api,
     auth: {},
@@ -171,7 +184,7 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
     if (v !== undefined) {
       event.auth.kind = v.kind;
       if (v.accessKey !== undefined) event.auth.accessKey = v.accessKey;
-      Object.assign(event.auth, principalFacts(v.principal));
+      addPrincipalFacts(event.auth, v.principal);
     }
     if (auth.error !== undefined) {
       event.auth.error = auth.error;
