@@ -7,16 +7,17 @@ import type { SlotRing } from './slot-ring.js';
 export interface JobSink {
   /** The digests of the segments that ended in a slot, in slot order. */
   slot(digests: string[]): void;
-  /** The running hash's final digest (hex). */
-  end(digest: string): void;
+  /** The running MD5's final digest (hex) and the CRC-32 of the bytes it was asked to check. */
+  end(digest: string, crc32: number): void;
   /** The thread died: the upload must fail (its slots were already released). */
   fail(e: TesseraError): void;
 }
 
 /**
- * One worker thread hashing (MD5, SHA-256 or both) for many uploads at once. It holds a reference to
- * each slot it was given until it answers for it; if the thread dies, those references are
- * released, every upload it served fails with InternalError, and a fresh thread takes its place.
+ * One worker thread hashing (MD5, SHA-256, CRC-32: what each slot asks for) for many uploads at
+ * once. It holds a reference to each slot it was given until it answers for it; if the thread
+ * dies, those references are released, every upload it served fails with InternalError, and a
+ * fresh thread takes its place.
  */
 export class HashThread {
   #worker!: Worker;
@@ -107,7 +108,7 @@ export class HashThread {
       }
     } else if (!entry.dropped) {
       this.#jobs.delete(m.job);
-      entry.sink.end(m.digest);
+      entry.sink.end(m.digest, m.crc32);
     }
   }
 

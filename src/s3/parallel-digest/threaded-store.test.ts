@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChunkedDecoder, createPayloadHashCheck } from '../../auth/index.js';
 import { encodeAwsChunked, signHeader } from '../../auth/test-signer.js';
@@ -82,6 +83,8 @@ describe.each([1, 2] as const)('storeThreaded with %i hash thread(s)', (count) =
     const got = await storeThreaded(threads, blobs, signedDecoder(data, 65536), { maxSize: 1e9, hasher });
     expect(got.size).toBe(data.length);
     expect(got.md5.equals(md5(data))).toBe(true);
+    // The blob's CRC-32 (what whole-blob reads check) comes from the hash threads.
+    expect(got.crc32).toBe(crc32(data));
     expect(hasher.digest().toString('base64')).toBe(checksumBase64('CRC32C', data));
     const id = got.written.blobId;
     expect(readFileSync(join(root, 'blobs', id.slice(0, 2), id)).equals(data)).toBe(true);
@@ -98,6 +101,19 @@ describe.each([1, 2] as const)('storeThreaded with %i hash thread(s)', (count) =
     await expect(storeThreaded(threads, blobs, bad, { maxSize: 1e9 })).rejects.toMatchObject({
       code: 'SignatureDoesNotMatch',
     });
+  });
+
+  it('hashes an unsigned body (no SHA-256 work) and an empty one: MD5 and CRC-32 still right', async () => {
+    const data = randomBytes(300_001);
+    const got = await storeThreaded(threads, blobs, Readable.from([data.subarray(0, 7), data.subarray(7)]), {
+      maxSize: 1e9,
+    });
+    expect(got.md5.equals(md5(data))).toBe(true);
+    expect(got.crc32).toBe(crc32(data));
+    const empty = await storeThreaded(threads, blobs, Readable.from([]), { maxSize: 1e9 });
+    expect(empty.size).toBe(0);
+    expect(empty.md5.equals(md5(Buffer.alloc(0)))).toBe(true);
+    expect(empty.crc32).toBe(0);
   });
 
   it('checks x-amz-content-sha256 on the SHA-256 thread', async () => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
 import type { ChunkedDecoder } from '../../auth/index.js';
 import { type Checksum, TesseraError } from '../../core/index.js';
 import type { BlobStore, BlobWriteResult } from '../../storage/index.js';
@@ -19,7 +18,7 @@ export interface ThreadedResult {
   written: BlobWriteResult;
   size: number;
   md5: Buffer;
-  /** CRC-32 of the bytes (BlobSegment.crc32), computed as they are copied into the ring. */
+  /** CRC-32 of the bytes (BlobSegment.crc32), computed on a hash thread from the ring's slots. */
   crc32: number;
 }
 
@@ -42,7 +41,7 @@ export async function storeThreaded(
   writing.catch(() => feed.fail(WRITE_STOPPED));
   const [written, md5] = await Promise.allSettled([writing, feed.done]);
   if (written.status === 'fulfilled' && md5.status === 'fulfilled')
-    return { written: written.value, size: feed.size, md5: md5.value, crc32: feed.crc32 };
+    return { written: written.value, size: feed.size, md5: md5.value.md5, crc32: md5.value.crc32 };
   // The first cause: the source's or a thread's failure, else the store's own error.
   const cause =
     md5.status === 'rejected' && md5.reason !== WRITE_STOPPED
@@ -64,15 +63,13 @@ const WRITE_STOPPED = new TesseraError('InternalError', 'The blob write stopped 
 /** The filling side: source events → slots → threads and writer. */
 class SlotFeed {
   size = 0;
-  /** CRC-32 of the bytes so far. */
-  crc32 = 0;
-  readonly done: Promise<Buffer>;
+  readonly done: Promise<{ md5: Buffer; crc32: number }>;
   /** After a failure: resolves once the hash threads gave back this upload's slots. */
   released: Promise<void> = Promise.resolve();
   readonly #ring: SlotRing;
   readonly #job: DigestJob;
   readonly #handover: Handover | undefined;
-  #resolve!: (md5: Buffer) => void;
+  #resolve!: (digests: { md5: Buffer; crc32: number }) => void;
   #reject!: (e: Error) => void;
   #failure: Error | undefined;
   #ended = false;
@@ -131,7 +128,6 @@ class SlotFeed {
       return;
     }
     this.hasher?.update(chunk);
-    this.crc32 = crc32(chunk, this.crc32);
     this.#copy(chunk);
   }
 
@@ -151,7 +147,7 @@ class SlotFeed {
         }
       }
       const n = Math.min(ring.slotSize - this.#fill, chunk.length - at);
-      ring.bytes.set(chunk.subarray(at, at + n), ring.offset(this.#slot) + this.#fill);
+      ring.copyIn(this.#slot, this.#fill, n === chunk.length ? chunk : chunk.subarray(at, at + n));
       this.#fill += n;
       at += n;
     }
@@ -204,7 +200,7 @@ class SlotFeed {
     }
     // Segments that no slot held can only be empty ones.
     for (const _ of this.#ends.splice(0)) this.#handover!.hashed(EMPTY_SHA256);
-    this.#job.md5().then(this.#resolve, (e: Error) => this.fail(e));
+    this.#job.finish().then(this.#resolve, (e: Error) => this.fail(e));
     this.#wake?.();
   }
 
