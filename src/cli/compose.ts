@@ -28,12 +28,14 @@ import { composeTls } from './tls-config.js';
 /** The storage backend a server configuration names: shared mode with TESSERA_METADATA_URL, else embedded. */
 export function storageConfig(config: ServerConfig): StorageConfig {
   const minFree = config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace };
+  const readCacheSize = config.readCacheSize;
   if (config.metadata !== undefined)
-    return { kind: 'postgres', dataDir: config.dataDir, ...config.metadata, ...minFree };
+    return { kind: 'postgres', dataDir: config.dataDir, ...config.metadata, ...minFree, readCacheSize };
   return {
     kind: 'embedded',
     dataDir: config.dataDir,
     ...(config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace }),
+    readCacheSize,
   };
 }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
 import type { MinFreeSpace } from '../storage/index.js';
 import { DEFAULT_LDAP_SYNC_INTERVAL_MS } from '../sts/index.js';
-import { type AuditSettings, auditSettings } from './audit-config.js';
+import { type AuditSettings, auditSettings, parseSize } from './audit-config.js';
 import { ldapSettings } from './ldap-config.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { openIdSettings } from './openid-config.js';
@@ -11,6 +11,16 @@ import { type PluginSettings, pluginSettings } from './plugin-config.js';
 import { parseMinFreeSpace } from './space-config.js';
 import { type StsSettings, stsSettings } from './sts-config.js';
 import { type TlsSettings, tlsSettings } from './tls-config.js';
+
+/** TESSERA_READ_CACHE_SIZE's default (docs/operations.md "Read cache"): 64 MiB per worker. */
+const DEFAULT_READ_CACHE_SIZE = 64 * 1024 ** 2;
+
+/** TESSERA_READ_CACHE_SIZE: a size (`64MiB`, `100MB`, bytes) of at least 1 KiB, or `0` (no cache). */
+function readCacheSize(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_READ_CACHE_SIZE;
+  if (/^0+(\.0*)?\s*([kmg]i?b|b)?$/i.test(value.trim())) return 0;
+  return parseSize('TESSERA_READ_CACHE_SIZE', value);
+}
 
 function minFree(value: string | undefined): { minFreeSpace?: MinFreeSpace } {
   const parsed = parseMinFreeSpace(value);
@@ -38,6 +48,8 @@ export interface ServerConfig {
   sts: StsSettings;
   /** TESSERA_MIN_FREE_SPACE: writes are refused below it (undefined: 1 %, at most 1 GiB). */
   minFreeSpace?: MinFreeSpace;
+  /** TESSERA_READ_CACHE_SIZE: bytes of whole blobs each worker keeps in memory for reads (0: off). */
+  readCacheSize: number;
   /** OpenID Connect providers (openid-config.ts, docs/openid.md); empty: none. */
   openid: ReturnType<typeof openIdSettings>;
   /** LDAP / Active Directory directories (ldap-config.ts, docs/ldap.md); empty: none. */
@@ -305,6 +317,7 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     trustedProxies: list(envValue(env, 'TESSERA_TRUSTED_PROXIES')),
     sts,
     ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
+    readCacheSize: readCacheSize(envValue(env, 'TESSERA_READ_CACHE_SIZE')),
     openid: openIdSettings(env),
     ldap: ldapSettings(env),
     ldapSyncIntervalMs: timeout(

@@ -83,6 +83,8 @@ export interface BodyChunk {
   release(): void;
 }
 
+const NO_RELEASE = () => {};
+
 /** A blob that reads by position into (pooled) buffers, as FsBlobHandle does. */
 interface ChunkReader {
   read(position: number, length: number, pooled: boolean): Promise<BodyChunk>;
@@ -104,6 +106,35 @@ function readerOf(handle: BlobHandle): ChunkReader {
   };
 }
 
+/**
+ * What the reader needs of a blob store's read cache (src/storage/blob/read-cache.ts, on the
+ * store openStorage composes unless TESSERA_READ_CACHE_SIZE is 0): whole blobs in memory, each
+ * verified against the digest its `check` names (`crc32:…`, `md5:…`) when it entered.
+ */
+export interface BlobReadCache {
+  get(blobId: string, check: string): Buffer | undefined;
+  admits(size: number): boolean;
+  load<T extends { readonly bytes: Buffer; readonly sound: boolean }>(
+    blobId: string,
+    check: string,
+    read: () => Promise<T>,
+  ): Promise<T>;
+}
+
+/** The read cache a blob store carries (CachedBlobStore's `readCache`), if any. */
+function readCacheOf(blobs: BlobStore): BlobReadCache | undefined {
+  return (blobs as BlobStore & { readCache?: BlobReadCache }).readCache;
+}
+
+/** A blob served from the read cache: no file open, nothing to close. */
+function memoryHandle(bytes: Buffer): BlobHandle {
+  return {
+    size: bytes.length,
+    stream: (start, end) => Readable.from([bytes.subarray(start, end + 1)], { objectMode: false }),
+    close: async () => {},
+  };
+}
+
 interface Segment {
   readonly handle: BlobHandle;
   readonly reader: ChunkReader;
@@ -112,6 +143,12 @@ interface Segment {
   readonly crc32?: number | undefined;
   /** Blobs written before CRC-32s were recorded: their MD5 (an ETag), when one applies. */
   readonly md5?: string | undefined;
+  /** The digest a whole read checks, as the read cache names it; undefined: none applies. */
+  readonly check?: string | undefined;
+  /** The blob's bytes from the read cache, verified when they entered it. */
+  readonly cached?: Buffer | undefined;
+  /** The read cache a whole read of this blob may fill. */
+  readonly cache?: BlobReadCache | undefined;
 }
 
 /**
@@ -119,7 +156,8 @@ interface Segment {
  * over-long blob is reported and refused before any byte is sent (InternalError), so a client
  * never gets a 200 with bytes that cannot come. Rejects with code 'ENOENT' when a blob vanished
  * between the metadata lookup and the open (a concurrent overwrite); callers look the object up
- * again, and report it missing if it still is.
+ * again, and report it missing if it still is. A blob in the store's read cache is not opened:
+ * its bytes come from memory, verified when they entered the cache (docs/operations.md).
  */
 export async function openObject(
   blobs: BlobStore,
@@ -136,11 +174,17 @@ export async function openObject(
   }
   const segments: Segment[] = [];
   const close = () => Promise.all(segments.map((s) => s.handle.close())).then(() => undefined);
+  const cache = readCacheOf(blobs);
   try {
     for (const [i, seg] of data.segments.entries()) {
-      const handle = await blobs.open(seg.blobId);
       const md5 = seg.crc32 === undefined ? expectedMd5(record, i, data.segments.length) : undefined;
-      segments.push({ handle, reader: readerOf(handle), blobId: seg.blobId, crc32: seg.crc32, md5 });
+      const check =
+        seg.crc32 !== undefined ? `crc32:${seg.crc32}` : md5 === undefined ? undefined : `md5:${md5}`;
+      // A cached blob is served from memory, as verified when it entered: no file to open.
+      const cached = check === undefined ? undefined : cache?.get(seg.blobId, check);
+      const handle = cached === undefined ? await blobs.open(seg.blobId) : memoryHandle(cached);
+      const { blobId, crc32 } = seg;
+      segments.push({ handle, reader: readerOf(handle), blobId, crc32, md5, check, cached, cache });
       if (handle.size !== seg.size) {
         const kind = handle.size < seg.size ? 'short' : 'long';
         throw damaged(record, seg.blobId, kind, `${handle.size} bytes, ${seg.size} recorded`, sink);
@@ -242,6 +286,8 @@ function wholeBlobCheck(seg: Segment): WholeBlobCheck | undefined {
  * blob that yields fewer bytes than asked (cut while open) fails the body at once; a blob read
  * whole is checked against its CRC-32 (or MD5) as it is read, and its last chunk is given out only after the
  * check passes — so damaged bytes end in a cut connection, never in a complete-looking response.
+ * A whole blob the read cache admits is read in one go, verified and offered to the cache
+ * (loadWhole); a cached blob's bytes are given out as they are (verified when they entered).
  */
 async function* verifiedChunks(
   record: ObjectRecord,
@@ -262,7 +308,16 @@ async function* verifiedChunks(
     const from = Math.max(start, segStart) - segStart;
     const to = Math.min(end, segEnd) - segStart;
     const whole = from === 0 && to === size - 1;
+    if (seg.cached !== undefined) {
+      yield* cachedChunks(seg.cached, from, to, pooled);
+      continue;
+    }
     const check = whole ? wholeBlobCheck(seg) : undefined;
+    if (check !== undefined && seg.check !== undefined && size <= BODY_CHUNK && seg.cache?.admits(size)) {
+      const bytes = await loadWhole(record, seg, seg.cache, seg.check, check, sink);
+      yield { bytes: pooled ? bytes : Buffer.from(bytes), release: NO_RELEASE };
+      continue;
+    }
     for (let at = from; at <= to; ) {
       const want = Math.min(BODY_CHUNK, to - at + 1);
       const chunk = await seg.reader.read(at, want, pooled);
@@ -282,4 +337,50 @@ async function* verifiedChunks(
       yield chunk;
     }
   }
+}
+
+/**
+ * Bytes [from, to] of a cached blob, in chunks of up to BODY_CHUNK: views of the cached bytes for
+ * the HTTP layer (which only writes them), copies for any other consumer (`pooled` false: the
+ * Readable side promises buffers of their own).
+ */
+function* cachedChunks(bytes: Buffer, from: number, to: number, pooled: boolean): Generator<BodyChunk> {
+  for (let at = from; at <= to; at += BODY_CHUNK) {
+    const view = bytes.subarray(at, Math.min(to + 1, at + BODY_CHUNK));
+    yield { bytes: pooled ? view : Buffer.from(view), release: NO_RELEASE };
+  }
+}
+
+/** A whole-blob read for the cache: the bytes, or the damage found in them (never cached). */
+type WholeRead =
+  | { readonly bytes: Buffer; readonly sound: true }
+  | { readonly bytes: Buffer; readonly sound: false; readonly kind: DamageKind; readonly detail: string };
+
+/**
+ * Reads a whole blob (at most BODY_CHUNK, so one read) into memory of its own, verifies it and
+ * lets the read cache keep it when sound. Concurrent requests for the blob share the read; each
+ * reports damage itself, as an uncached read would.
+ */
+async function loadWhole(
+  record: ObjectRecord,
+  seg: Segment,
+  cache: BlobReadCache,
+  checkName: string,
+  check: WholeBlobCheck,
+  sink?: DamageSink,
+): Promise<Buffer> {
+  const size = seg.handle.size;
+  const loaded = await cache.load(seg.blobId, checkName, async (): Promise<WholeRead> => {
+    // Never a pooled buffer: the bytes may stay in the cache, shared by many responses.
+    const { bytes } = await seg.reader.read(0, size, false);
+    if (bytes.length < size)
+      return { bytes, sound: false, kind: 'short', detail: `read ${bytes.length} of ${size} bytes` };
+    check.update(bytes);
+    const mismatch = check.mismatch();
+    return mismatch === undefined
+      ? { bytes, sound: true }
+      : { bytes, sound: false, kind: 'checksum', detail: mismatch };
+  });
+  if (!loaded.sound) throw damaged(record, seg.blobId, loaded.kind, loaded.detail, sink);
+  return loaded.bytes;
 }

@@ -1,3 +1,5 @@
+import { CachedBlobStore } from './blob/cached-blob-store.js';
+import { ReadCache } from './blob/read-cache.js';
 import { openEmbeddedStorage } from './embedded.js';
 import type { MinFreeSpace, SpaceGuard } from './free-space.js';
 import type { IamStore } from './iam/types.js';
@@ -10,7 +12,16 @@ import type { BlobStore, MetadataStore } from './types.js';
  * shared mode (docs/shared-mode.md: metadata and IAM in PostgreSQL, blobs in the data directory
  * on a filesystem every server mounts).
  */
-export type StorageConfig = EmbeddedConfig | ({ kind: 'postgres' } & SharedStorageOptions);
+export type StorageConfig = (EmbeddedConfig | ({ kind: 'postgres' } & SharedStorageOptions)) &
+  ReadCacheConfig;
+
+type ReadCacheConfig = {
+  /**
+   * TESSERA_READ_CACHE_SIZE: bytes of whole blobs this process keeps in memory for reads
+   * (blob/read-cache.ts, docs/operations.md "Read cache"); 0 or absent: no cache.
+   */
+  readCacheSize?: number;
+};
 
 type EmbeddedConfig = {
   kind: 'embedded';
@@ -50,10 +61,21 @@ export interface Storage {
 
 /**
  * Opens the storage backend `config` names, creating it if needed. Every worker process opens
- * its own; they share the files (or the database server).
+ * its own; they share the files (or the database server). With `readCacheSize`, the blob store
+ * comes with a read cache of that many bytes (blob/cached-blob-store.ts).
  * @example const storage = await openStorage({ kind: 'embedded', dataDir: './data' });
  */
 export async function openStorage(config: StorageConfig): Promise<Storage> {
+  return withReadCache(await openBackend(config), config.readCacheSize ?? 0);
+}
+
+/** `storage` with a read cache of `capacity` bytes beside its blob store (none at 0). */
+function withReadCache(storage: Storage, capacity: number): Storage {
+  if (capacity <= 0) return storage;
+  return { ...storage, blobs: new CachedBlobStore(storage.blobs, new ReadCache({ capacity })) };
+}
+
+async function openBackend(config: StorageConfig): Promise<Storage> {
   switch (config.kind) {
     case 'embedded':
       return openEmbeddedStorage(
@@ -62,7 +84,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
         config.minFreeSpace,
       );
     case 'postgres': {
-      const { kind: _, ...options } = config;
+      const { kind: _, readCacheSize: __, ...options } = config;
       return openSharedStorage(options);
     }
     default:
