@@ -296,7 +296,7 @@ export async function runAuditBench(o: {
     if (quiet) await waitForQuiet(30_000, o.log);
     const entry = entryCost(s.quick ? 50 : 1000);
     o.log(
-      `in-process: toAuditEntry ${entry.entryUs.toFixed(2)} µs, + chain line and encoding ${entry.lineUs.toFixed(2)} µs (${entry.lineBytes} bytes)`,
+      `in-process: select ${entry.selectUs.toFixed(2)} µs, line (entry JSON, chain, bytes) ${entry.lineUs.toFixed(2)} µs, previous way ${entry.previousUs.toFixed(2)} µs (${entry.lineBytes} bytes)`,
     );
     const profile = o.profileDir
       ? variants.map((v) => `${v.id}:\n${summarizeProfiles(join(o.profileDir!, v.id))}`).join('\n\n')
@@ -369,7 +369,7 @@ export function auditTables(r: AuditResult): string {
   const off = r.rows.find((x) => x.variant === 'off' && x.row.caseId === 'get-1k-signed')?.row;
   out.push(
     '',
-    `In-process, one core (best of 3): toAuditEntry ${r.entry.entryUs.toFixed(2)} µs an entry; with Chain.line (JSON, SHA-256) and the write's UTF-8 encoding ${r.entry.lineUs.toFixed(2)} µs (${r.entry.lineBytes} bytes a line)${off ? ` — ${((r.entry.lineUs / (off.cpuPerRequestMs * 1000)) * 100).toFixed(1)} % of the ${fmtCpu(off.cpuPerRequestMs)} of server CPU a header-signed GET costs with audit off` : ''}.`,
+    `In-process, one core (best of 3), per entry: selecting and redacting the headers ${r.entry.selectUs.toFixed(2)} µs; the chained line's bytes (auditEntryFields, Chain.bytesOfFields: what a target's queue does at push) ${r.entry.lineUs.toFixed(2)} µs, ${r.entry.lineBytes} bytes a line, against ${r.entry.previousUs.toFixed(2)} µs the previous way (toAuditEntry, JSON.stringify, Chain.line, UTF-8)${off ? ` — ${(((r.entry.selectUs + r.entry.lineUs) / (off.cpuPerRequestMs * 1000)) * 100).toFixed(1)} % of the ${fmtCpu(off.cpuPerRequestMs)} of server CPU a header-signed GET costs with audit off` : ''}.`,
   );
   out.push('', `Load: ${r.tool}, 32 connections; ${r.pinned}.`);
   if (r.scale.quick) out.push('', '(--quick: durations are reduced, the numbers mean nothing)');

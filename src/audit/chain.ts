@@ -117,6 +117,17 @@ export class Chain {
     return text;
   }
 
+  /** lineOfFields as its UTF-8 bytes: encoded once, and the hash taken of those bytes. */
+  bytesOfFields(fields: string): Buffer {
+    const bytes = Buffer.from(
+      `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"${fields === '' ? '' : ','}${fields}}`,
+    );
+    this.seq++;
+    this.head = hash('sha256', bytes, 'hex');
+    this.sinceCheckpoint++;
+    return bytes;
+  }
+
   /** A signed checkpoint of the chain head, as a line. */
   checkpoint(now = new Date()): string {
     const seq = this.seq + 1;

@@ -137,28 +137,113 @@ describe('auditEntryJson', () => {
         const headers = Object.fromEntries(Object.entries(reqHeaders).map(([k, v]) => [`x-amz-${k}`, v]));
         const params = new URLSearchParams();
         for (const [k, v] of Object.entries(reqHeaders)) params.append(k, String(v));
-        const e = defined({
-          ...ev,
-          request: {
-            ...ev.request,
-            headers: selectRequestHeaders({ ...headers, ...reqHeaders }),
-            query: selectQuery(params),
-          },
-          response: { headers: selectResponseHeaders((n) => resHeaders[n]) },
-        });
-        const marked = {
+        const base = defined(ev);
+        const h = selectRequestHeaders({ ...headers, ...reqHeaders });
+        const q = selectQuery(params);
+        const r = selectResponseHeaders((n) => resHeaders[n]);
+        const e = { ...base, request: { ...base.request, headers: h, query: q }, response: { headers: r } };
+        // The same maps as plain objects, redacted by toAuditEntry's own path.
+        const plain = {
           ...e,
-          request: {
-            ...e.request,
-            headers: selectRequestHeaders({ ...headers, ...reqHeaders }),
-            query: selectQuery(params),
-          },
-          response: { headers: selectResponseHeaders((n) => resHeaders[n]) },
+          request: { ...e.request, headers: h.toRecord(), query: q.toRecord() },
+          response: { headers: r.toRecord() },
         };
-        expect(auditEntryJson(marked, { node: 'n' })).toBe(JSON.stringify(toAuditEntry(e, { node: 'n' })));
+        expect(auditEntryJson(e, { node: 'n' })).toBe(JSON.stringify(toAuditEntry(plain, { node: 'n' })));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('matches for runs of similar events (the parts kept from the entry before)', () => {
+    // A few values per field, so that successive events share some parts and differ in others;
+    // auth objects frozen (shared from request to request, as the http layer does) or not.
+    const pick = <T>(xs: T[]) => fc.constantFrom(...xs);
+    const frozen = [
+      Object.freeze({
+        kind: 'sigv4-presigned' as const,
+        accessKey: 'AK1',
+        principalType: 'user' as const,
+        principalArn: 'arn:1',
+      }),
+      Object.freeze({ kind: 'sigv4-header' as const, accessKey: 'AK2', principalType: 'root' as const }),
+      Object.freeze({ principalType: 'anonymous' as const }),
+    ];
+    const step = fc.record({
+      base: event,
+      time: pick(['2026-12-01T12:00:00.000Z', '2026-12-01T12:00:00.001Z']),
+      api: pick(['GetObject', 'HeadObject']),
+      bucket: pick([undefined, 'b', 'c']),
+      key: pick([undefined, 'k']),
+      status: pick([200, 403]),
+      errorCode: pick([undefined, 'AccessDenied']),
+      remote: pick([undefined, '10.0.0.1', '10.0.0.2']),
+      ua: pick([undefined, 'sdk/1']),
+      path: pick(['/b/k', '/c/k']),
+      auth: fc.oneof(pick(frozen), fc.constant(undefined)),
+      authz: pick([
+        {
+          decision: 'allow' as const,
+          reason: 'allowed',
+          actions: ['s3:GetObject'],
+          resources: ['arn:aws:s3:::b/k'],
+        },
+        {
+          decision: 'allow' as const,
+          reason: 'allowed',
+          actions: ['s3:GetObject'],
+          resources: ['arn:aws:s3:::c/k'],
+        },
+        { decision: 'deny' as const, reason: 'implicitDeny', actions: ['s3:GetObject'] },
+        {
+          decision: 'deny' as const,
+          reason: 'explicitDeny',
+          statements: [{ policy: 'p', index: 0, effect: 'Deny' as const }],
+        },
+      ]),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), pick(['n1', 'n2']), (steps, node) => {
+        for (const s of steps) {
+          const b = defined(s.base);
+          const e: AuditEvent = {
+            ...b,
+            time: s.time,
+            api: s.api,
+            status: s.status,
+            request: { ...b.request, path: s.path },
+            auth: s.auth ?? b.auth,
+            authz: { ...s.authz },
+          };
+          for (const [k, v] of [
+            ['bucket', s.bucket],
+            ['key', s.key],
+            ['errorCode', s.errorCode],
+            ['remoteAddress', s.remote],
+            ['userAgent', s.ua],
+          ] as const) {
+            if (v === undefined) delete (e as unknown as Record<string, unknown>)[k];
+            else (e as unknown as Record<string, unknown>)[k] = v;
+          }
+          expect(auditEntryJson(e, { node })).toBe(JSON.stringify(toAuditEntry(e, { node })));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never keeps the text of an auth object that can change', () => {
+    const e = defined(sampleEvent({}));
+    const auth: { -readonly [K in keyof AuditEvent['auth']]: AuditEvent['auth'][K] } = {
+      kind: 'sigv4-header',
+      accessKey: 'AK1',
+      principalType: 'user',
+    };
+    const a = auditEntryJson({ ...e, auth }, { node: 'n' });
+    auth.accessKey = 'AK2';
+    const b = auditEntryJson({ ...e, auth }, { node: 'n' });
+    expect(a).toContain('"accessKey":"AK1"');
+    expect(b).toContain('"accessKey":"AK2"');
+    expect(b).not.toContain('AK1');
   });
 
   it('matches for the sample event of the target contract, and redacts its secrets', () => {

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { type Fields, fieldOf, fieldsRecord } from './field-list.js';
 import { redact } from './redact.js';
 
 /**
@@ -55,10 +56,10 @@ export interface AuditEvent {
     readonly method: string;
     readonly host?: string;
     readonly path: string;
-    readonly query: Readonly<Record<string, string>>;
-    readonly headers: Readonly<Record<string, string>>;
+    readonly query: Fields;
+    readonly headers: Fields;
   };
-  readonly response: { readonly headers: Readonly<Record<string, string>> };
+  readonly response: { readonly headers: Fields };
   readonly auth: {
     readonly kind?: string;
     readonly accessKey?: string;
@@ -196,7 +197,7 @@ function decimal(n: number, unit: number): string {
 
 /** For a `clock-skew` failure: the request's signed time minus the entry's time, in ms. */
 export function skewOf(e: AuditEvent): number | undefined {
-  const d = e.request.headers['x-amz-date'] ?? e.request.query['X-Amz-Date'];
+  const d = fieldOf(e.request.headers, 'x-amz-date') ?? fieldOf(e.request.query, 'X-Amz-Date');
   if (d === undefined || !/^\d{8}T\d{6}Z$/.test(d)) return undefined;
   const at = Date.UTC(
     +d.slice(0, 4),
@@ -289,9 +290,9 @@ export function toAuditEntry(e: AuditEvent, ctx: EntryContext): AuditEntry {
   if (e.request.host !== undefined) entry.requestHost = e.request.host;
   entry.requestPath = e.request.path;
   // Not copied here: redact() below builds new objects and arrays throughout.
-  entry.requestQuery = e.request.query as Record<string, string>;
-  entry.requestHeader = e.request.headers as Record<string, string>;
-  entry.responseHeader = e.response.headers as Record<string, string>;
+  entry.requestQuery = fieldsRecord(e.request.query) as Record<string, string>;
+  entry.requestHeader = fieldsRecord(e.request.headers) as Record<string, string>;
+  entry.responseHeader = fieldsRecord(e.response.headers) as Record<string, string>;
   if (auth.accessKey !== undefined) entry.accessKey = auth.accessKey;
   if (auth.parentUser !== undefined) entry.parentUser = auth.parentUser;
   if (e.errorCode !== undefined) entry.error = e.errorCode;

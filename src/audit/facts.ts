@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Principal, unhandled } from '../core/index.js';
 import type { DocumentDigest } from './entry.js';
-import { RedactedMap, redactValue } from './redact.js';
+import { FieldList } from './field-list.js';
+import { redactValue } from './redact.js';
 
 /**
  * What the audit entry needs from a request that the request event carries, gathered (and
@@ -106,24 +107,18 @@ function clip(v: string): string {
   return v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE)}…` : v;
 }
 
-/** Sets a field of a map, `__proto__` included (as a field of its own, never the prototype). */
-function setField(out: Record<string, string>, name: string, value: string): void {
-  if (name === '__proto__')
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  else out[name] = value;
-}
-
 /** The selected request headers, redacted (at most 64, each value at most 1 KiB). */
 export function selectRequestHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
-): Record<string, string> {
-  const out: Record<string, string> = new RedactedMap();
+): FieldList {
+  const out = new FieldList();
   let n = 0;
   for (const name in headers) {
     const raw = headers[name];
     if (raw === undefined || !(name.startsWith('x-amz-') || REQUEST_HEADERS.has(name))) continue;
     if (++n > MAX_HEADERS) break;
-    setField(out, name, clip(redactValue(name, typeof raw === 'string' ? raw : raw.join(','))));
+    // Names are a map's keys: each once.
+    out.push(name, clip(redactValue(name, typeof raw === 'string' ? raw : raw.join(','))));
   }
   return out;
 }
@@ -131,24 +126,25 @@ export function selectRequestHeaders(
 /** The selected response headers, from a getter (ServerResponse.getHeader). */
 export function selectResponseHeaders(
   get: (name: string) => number | string | string[] | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = new RedactedMap();
+): FieldList {
+  const out = new FieldList();
   for (const name of RESPONSE_HEADERS) {
     const v = get(name);
-    if (v !== undefined) out[name] = clip(redactValue(name, Array.isArray(v) ? v.join(',') : String(v)));
+    if (v !== undefined)
+      out.push(
+        name,
+        clip(redactValue(name, typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : String(v))),
+      );
   }
   return out;
 }
 
 /** The query parameters, redacted (MinIO's `requestQuery`; repeated names joined with ','). */
-export function selectQuery(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = new RedactedMap();
+export function selectQuery(query: URLSearchParams): FieldList {
+  const out = new FieldList();
   let n = 0;
   query.forEach((v, k) => {
-    if (++n > MAX_HEADERS) return;
-    const value = clip(redactValue(k, v));
-    if (!Object.hasOwn(out, k)) setField(out, k, value);
-    else out[k] = `${out[k]},${value}`;
+    if (++n <= MAX_HEADERS) out.add(k, clip(redactValue(k, v)));
   });
   return out;
 }

@@ -24,6 +24,7 @@ export {
   type StatementFact,
   toAuditEntry,
 } from './entry.js';
+export { auditEntryFields, auditEntryJson } from './entry-json.js';
 export {
   addPrincipalFacts,
   authFailureReason,
@@ -35,6 +36,7 @@ export {
   selectRequestHeaders,
   selectResponseHeaders,
 } from './facts.js';
+export { FieldList, type Fields, fieldOf, fieldsRecord } from './field-list.js';
 export { type AuditFilter, matches, queryFiles, type StoredEntry } from './query.js';
 export { isSecretName, REDACTED, redact, redactAuthorization, redactMap, redactValue } from './redact.js';
 export { FileTarget, type FileTargetOptions, fileLayout } from './targets/file.js';

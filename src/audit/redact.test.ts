@@ -15,6 +15,34 @@ describe('redaction', () => {
     expect(redactAuthorization(`AWS4-HMAC-SHA256 Credential=a b/x, Signature=${SIG}`)).toBe(REDACTED);
   });
 
+  it('redacts request after request with the same credential as the first (the checked-head memo)', () => {
+    const head =
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=';
+    const want = `${head}REDACTED`;
+    expect(redactAuthorization(`${head}${SIG}`)).toBe(want);
+    for (const sig of ['00ff', SIG.toUpperCase(), '', 'x=y', 'Signature=z'])
+      expect(redactAuthorization(`${head}${sig}`), sig).toBe(want);
+    // A tail with white space never matched the pattern, memo or not.
+    for (const tail of [`${SIG} extra`, `a\tb`, `${SIG}\n${SIG}`])
+      expect(redactAuthorization(`${head}${tail}`), tail).toBe(REDACTED);
+    // The pattern's answer: the signature part (trailing white space trimmed) has no white space.
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (tail) => {
+        const v = `${head}${tail}`;
+        expect(redactAuthorization(v)).toBe(/\s/.test(tail.trimEnd()) ? REDACTED : want);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps only well-formed credential scopes, memo or not', () => {
+    const scope = 'AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request';
+    expect(redactValue('X-Amz-Credential', scope)).toBe(scope);
+    expect(redactValue('X-Amz-Credential', scope)).toBe(scope);
+    expect(redactValue('X-Amz-Credential', `${scope} `)).toBe(REDACTED);
+    expect(redactValue('X-Amz-Credential', `${scope}/secret`)).toBe(REDACTED);
+  });
+
   it('redacts every secret-carrying header and parameter, and keeps the rest', () => {
     for (const name of [
       'X-Amz-Signature',

@@ -4,6 +4,7 @@ import {
   authFailureReason,
   type ChangeFact,
   claimedAccessKey,
+  type Fields,
   type PrincipalFacts,
   selectQuery,
   selectRequestHeaders,
@@ -35,10 +36,10 @@ export interface RequestEvent {
     method: string;
     host?: string;
     path: string;
-    query: Record<string, string>;
-    headers: Record<string, string>;
+    query: Fields;
+    headers: Fields;
   };
-  response: { headers: Record<string, string> };
+  response: { headers: Fields };
   /** `failure`: why authentication failed (audit/facts.ts); the rest: who the principal is. */
   auth: { kind?: AuthKind; accessKey?: string; error?: string; failure?: string } & Partial<PrincipalFacts>;
   authz: {
@@ -141,6 +142,29 @@ function isoNow(): string {
   return lastIso;
 }
 
+let factsKey: [AuthKind, string | undefined, unknown] | undefined;
+let factsOf: RequestEvent['auth'] = Object.freeze({});
+
+/**
+ * The auth facts of a verified request, one frozen object per principal, kind and key while
+ * they repeat (request after request of one client): the audit entry keeps its text as long as
+ * it gets the same object (audit/entry-json.ts).
+ */
+function verifiedFacts(
+  kind: AuthKind,
+  accessKey: string | undefined,
+  principal: unknown,
+): RequestEvent['auth'] {
+  const k = factsKey;
+  if (k !== undefined && k[0] === kind && k[1] === accessKey && k[2] === principal) return factsOf;
+  const out: RequestEvent['auth'] = { kind };
+  if (accessKey !== undefined) out.accessKey = accessKey;
+  addPrincipalFacts(out, principal as Parameters<typeof addPrincipalFacts>[1]);
+  factsKey = [kind, accessKey, principal];
+  factsOf = Object.freeze(out);
+  return factsOf;
+}
+
 /** Builds the request event from the steps' results, once the response has closed. */
 export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts: EventFacts): RequestEvent {
   const z = trace.authz;
@@ -181,7 +205,9 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   if (auth !== undefined) {
     event.timings.authMs = auth.ms;
     const v = auth.verified;
-    if (v !== undefined) {
+    if (v !== undefined && auth.error === undefined)
+      event.auth = verifiedFacts(v.kind, v.accessKey, v.principal);
+    else if (v !== undefined) {
       event.auth.kind = v.kind;
       if (v.accessKey !== undefined) event.auth.accessKey = v.accessKey;
       addPrincipalFacts(event.auth, v.principal);
@@ -203,6 +229,7 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   const idf = trace.identityFailure;
   if (idf !== undefined) {
     // An authentication attempt that failed: its entry's auth.outcome is `failure`.
+    if (Object.isFrozen(event.auth)) event.auth = { ...event.auth };
     event.auth.error ??= trace.errorCode ?? 'AccessDenied';
     event.auth.failure = idf.reason;
     event.auth.identitySource = idf.source;

@@ -66,6 +66,28 @@ describe('the file target', () => {
     expect(alone.notes.join()).toContain('earlier files were not given');
   });
 
+  it('keeps every file whole and in chain order when entries arrive while it rotates', async () => {
+    const d = dir();
+    const t = target(d, { maxSize: 2048, checkpointEvery: 7 });
+    for (let i = 0; i < 300; i++) {
+      t.write(sampleEvent({ requestId: `R${i}` }));
+      // Let the drain run (and rotate) between some writes, never waiting for it to finish.
+      if (i % 3 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await t.close();
+    const files = readdirSync(d).sort();
+    expect(files.length).toBeGreaterThan(3);
+    const report = await verifyFiles(
+      files.map((f) => join(d, f)),
+      { keys: [CONTRACT_KEY] },
+    );
+    expect(report).toMatchObject({ ok: true, entries: 300 });
+    for (const f of files.slice(1)) {
+      const alone = await verifyFiles([join(d, f)], { keys: [CONTRACT_KEY] });
+      expect(alone.ok, f).toBe(true);
+    }
+  });
+
   it('rotates by age', async () => {
     const d = dir();
     let now = 1_000_000;

@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { AuditKey, Chain } from '../chain.js';
 import type { AuditEvent } from '../entry.js';
-import { countLines, EntryQueue } from './queue.js';
+import { EntryQueue } from './queue.js';
 import type { AuditTarget, TargetStats } from './target.js';
 
 /**
@@ -67,7 +67,10 @@ export class FileTarget implements AuditTarget {
   private fh: FileHandle | undefined;
   private size = 0;
   private openedAt = 0;
-  private pendingBuf: string | undefined;
+  /** A batch whose write failed, written again first. */
+  private pendingBuf: Written | undefined;
+  /** A seal is queued: the file ends at it. */
+  private sealQueued = false;
   private written = 0;
   private draining: Promise<void> | undefined;
   private scheduled = false;
@@ -147,12 +150,22 @@ export class FileTarget implements AuditTarget {
 
   private async run(): Promise<void> {
     try {
-      if (this.pendingBuf !== undefined) await this.append(this.pendingBuf);
+      const retry = this.pendingBuf;
+      if (retry !== undefined) {
+        await this.append(retry);
+        if (retry.sealed) await this.rotate();
+      }
       while (this.queue.hasWork || this.rotationDue()) {
-        if (this.rotationDue()) await this.rotate();
+        if (this.rotationDue()) {
+          // The seal and the next file's opening checkpoint go through the queue, in chain order.
+          this.queue.pushCheckpoint(true);
+          this.queue.pushCheckpoint();
+          this.sealQueued = true;
+        }
         this.lastBatchAt = performance.now();
-        const lines = this.queue.take(BATCH);
-        if (lines.length > 0) await this.append(`${lines.join('\n')}\n`);
+        const batch = this.queue.takeBatch(BATCH);
+        if (batch.lines.length > 0) await this.append(joinLines(batch.lines, batch.sealed));
+        if (batch.sealed) await this.rotate();
       }
     } catch (e) {
       this.o.onError?.('audit file target: write failed, retrying', e);
@@ -161,14 +174,14 @@ export class FileTarget implements AuditTarget {
   }
 
   /** One write and one fdatasync; on failure the chained bytes are kept and written again. */
-  private async append(buf: string): Promise<void> {
+  private async append(buf: Written): Promise<void> {
     this.pendingBuf = buf;
     const fh = await this.handle();
-    await fh.write(buf);
+    await fh.write(buf.bytes);
     await fh.datasync();
     this.pendingBuf = undefined;
-    this.size += Buffer.byteLength(buf);
-    this.written += countLines(buf);
+    this.size += buf.bytes.length;
+    this.written += buf.lines;
   }
 
   private async handle(): Promise<FileHandle> {
@@ -181,7 +194,7 @@ export class FileTarget implements AuditTarget {
   }
 
   private rotationDue(): boolean {
-    if (this.fh === undefined || this.chain.pending === 0) return false;
+    if (this.fh === undefined || this.sealQueued || this.chain.pending === 0) return false;
     return this.size >= this.o.maxSize || this.o.now() - this.openedAt >= this.o.maxAgeMs;
   }
 
@@ -193,18 +206,43 @@ export class FileTarget implements AuditTarget {
     return p;
   }
 
-  /** Seals the file with a checkpoint, renames it aside and opens the next with one. */
+  /** The sealed file closed and renamed aside; the next write opens a new one. */
   private async rotate(): Promise<void> {
-    await this.sealed();
+    const fh = this.fh;
+    this.fh = undefined;
+    this.sealQueued = false;
+    await fh?.close();
     renameSync(this.activePath, this.rotatedPath());
-    await this.append(`${this.chain.checkpoint(new Date(this.o.now()))}\n`);
   }
 
-  /** A closing checkpoint (when lines were written since the last), then the file closed. */
+  /** A closing checkpoint (when lines were made since the last), written with what is left; the file closed. */
   private async sealed(): Promise<void> {
     if (this.fh === undefined) return;
-    if (this.chain.pending > 0) await this.append(`${this.chain.checkpoint(new Date(this.o.now()))}\n`);
+    if (this.pendingBuf !== undefined) await this.append(this.pendingBuf);
+    if (this.chain.pending > 0) this.queue.pushCheckpoint();
+    const batch = this.queue.takeBatch(Number.POSITIVE_INFINITY);
+    if (batch.lines.length > 0) await this.append(joinLines(batch.lines, false));
     await this.fh.close();
     this.fh = undefined;
   }
+}
+
+/** A batch as written: its bytes, how many lines, whether the file ends with it. */
+interface Written {
+  bytes: Buffer;
+  lines: number;
+  sealed: boolean;
+}
+
+/** Lines as one buffer, each followed by a newline. */
+function joinLines(lines: Buffer[], sealed: boolean): Written {
+  let size = lines.length;
+  for (const l of lines) size += l.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const l of lines) {
+    at += l.copy(out, at);
+    out[at++] = 0x0a;
+  }
+  return { bytes: out, lines: lines.length, sealed };
 }
