@@ -168,6 +168,12 @@ describe('auditEntryJson', () => {
       Object.freeze({ kind: 'sigv4-header' as const, accessKey: 'AK2', principalType: 'root' as const }),
       Object.freeze({ principalType: 'anonymous' as const }),
     ];
+    // Lists made once and handed over again (facts.ts selectRawQuery), and a plain map.
+    const queries = [
+      selectQuery(new URLSearchParams('X-Amz-Signature=ff&prefix=a')),
+      selectQuery(new URLSearchParams('prefix=b')),
+      { prefix: 'c' },
+    ];
     const step = fc.record({
       base: event,
       time: pick(['2026-12-01T12:00:00.000Z', '2026-12-01T12:00:00.001Z']),
@@ -179,6 +185,7 @@ describe('auditEntryJson', () => {
       remote: pick([undefined, '10.0.0.1', '10.0.0.2']),
       ua: pick([undefined, 'sdk/1']),
       path: pick(['/b/k', '/c/k']),
+      query: pick([undefined, ...queries]),
       auth: fc.oneof(pick(frozen), fc.constant(undefined)),
       authz: pick([
         {
@@ -210,7 +217,7 @@ describe('auditEntryJson', () => {
             time: s.time,
             api: s.api,
             status: s.status,
-            request: { ...b.request, path: s.path },
+            request: { ...b.request, path: s.path, query: s.query ?? b.request.query },
             auth: s.auth ?? b.auth,
             authz: { ...s.authz },
           };

@@ -33,7 +33,7 @@ export function auditEntryFields(e: AuditEvent, ctx: EntryContext): string {
   out += e.remoteAddress === undefined ? ',"requestID":' : remoteJson(e.remoteAddress);
   out += str(e.requestId);
   out += requestLineJson(e.userAgent, e.request.method, e.request.host, e.request.path);
-  out += `${fieldsJson(e.request.query)},"requestHeader":${fieldsJson(e.request.headers)},"responseHeader":${fieldsJson(e.response.headers)}`;
+  out += `${queryJson(e.request.query)},"requestHeader":${fieldsJson(e.request.headers)},"responseHeader":${fieldsJson(e.response.headers)}`;
   const failed = a.error !== undefined;
   const outcome = failed
     ? 'failure'
@@ -241,6 +241,18 @@ function authzJson(z: AuditEvent['authz'], anonymous: boolean): string {
     out += ']';
   }
   return `${out}}`;
+}
+
+let lastQuery: Fields | undefined;
+let lastQueryJson = '';
+
+/** The query's part: the text of the list before when it is the same list (facts.ts selectRawQuery). */
+function queryJson(q: Fields): string {
+  if (q !== lastQuery || !(q instanceof FieldList)) {
+    lastQueryJson = fieldsJson(q);
+    lastQuery = q;
+  }
+  return lastQueryJson;
 }
 
 /** Headers or query parameters as `redact` leaves them, in JSON. */

@@ -6,6 +6,7 @@ import {
   claimedAccessKey,
   principalFacts,
   selectQuery,
+  selectRawQuery,
   selectRequestHeaders,
 } from './facts.js';
 import { sampleEvent } from './targets/contract.js';
@@ -174,6 +175,15 @@ describe('the facts the http layer gathers', () => {
     expect(JSON.parse(JSON.stringify(odd))).toEqual(
       JSON.parse('{"constructor":"a","toString":"b","__proto__":"c","hasOwnProperty":"d"}'),
     );
+  });
+
+  it('selects a query sent again as the list made the first time, and a different one afresh', () => {
+    const raw = 'X-Amz-Signature=ff&prefix=a';
+    const a = selectRawQuery(raw, new URLSearchParams(raw));
+    expect(selectRawQuery(raw, new URLSearchParams(raw))).toBe(a);
+    const b = selectRawQuery('prefix=b', new URLSearchParams('prefix=b'));
+    expect(b.toRecord()).toEqual({ prefix: 'b' });
+    expect(a.toRecord()).toEqual({ 'X-Amz-Signature': 'REDACTED', prefix: 'a' });
   });
 
   it('reads the access key a failed request claimed', () => {

@@ -139,6 +139,22 @@ export function selectResponseHeaders(
   return out;
 }
 
+let lastRaw: string | undefined;
+let lastQuery = new FieldList();
+
+/**
+ * selectQuery of a request's query, given its raw text too: a client that sends the same URL
+ * again and again (a presigned GET) gets the list made the first time (lists are never changed
+ * once made).
+ */
+export function selectRawQuery(raw: string, query: URLSearchParams): FieldList {
+  if (raw !== lastRaw) {
+    lastQuery = selectQuery(query);
+    lastRaw = raw;
+  }
+  return lastQuery;
+}
+
 /** The query parameters, redacted (MinIO's `requestQuery`; repeated names joined with ','). */
 export function selectQuery(query: URLSearchParams): FieldList {
   const out = new FieldList();

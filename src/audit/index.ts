@@ -33,6 +33,7 @@ export {
   type PrincipalFacts,
   principalFacts,
   selectQuery,
+  selectRawQuery,
   selectRequestHeaders,
   selectResponseHeaders,
 } from './facts.js';

@@ -6,7 +6,7 @@ import {
   claimedAccessKey,
   type Fields,
   type PrincipalFacts,
-  selectQuery,
+  selectRawQuery,
   selectRequestHeaders,
   selectResponseHeaders,
 } from '../audit/index.js';
@@ -180,7 +180,7 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   const request: RequestEvent['request'] = {
     method: x.req.method ?? 'GET',
     path: x.rawPath,
-    query: selectQuery(x.query),
+    query: selectRawQuery(x.rawQuery, x.query),
     headers: selectRequestHeaders(headers),
   };
   if (headers.host !== undefined) request.host = headers.host;
