@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -98,9 +98,13 @@ async function viaStream(blobs: BlobStore, record: ObjectRecord, start: number, 
   }
 }
 
+/** Inverts one stored byte (writing a fixed value would leave a byte that already had it unchanged). */
 function flipByte(path: string, at: number) {
   const fd = openSync(path, 'r+');
-  writeSync(fd, Buffer.from([0x5a]), 0, 1, at);
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, at);
+  b[0] = b[0]! ^ 0xff;
+  writeSync(fd, b, 0, 1, at);
   closeSync(fd);
 }
 
