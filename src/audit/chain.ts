@@ -110,8 +110,7 @@ export class Chain {
 
   /** `line` for a record's fields in JSON, without the braces (`"a":1,"b":2`; '' for none). */
   lineOfFields(fields: string): string {
-    const head = `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
-    const text = fields === '' ? `${head}}` : `${head},${fields}}`;
+    const text = this.nextText(fields);
     this.advance(text);
     this.sinceCheckpoint++;
     return text;
@@ -119,13 +118,17 @@ export class Chain {
 
   /** lineOfFields as its UTF-8 bytes: encoded once, and the hash taken of those bytes. */
   bytesOfFields(fields: string): Buffer {
-    const bytes = Buffer.from(
-      `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"${fields === '' ? '' : ','}${fields}}`,
-    );
+    const bytes = Buffer.from(this.nextText(fields));
     this.seq++;
     this.head = hash('sha256', bytes, 'hex');
     this.sinceCheckpoint++;
     return bytes;
+  }
+
+  /** The next line's text: the chain fields, then the record's. */
+  private nextText(fields: string): string {
+    const head = `{"stream":${this.quoted},"seq":${this.seq + 1},"prevHash":"${this.head}"`;
+    return fields === '' ? `${head}}` : `${head},${fields}}`;
   }
 
   /** A signed checkpoint of the chain head, as a line. */

@@ -90,18 +90,21 @@ export function redactAuthorization(value: string): string {
 /** SigV4 Authorization values up to `Signature=` that matched, and their redacted form. */
 const checkedHeads = new Map<string, string>();
 /** X-Amz-Credential values that are well-formed scopes. */
-const checkedScopes = new Map<string, string>();
+const checkedScopes = new Set<string>();
 
-/** A bounded memo: once full, it starts over (names and values come from clients). */
+/** Memos are bounded: once full, they start over (names and values come from clients). */
+const MEMO_SIZE = 1024;
+
 function remember(m: Map<string, string>, k: string, v: string): void {
-  if (m.size >= 1024) m.clear();
+  if (m.size >= MEMO_SIZE) m.clear();
   m.set(k, v);
 }
 
 function redactCredential(value: string): string {
   if (checkedScopes.has(value)) return value;
   if (!SCOPE.test(value)) return REDACTED;
-  remember(checkedScopes, value, value);
+  if (checkedScopes.size >= MEMO_SIZE) checkedScopes.clear();
+  checkedScopes.add(value);
   return value;
 }
 

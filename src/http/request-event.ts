@@ -142,7 +142,9 @@ function isoNow(): string {
   return lastIso;
 }
 
-let factsKey: [AuthKind, string | undefined, unknown] | undefined;
+type VerifiedPrincipal = Parameters<typeof addPrincipalFacts>[1];
+
+let factsKey: [AuthKind, string | undefined, VerifiedPrincipal] | undefined;
 let factsOf: RequestEvent['auth'] = Object.freeze({});
 
 /**
@@ -153,13 +155,13 @@ let factsOf: RequestEvent['auth'] = Object.freeze({});
 function verifiedFacts(
   kind: AuthKind,
   accessKey: string | undefined,
-  principal: unknown,
+  principal: VerifiedPrincipal,
 ): RequestEvent['auth'] {
   const k = factsKey;
   if (k !== undefined && k[0] === kind && k[1] === accessKey && k[2] === principal) return factsOf;
   const out: RequestEvent['auth'] = { kind };
   if (accessKey !== undefined) out.accessKey = accessKey;
-  addPrincipalFacts(out, principal as Parameters<typeof addPrincipalFacts>[1]);
+  addPrincipalFacts(out, principal);
   factsKey = [kind, accessKey, principal];
   factsOf = Object.freeze(out);
   return factsOf;
@@ -205,15 +207,10 @@ export function buildEvent(trace: Trace, x: Exchange, res: ServerResponse, facts
   if (auth !== undefined) {
     event.timings.authMs = auth.ms;
     const v = auth.verified;
-    if (v !== undefined && auth.error === undefined)
-      event.auth = verifiedFacts(v.kind, v.accessKey, v.principal);
-    else if (v !== undefined) {
-      event.auth.kind = v.kind;
-      if (v.accessKey !== undefined) event.auth.accessKey = v.accessKey;
-      addPrincipalFacts(event.auth, v.principal);
-    }
+    if (v !== undefined) event.auth = verifiedFacts(v.kind, v.accessKey, v.principal);
     if (auth.error !== undefined) {
-      event.auth.error = auth.error;
+      // The shared facts are never changed: a failed request gets its own copy.
+      event.auth = { ...event.auth, error: auth.error };
       event.auth.failure = authFailureReason(auth.error, auth.message);
       const claimed = claimedAccessKey(x.req.headers, x.query);
       if (claimed !== undefined) event.auth.accessKey = claimed;

@@ -119,10 +119,10 @@ export class EntryQueue {
     if (i === all.length) {
       this.lines = [];
       this.kinds = [];
-      return { lines: all, entries: n, sealed };
+      return { lines: all, sealed };
     }
     kinds.splice(0, i);
-    return { lines: all.splice(0, i), entries: n, sealed };
+    return { lines: all.splice(0, i), sealed };
   }
 
   /** Up to `max` entries' lines (takeBatch), as text. */
@@ -138,8 +138,6 @@ const SEAL = 2;
 export interface Batch {
   /** The lines, in chain order, without newlines. */
   lines: Buffer[];
-  /** How many of them are entries. */
-  entries: number;
   /** Whether the last line is a seal: the file ends there. */
   sealed: boolean;
 }
