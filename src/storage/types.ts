@@ -1,10 +1,19 @@
 import type { ObjectAclStore, StoredAcl } from './acl-types.js';
 import type { BlobSegment } from './blob-types.js';
 import type { BucketConfigKind, LockUpdate, ObjectLock, RemovalGuard } from './lock-types.js';
+import type {
+  ListPartsQuery,
+  ListPartsResult,
+  ListUploadsQuery,
+  ListUploadsResult,
+  MultipartUploadRecord,
+  PartRecord,
+} from './multipart-types.js';
 
 export type * from './acl-types.js';
 export type * from './blob-types.js';
 export type * from './lock-types.js';
+export type * from './multipart-types.js';
 
 /**
  * The storage ports. The S3 layer speaks only to these interfaces; the embedded implementation is
@@ -228,62 +237,6 @@ export interface ListObjectsResult {
   isTruncated: boolean;
   /** The last key or common prefix returned, when truncated (next `after`). */
   nextAfter?: string;
-}
-
-export interface MultipartUploadRecord {
-  uploadId: string;
-  bucket: string;
-  key: string;
-  initiatedAt: number;
-  contentType?: string;
-  headers: Record<string, string>;
-  userMetadata: Record<string, string>;
-  tags: Tag[];
-  checksumAlgorithm?: ChecksumAlgorithm;
-  checksumType?: ChecksumType;
-  /** Object Lock asked for at CreateMultipartUpload, given to the object at completion. */
-  lock?: ObjectLock;
-  /** The ACL asked for at CreateMultipartUpload, given to the object at completion. */
-  acl?: StoredAcl;
-  /** Server-side encryption of the parts, given to the object at completion. */
-  sse?: ObjectEncryption;
-}
-
-export interface PartRecord extends PartInfo {
-  uploadId: string;
-  lastModified: number;
-  blobId: string;
-  /** The blob's CRC-32 (BlobSegment.crc32). */
-  crc32?: number;
-}
-
-export interface ListUploadsQuery {
-  bucket: string;
-  prefix: string;
-  delimiter: string;
-  keyMarker: string;
-  uploadIdMarker: string;
-  maxUploads: number;
-}
-
-export interface ListUploadsResult {
-  uploads: MultipartUploadRecord[];
-  commonPrefixes: string[];
-  isTruncated: boolean;
-  nextKeyMarker?: string;
-  nextUploadIdMarker?: string;
-}
-
-export interface ListPartsQuery {
-  uploadId: string;
-  partNumberMarker: number;
-  maxParts: number;
-}
-
-export interface ListPartsResult {
-  parts: PartRecord[];
-  isTruncated: boolean;
-  nextPartNumberMarker?: number;
 }
 
 /** A named key of the built-in KMS (docs/encryption.md): its key material is derived, never stored. */
