@@ -369,7 +369,7 @@ export function auditTables(r: AuditResult): string {
   const off = r.rows.find((x) => x.variant === 'off' && x.row.caseId === 'get-1k-signed')?.row;
   out.push(
     '',
-    `In-process, one core (best of 3), per entry: selecting and redacting the headers ${r.entry.selectUs.toFixed(2)} µs; the chained line's bytes (auditEntryFields, Chain.bytesOfFields: what a target's queue does at push) ${r.entry.lineUs.toFixed(2)} µs, ${r.entry.lineBytes} bytes a line, against ${r.entry.previousUs.toFixed(2)} µs the previous way (toAuditEntry, JSON.stringify, Chain.line, UTF-8)${off ? ` — ${(((r.entry.selectUs + r.entry.lineUs) / (off.cpuPerRequestMs * 1000)) * 100).toFixed(1)} % of the ${fmtCpu(off.cpuPerRequestMs)} of server CPU a header-signed GET costs with audit off` : ''}.`,
+    `In-process, one core (best of 3), per entry: selecting and redacting the headers ${r.entry.selectUs.toFixed(2)} µs; the chained line's bytes (auditEntryFields, Chain.fieldsTo a batch's buffer: what a target's queue does per line when it takes a batch) ${r.entry.lineUs.toFixed(2)} µs, ${r.entry.lineBytes} bytes a line, against ${r.entry.previousUs.toFixed(2)} µs the previous way (toAuditEntry, JSON.stringify, Chain.line, UTF-8)${off ? ` — ${(((r.entry.selectUs + r.entry.lineUs) / (off.cpuPerRequestMs * 1000)) * 100).toFixed(1)} % of the ${fmtCpu(off.cpuPerRequestMs)} of server CPU a header-signed GET costs with audit off` : ''}.`,
   );
   out.push('', `Load: ${r.tool}, 32 connections; ${r.pinned}.`);
   if (r.scale.quick) out.push('', '(--quick: durations are reduced, the numbers mean nothing)');

@@ -41,6 +41,7 @@ interface Entry {
     errorCode?: string;
     timeToFirstByte?: string;
     timeToFirstByteInNS?: string;
+    timeToResponseInNS?: string;
   };
   change?: Change;
   accessKey?: string;
@@ -650,6 +651,11 @@ describe('the audit trail (file target)', () => {
     const get = await entryOf(ids.allowed!);
     expect(get.api.timeToFirstByte).toMatch(/^[\d.]+(µs|ms|s)$/);
     expect(Number(get.api.timeToFirstByteInNS)).toBeGreaterThan(0);
+    // Every answer has a head, errors too; it goes out before the response ends.
+    for (const e of all.filter((x) => x.api?.statusCode !== undefined)) {
+      expect(Number(e.api.timeToFirstByteInNS), `${e.api.name} ${e.api.statusCode}`).toBeGreaterThan(0);
+      expect(Number(e.api.timeToFirstByteInNS)).toBeLessThanOrEqual(Number(e.api.timeToResponseInNS));
+    }
   });
 
   it('no secret reaches an audit file or the server output', async () => {

@@ -69,8 +69,16 @@ export interface Checkpoint {
 }
 
 /**
+ * Where a chain's lines go. `add` keeps the line's text (no newline) and returns what it kept:
+ * the text itself, or its UTF-8 bytes as written; the chain takes its hash of that.
+ */
+export interface LineSink {
+  add(text: string): string | Uint8Array;
+}
+
+/**
  * A stream's chain: turns records into lines, in order. Not safe for concurrent use: one writer
- * owns it (the file target's drain).
+ * owns it (a target's drain).
  */
 export class Chain {
   readonly stream: string;
@@ -111,18 +119,21 @@ export class Chain {
   /** `line` for a record's fields in JSON, without the braces (`"a":1,"b":2`; '' for none). */
   lineOfFields(fields: string): string {
     const text = this.nextText(fields);
-    this.advance(text);
+    this.link(text);
     this.sinceCheckpoint++;
     return text;
   }
 
-  /** lineOfFields as its UTF-8 bytes: encoded once, and the hash taken of those bytes. */
-  bytesOfFields(fields: string): Buffer {
-    const bytes = Buffer.from(this.nextText(fields));
-    this.seq++;
-    this.head = hash('sha256', bytes, 'hex');
+  /** lineOfFields, the line handed to `out` (and its hash taken of what `out` kept). */
+  fieldsTo(fields: string, out: LineSink): void {
+    this.link(out.add(this.nextText(fields)));
     this.sinceCheckpoint++;
-    return bytes;
+  }
+
+  /** `line`, handed to `out`. */
+  recordTo(record: object, out: LineSink): void {
+    const json = JSON.stringify(record);
+    this.fieldsTo(json === '{}' ? '' : json.slice(1, -1), out);
   }
 
   /** The next line's text: the chain fields, then the record's. */
@@ -133,6 +144,19 @@ export class Chain {
 
   /** A signed checkpoint of the chain head, as a line. */
   checkpoint(now = new Date()): string {
+    const text = this.checkpointText(now);
+    this.link(text);
+    this.sinceCheckpoint = 0;
+    return text;
+  }
+
+  /** `checkpoint`, handed to `out`. */
+  checkpointTo(now: Date, out: LineSink): void {
+    this.link(out.add(this.checkpointText(now)));
+    this.sinceCheckpoint = 0;
+  }
+
+  private checkpointText(now: Date): string {
     const seq = this.seq + 1;
     const cp: Checkpoint = {
       type: 'checkpoint',
@@ -143,14 +167,12 @@ export class Chain {
       keyId: this.key.id,
       sig: signCheckpoint(this.key, this.stream, seq, this.head),
     };
-    const text = JSON.stringify(cp);
-    this.advance(text);
-    this.sinceCheckpoint = 0;
-    return text;
+    return JSON.stringify(cp);
   }
 
-  private advance(text: string): void {
+  /** The line just made becomes the head: its hash taken of the text or of its UTF-8 bytes. */
+  private link(kept: string | Uint8Array): void {
     this.seq++;
-    this.head = sha256(text);
+    this.head = hash('sha256', kept, 'hex');
   }
 }

@@ -20,7 +20,7 @@ import { ParsedQuery } from './parsed-query.js';
 import { toTesseraError } from './render-error.js';
 import { requestContext, type TrustedProxies } from './request-context.js';
 import { buildEvent, buildSummary, type EventSink, type SummarySink } from './request-event.js';
-import { writeResponse } from './respond.js';
+import { type HeadMark, markHead, writeResponse } from './respond.js';
 
 export interface PipelineOptions {
   deps: S3Deps;
@@ -68,18 +68,6 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 }
 
 const NOTHING = () => {};
-
-/**
- * Records when the response head is written (timeToFirstByte): every head goes through
- * writeHead, the implicit one of write()/end() too (ServerResponse#_implicitHeader).
- */
-function timeHead(res: ServerResponse, trace: Trace): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    trace.headAt ??= performance.now();
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as ServerResponse['writeHead'];
-}
 
 /** Where the last request on a keep-alive connection ended (socket.bytesRead), for bytesIn. */
 const readUpTo = new WeakMap<object, number>();
@@ -155,7 +143,8 @@ export function createPipeline(opts: PipelineOptions) {
     res.setHeader('server', 'Tessera');
     const api = pickApi(req, rawPath, rawQuery, opts.domains, apis);
     const trace: Trace = { api: api.name };
-    if (opts.events !== undefined) timeHead(res, trace);
+    // The head's time (timeToFirstByte) only when full events are built.
+    const mark = opts.events === undefined ? undefined : trace;
     // From where the previous request on this connection ended: a small request's head and body
     // are already read when it starts.
     const bytesRead0 = readUpTo.get(req.socket) ?? 0;
@@ -166,15 +155,22 @@ export function createPipeline(opts: PipelineOptions) {
         api.auth === 'none' ? undefined : await authenticateStep(x, auth, (r) => (trace.auth = r));
       const response = await api.serve(x, authenticated, trace);
       if (req.headers.origin !== undefined && api === apis.s3) await cors(x, trace);
-      await writeResponse(req, res, response);
+      await writeResponse(req, res, response, mark);
     } catch (e) {
       if (req.headers.origin !== undefined && api === apis.s3) await cors(x, trace);
-      renderError(opts, api, x, trace, e);
+      renderError(opts, api, x, trace, e, mark);
     }
   };
 }
 
-function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace, e: unknown): void {
+function renderError(
+  opts: PipelineOptions,
+  api: Api,
+  x: Exchange,
+  trace: Trace,
+  e: unknown,
+  mark: HeadMark | undefined,
+): void {
   const { req, res } = x;
   if (e instanceof AccessDeniedError) {
     trace.authz = {
@@ -204,12 +200,14 @@ function renderError(opts: PipelineOptions, api: Api, x: Exchange, trace: Trace,
     lingerOnClose(req.socket);
   }
   if (req.method === 'HEAD' || err.status === 304) {
+    markHead(mark);
     res.end();
     return;
   }
   const wire = api.renderError(err, x);
   res.setHeader('content-type', wire.contentType);
   res.setHeader('content-length', Buffer.byteLength(wire.body));
+  markHead(mark);
   res.end(wire.body);
 }
 

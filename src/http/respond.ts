@@ -6,6 +6,16 @@ import type { S3Response } from '../s3/index.js';
 /** A header value byte ≥ 0x80 (header strings are Latin-1: one character per byte). */
 const HIGH_BYTE = /[\x80-\xff]/;
 
+/** Where the time the response head is written goes (the audit's timeToFirstByte). */
+export interface HeadMark {
+  headAt?: number;
+}
+
+/** Notes now as the head's time, unless it was noted before. */
+export function markHead(mark: HeadMark | undefined): void {
+  if (mark !== undefined) mark.headAt ??= performance.now();
+}
+
 /**
  * Header values go out byte for byte as stored (Latin-1 strings). `res.end(body)` breaks that when
  * a value has bytes ≥ 0x80: with a string body node writes the header block together with the body
@@ -17,6 +27,7 @@ export async function writeResponse(
   req: IncomingMessage,
   res: ServerResponse,
   response: S3Response,
+  mark?: HeadMark,
 ): Promise<void> {
   try {
     res.statusCode = response.status;
@@ -28,15 +39,17 @@ export async function writeResponse(
     const body = response.body;
     if (body === undefined || req.method === 'HEAD') {
       if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) body.destroy();
+      markHead(mark);
       res.end();
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
       if (!res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(body));
+      markHead(mark);
       if (highBytes) {
         res.write(typeof body === 'string' ? Buffer.from(body) : body);
         res.end();
       } else res.end(body);
     } else {
-      await streamTo(body, res);
+      await streamTo(body, res, mark);
     }
   } finally {
     await response.cleanup?.();
@@ -47,9 +60,14 @@ export async function writeResponse(
  * Streams a body into the response (plain pipe: stream/promises' pipeline costs an
  * AbortController and extra ticks per request). Resolves when the response closes, however.
  */
-function streamTo(body: Readable, res: ServerResponse): Promise<void> {
-  if (isChunked(body)) return writeChunks(body, res);
+function streamTo(body: Readable, res: ServerResponse, mark: HeadMark | undefined): Promise<void> {
+  if (isChunked(body)) return writeChunks(body, res, mark);
   return new Promise((resolve) => {
+    // The head goes out with the first chunk (or with end() for an empty body).
+    if (mark !== undefined) {
+      body.once('data', () => markHead(mark));
+      body.once('end', () => markHead(mark));
+    }
     body.once('error', (e) => {
       // Headers are gone: the only honest signal left is a cut connection.
       res.destroy(e);
@@ -85,7 +103,11 @@ function isChunked(body: Readable): body is Readable & ChunkedBody {
  * the same writev as the first chunk (cork). A body error cuts the connection, as above; a
  * response closed early destroys the body, and the chunk then in flight is released.
  */
-async function writeChunks(body: Readable & ChunkedBody, res: ServerResponse): Promise<void> {
+async function writeChunks(
+  body: Readable & ChunkedBody,
+  res: ServerResponse,
+  mark: HeadMark | undefined,
+): Promise<void> {
   const closed = res.closed ? Promise.resolve() : new Promise<void>((resolve) => res.once('close', resolve));
   // The read ahead may fail (damage) while a drain is awaited: handled here, rethrown by its await.
   const ask = () => {
@@ -103,13 +125,19 @@ async function writeChunks(body: Readable & ChunkedBody, res: ServerResponse): P
         chunk.release();
         break;
       }
-      if (first) res.cork();
+      if (first) {
+        markHead(mark);
+        res.cork();
+      }
       const more = res.write(chunk.bytes, () => chunk.release());
       if (first) res.uncork();
       next = ask();
       if (!more) await Promise.race([once(res, 'drain'), closed]);
     }
-    if (!res.destroyed) res.end();
+    if (!res.destroyed) {
+      markHead(mark);
+      res.end();
+    }
   } catch (e) {
     res.destroy(e as Error);
   }

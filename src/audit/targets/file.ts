@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { AuditKey, Chain } from '../chain.js';
+import type { AuditKey } from '../chain.js';
 import type { AuditEvent } from '../entry.js';
-import { EntryQueue } from './queue.js';
+import { LineBuffer } from './line-buffer.js';
+import { type Batch, EntryQueue } from './queue.js';
 import type { AuditTarget, TargetStats } from './target.js';
 
 /**
@@ -62,13 +63,14 @@ export class FileTarget implements AuditTarget {
   readonly activePath: string;
   private readonly o: Required<Omit<FileTargetOptions, 'deploymentId' | 'onError'>> & FileTargetOptions;
   private readonly layout: { dir: string; base: string; ext: string };
-  private readonly chain: Chain;
   private readonly queue: EntryQueue;
   private fh: FileHandle | undefined;
   private size = 0;
   private openedAt = 0;
+  /** The batches' lines, one buffer reused: a batch is taken only once the one before is written. */
+  private readonly buffer = new LineBuffer(BATCH * 1600);
   /** A batch whose write failed, written again first. */
-  private pendingBuf: Written | undefined;
+  private pendingBuf: Batch | undefined;
   /** A seal is queued: the file ends at it. */
   private sealQueued = false;
   private written = 0;
@@ -95,7 +97,6 @@ export class FileTarget implements AuditTarget {
       onDropped: (n, since) =>
         this.o.onError?.(`audit file target: queue full, ${n} entries dropped since ${since}`, undefined),
     });
-    this.chain = this.queue.chain;
     mkdirSync(this.layout.dir, { recursive: true });
     // A file left by an earlier process of the same node id is another stream: set it aside.
     if (existsSync(this.activePath)) renameSync(this.activePath, this.rotatedPath());
@@ -163,8 +164,8 @@ export class FileTarget implements AuditTarget {
           this.sealQueued = true;
         }
         this.lastBatchAt = performance.now();
-        const batch = this.queue.takeBatch(BATCH);
-        if (batch.lines.length > 0) await this.append(joinLines(batch.lines, batch.sealed));
+        const batch = this.queue.takeBatch(BATCH, this.buffer);
+        if (batch.lines > 0) await this.append(batch);
         if (batch.sealed) await this.rotate();
       }
     } catch (e) {
@@ -174,7 +175,7 @@ export class FileTarget implements AuditTarget {
   }
 
   /** One write and one fdatasync; on failure the chained bytes are kept and written again. */
-  private async append(buf: Written): Promise<void> {
+  private async append(buf: Batch): Promise<void> {
     this.pendingBuf = buf;
     const fh = await this.handle();
     await fh.write(buf.bytes);
@@ -194,7 +195,7 @@ export class FileTarget implements AuditTarget {
   }
 
   private rotationDue(): boolean {
-    if (this.fh === undefined || this.sealQueued || this.chain.pending === 0) return false;
+    if (this.fh === undefined || this.sealQueued || !this.queue.uncheckpointed) return false;
     return this.size >= this.o.maxSize || this.o.now() - this.openedAt >= this.o.maxAgeMs;
   }
 
@@ -219,30 +220,10 @@ export class FileTarget implements AuditTarget {
   private async sealed(): Promise<void> {
     if (this.fh === undefined) return;
     if (this.pendingBuf !== undefined) await this.append(this.pendingBuf);
-    if (this.chain.pending > 0) this.queue.pushCheckpoint();
-    const batch = this.queue.takeBatch(Number.POSITIVE_INFINITY);
-    if (batch.lines.length > 0) await this.append(joinLines(batch.lines, false));
+    if (this.queue.uncheckpointed) this.queue.pushCheckpoint();
+    const batch = this.queue.takeBatch(Number.POSITIVE_INFINITY, this.buffer);
+    if (batch.lines > 0) await this.append(batch);
     await this.fh.close();
     this.fh = undefined;
   }
-}
-
-/** A batch as written: its bytes, how many lines, whether the file ends with it. */
-interface Written {
-  bytes: Buffer;
-  lines: number;
-  sealed: boolean;
-}
-
-/** Lines as one buffer, each followed by a newline. */
-function joinLines(lines: Buffer[], sealed: boolean): Written {
-  let size = lines.length;
-  for (const l of lines) size += l.length;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const l of lines) {
-    at += l.copy(out, at);
-    out[at++] = 0x0a;
-  }
-  return { bytes: out, lines: lines.length, sealed };
 }

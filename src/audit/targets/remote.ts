@@ -129,7 +129,7 @@ export class RemoteTarget implements AuditTarget {
     const wake = setTimeout(() => this.notify(), this.o.closeTimeoutMs);
     await this.spooled();
     this.closed = true;
-    if (this.queue.chain.pending > 0) this.queue.pushCheckpoint();
+    if (this.queue.uncheckpointed) this.queue.pushCheckpoint();
     await this.spooled();
     await this.deliverAll();
     clearInterval(this.timer);
