@@ -85,6 +85,26 @@ describe('the entry queue', () => {
     expect(q.hasWork).toBe(false);
   });
 
+  it('counts an event it cannot write as dropped, keeping the chain whole', async () => {
+    const q = queue();
+    q.push(sampleEvent({ requestId: 'R0' }), true);
+    const broken = sampleEvent({ requestId: 'R1' });
+    Object.defineProperty(broken, 'request', {
+      get() {
+        throw new Error('unreadable');
+      },
+    });
+    q.push(broken, true);
+    q.push(sampleEvent({ requestId: 'R2' }), true);
+    const first = q.take(10).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first.map((l) => l.requestID)).toEqual(['R0', 'R2']);
+    expect(q.dropped).toBe(1);
+    expect(q.hasWork).toBe(true); // the drop is still to be said
+    const next = q.take(10).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(next[0]).toMatchObject({ type: 'dropped', count: 1 });
+    expect([...first, ...next].map((l) => l.seq)).toEqual([1, 2, 3]);
+  });
+
   it('says whether what was made or queued still wants a checkpoint', () => {
     const q = queue();
     expect(q.uncheckpointed).toBe(false);

@@ -78,12 +78,7 @@ export class EntryQueue {
 
   /** Queues the event, or (no room: the target is full or closed) counts it as dropped. */
   push(event: AuditEvent, room: boolean): void {
-    if (!room) {
-      this.lost++;
-      this.droppedTotal++;
-      this.lostSince ??= this.o.now();
-      return;
-    }
+    if (!room) return this.countLost();
     if (this.lost > 0) this.noteLost();
     this.items.push(event);
     this.kinds.push(ENTRY);
@@ -98,6 +93,25 @@ export class EntryQueue {
   pushCheckpoint(seal = false): void {
     this.items.push(undefined);
     this.kinds.push(seal ? SEAL : CHECKPOINT);
+  }
+
+  private countLost(): void {
+    this.lost++;
+    this.droppedTotal++;
+    this.lostSince ??= this.o.now();
+  }
+
+  /**
+   * The entry's JSON fields; an event that cannot be written (a bug, never expected) is counted
+   * as dropped instead, before its line takes a place in the chain: the next batch says so.
+   */
+  private fieldsOf(event: AuditEvent): string | undefined {
+    try {
+      return auditEntryFields(event, this.ctx);
+    } catch {
+      this.countLost();
+      return undefined;
+    }
   }
 
   /** The `dropped` line for what was lost since the last one. */
@@ -167,8 +181,11 @@ export class EntryQueue {
     const chain = this.chain;
     for (let i = 0; i < items.length; i++) {
       const k = kinds[i];
-      if (k === ENTRY) chain.fieldsTo(auditEntryFields(items[i] as AuditEvent, this.ctx), out);
-      else if (k === DROPPED) {
+      if (k === ENTRY) {
+        const fields = this.fieldsOf(items[i] as AuditEvent);
+        if (fields === undefined) continue;
+        chain.fieldsTo(fields, out);
+      } else if (k === DROPPED) {
         const d = items[i] as DroppedNote;
         chain.recordTo(
           { type: 'dropped', time: d.time, node: this.o.node, count: d.count, since: d.since },
