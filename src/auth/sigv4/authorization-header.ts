@@ -9,7 +9,7 @@ export interface V4Authorization {
   /** The SignedHeaders value exactly as sent (the canonical request repeats it). */
   signedHeaders: string;
   /** The signed header names, in the order sent. */
-  signedHeaderNames: string[];
+  signedHeaderNames: readonly string[];
   signature: string;
 }
 
@@ -17,14 +17,23 @@ function malformed(message?: string): TesseraError {
   return new TesseraError('AuthorizationHeaderMalformed', message);
 }
 
-/** Splits and checks a SignedHeaders list: lower-case names separated by ';'. */
-export function parseSignedHeaders(value: string, fail: () => TesseraError): string[] {
+let lastSigned = '';
+let lastNames: readonly string[] = Object.freeze([]);
+
+/**
+ * Splits and checks a SignedHeaders list: lower-case names separated by ';'. A client sends the
+ * same list request after request: the last list's names are kept (frozen) and given again.
+ */
+export function parseSignedHeaders(value: string, fail: () => TesseraError): readonly string[] {
+  if (value === lastSigned && value !== '') return lastNames;
   if (value === '') throw fail();
   const names = value.split(';');
   for (const name of names) {
     if (name === '' || name !== name.toLowerCase() || name.trim() !== name) throw fail();
   }
-  return names;
+  lastSigned = value;
+  lastNames = Object.freeze(names);
+  return lastNames;
 }
 
 /**
@@ -33,6 +42,17 @@ export function parseSignedHeaders(value: string, fail: () => TesseraError): str
  * Throws AuthorizationHeaderMalformed for anything else.
  */
 export function parseV4Authorization(value: string, services: readonly string[]): V4Authorization {
+  const [credential, signedHeaders, signature] = splitUsual(value) ?? splitAuthorization(value);
+  return {
+    credential: parseCredential(credential, 'AuthorizationHeaderMalformed', services),
+    signedHeaders,
+    signedHeaderNames: parseSignedHeaders(signedHeaders, () => malformed()),
+    signature,
+  };
+}
+
+/** Credential, SignedHeaders and Signature of an Authorization value, in any order. */
+export function splitAuthorization(value: string): [string, string, string] {
   if (!value.startsWith(V4_ALGORITHM) || value.length === V4_ALGORITHM.length) throw malformed();
   if (value.charCodeAt(V4_ALGORITHM.length) !== 32) throw malformed();
   let credential: string | undefined;
@@ -57,10 +77,33 @@ export function parseV4Authorization(value: string, services: readonly string[])
   ) {
     throw malformed();
   }
-  return {
-    credential: parseCredential(credential, 'AuthorizationHeaderMalformed', services),
-    signedHeaders,
-    signedHeaderNames: parseSignedHeaders(signedHeaders, () => malformed()),
-    signature,
-  };
+  return [credential, signedHeaders, signature];
+}
+
+const USUAL_CREDENTIAL = `${V4_ALGORITHM} Credential=`;
+/** Space, tab and the other characters String#trim removes that a header value may hold. */
+const EDGE_SPACE = /^\s|\s$/;
+
+/**
+ * splitAuthorization for the form every SDK sends — `Credential=…, SignedHeaders=…,
+ * Signature=…` in that order, a comma and at most one space between — without splitting and
+ * trimming; undefined (the general parse decides) for anything else.
+ */
+export function splitUsual(value: string): [string, string, string] | undefined {
+  if (!value.startsWith(USUAL_CREDENTIAL)) return undefined;
+  const c = value.indexOf(',', USUAL_CREDENTIAL.length);
+  if (c < 0) return undefined;
+  let at = value.charCodeAt(c + 1) === 32 ? c + 2 : c + 1;
+  if (!value.startsWith('SignedHeaders=', at)) return undefined;
+  const h = value.indexOf(',', at + 14);
+  if (h < 0) return undefined;
+  const signedHeaders = value.slice(at + 14, h);
+  at = value.charCodeAt(h + 1) === 32 ? h + 2 : h + 1;
+  if (!value.startsWith('Signature=', at)) return undefined;
+  const signature = value.slice(at + 10);
+  const credential = value.slice(USUAL_CREDENTIAL.length, c);
+  if (signature === '' || signature.includes(',')) return undefined;
+  if (EDGE_SPACE.test(credential) || EDGE_SPACE.test(signedHeaders) || EDGE_SPACE.test(signature))
+    return undefined;
+  return [credential, signedHeaders, signature];
 }

@@ -32,5 +32,14 @@ describe('signing key', () => {
     const cache = new SigningKeyCache(8);
     const before = cache.get(SECRET, '20260101', 'r', 's3');
     expect(cache.get('rotated', '20260101', 'r', 's3').equals(before)).toBe(false);
+    // Each part of the scope after the same call: its own key (the repeat fast path compares all four).
+    for (const [s, d, r, v] of [
+      [SECRET, '20260102', 'r', 's3'],
+      [SECRET, '20260101', 'r2', 's3'],
+      [SECRET, '20260101', 'r', 'sts'],
+    ] as const) {
+      cache.get(SECRET, '20260101', 'r', 's3');
+      expect(cache.get(s, d, r, v)).toEqual(deriveSigningKey(s, d, r, v));
+    }
   });
 });

@@ -16,6 +16,8 @@ export class SigningKeyCache {
   private readonly entries = new Map<string, Buffer>();
   /** The most recently used key, already at the end of the map. */
   private lastKey = '';
+  /** The last call's secret, scope and key: a repeat skips building the map key. */
+  private last: [string, string, string, string, Buffer] | undefined;
 
   constructor(readonly maxEntries = 1024) {}
 
@@ -25,6 +27,10 @@ export class SigningKeyCache {
 
   /** The signing key for a secret and scope, derived on a miss. The secret is part of the cache key, so rotation never serves a stale key. */
   get(secret: string, date: string, region: string, service: string): Buffer {
+    // The same secret and scope as the call before (one client, request after request).
+    const l = this.last;
+    if (l !== undefined && l[0] === secret && l[1] === date && l[2] === region && l[3] === service)
+      return l[4];
     const key = date + '/' + region + '/' + service + '\n' + secret;
     const hit = this.entries.get(key);
     if (hit !== undefined) {
@@ -34,10 +40,12 @@ export class SigningKeyCache {
         this.entries.set(key, hit);
         this.lastKey = key;
       }
+      this.last = [secret, date, region, service, hit];
       return hit;
     }
     this.lastKey = key;
     const derived = deriveSigningKey(secret, date, region, service);
+    this.last = [secret, date, region, service, derived];
     this.entries.set(key, derived);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return derived;
@@ -46,6 +54,7 @@ export class SigningKeyCache {
   clear(): void {
     this.entries.clear();
     this.lastKey = '';
+    this.last = undefined;
   }
 }
 
