@@ -5,11 +5,20 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Parses an ISO-8601 basic timestamp (20150830T123600Z) into epoch milliseconds, or NaN. */
+let lastAmz = '';
+let lastAmzMs = Number.NaN;
+
+/**
+ * Parses an ISO-8601 basic timestamp (20150830T123600Z) into epoch milliseconds, or NaN. The
+ * last value parsed is remembered: requests signed in the same second carry the same one.
+ */
 export function parseAmzDate(value: string): number {
+  if (value === lastAmz) return lastAmzMs;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return Number.NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  lastAmz = value;
+  lastAmzMs = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return lastAmzMs;
 }
 
 /** Formats epoch milliseconds as an ISO-8601 basic timestamp (20150830T123600Z). */

@@ -78,7 +78,10 @@ export class EntryQueue {
 
   /** Queues the event, or (no room: the target is full or closed) counts it as dropped. */
   push(event: AuditEvent, room: boolean): void {
-    if (!room) return this.countLost();
+    if (!room) {
+      this.countLost();
+      return;
+    }
     if (this.lost > 0) this.noteLost();
     this.items.push(event);
     this.kinds.push(ENTRY);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TesseraError } from '../../core/index.js';
 import { parseSignedHeaders, splitAuthorization, splitUsual } from './authorization-header.js';
 
 const outcome = (f: () => unknown) => {
@@ -28,6 +29,9 @@ describe('the Authorization header split', () => {
       '\t',
       '=',
       '\u00a0',
+      '\ufeff',
+      '\u2003',
+      '\n',
       'Extra=1',
     );
     const value = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));
@@ -50,7 +54,7 @@ describe('the Authorization header split', () => {
   });
 
   it('gives the names of a repeated SignedHeaders list again, frozen, and still refuses bad lists', () => {
-    const fail = () => new Error('malformed');
+    const fail = () => new TesseraError('AuthorizationHeaderMalformed', 'malformed');
     const a = parseSignedHeaders('host;x-amz-date', fail);
     expect(parseSignedHeaders('host;x-amz-date', fail)).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);

@@ -81,8 +81,15 @@ export function splitAuthorization(value: string): [string, string, string] {
 }
 
 const USUAL_CREDENTIAL = `${V4_ALGORITHM} Credential=`;
-/** Space, tab and the other characters String#trim removes that a header value may hold. */
-const EDGE_SPACE = /^\s|\s$/;
+/** Whether String#trim would remove something from `s` (its first or last character is white space). */
+function edgeSpace(s: string): boolean {
+  return s !== '' && (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)));
+}
+
+function isSpace(c: number): boolean {
+  if (c > 32 && c < 0x80) return false;
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && /\s/.test(String.fromCharCode(c)));
+}
 
 /**
  * splitAuthorization for the form every SDK sends — `Credential=…, SignedHeaders=…,
@@ -103,7 +110,6 @@ export function splitUsual(value: string): [string, string, string] | undefined 
   const signature = value.slice(at + 10);
   const credential = value.slice(USUAL_CREDENTIAL.length, c);
   if (signature === '' || signature.includes(',')) return undefined;
-  if (EDGE_SPACE.test(credential) || EDGE_SPACE.test(signedHeaders) || EDGE_SPACE.test(signature))
-    return undefined;
+  if (edgeSpace(credential) || edgeSpace(signedHeaders) || edgeSpace(signature)) return undefined;
   return [credential, signedHeaders, signature];
 }
