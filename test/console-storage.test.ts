@@ -267,10 +267,12 @@ describe('console: object browser', () => {
     await go(`/browse/${BUCKET}/many`);
     await page.getByLabel('Per page').selectOption('10');
     await objectRow('item-09').waitFor();
-    expect(await page.getByRole('button', { name: /^item-/ }).count()).toBe(10);
+    // The page of the earlier size may still be on screen for a moment: wait for the new one.
+    const items = page.getByRole('button', { name: /^item-/ });
+    await expect.poll(() => items.count()).toBe(10);
     await page.getByRole('button', { name: 'Next page' }).click();
     await objectRow('item-11').waitFor();
-    expect(await page.getByRole('button', { name: /^item-/ }).count()).toBe(2);
+    await expect.poll(() => items.count()).toBe(2);
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await objectRow('item-00').waitFor();
