@@ -127,6 +127,12 @@ describe('ReadCache', () => {
     const both = [cache.load('a', 'crc32:1', failing), cache.load('a', 'crc32:1', failing)];
     for (const p of both) await expect(p).rejects.toMatchObject({ code: 'EIO' });
     expect((await cache.load('a', 'crc32:1', sound(bytesOf(3)))).bytes).toEqual(bytesOf(3));
+    // A reader that throws before it returns a promise is not remembered either.
+    const throwsAtOnce = (() => {
+      throw new Error('bad handle');
+    }) as () => Promise<never>;
+    await expect(cache.load('b', 'crc32:1', throwsAtOnce)).rejects.toThrow('bad handle');
+    expect((await cache.load('b', 'crc32:1', sound(bytesOf(4)))).bytes).toEqual(bytesOf(4));
   });
 
   it('holds memory of its own: a view into a larger buffer is copied, a whole buffer kept', async () => {

@@ -122,6 +122,8 @@ export class ReadCache {
     const pending = this.#loading.get(key);
     if (pending !== undefined) return pending.promise as Promise<T>;
     const loading: { promise?: Promise<T>; keep: boolean } = { keep: true };
+    // Registered before `read` runs: a read that throws at once still ends in the finally below.
+    this.#loading.set(key, loading as Loading);
     loading.promise = (async () => {
       try {
         const loaded = await read();
@@ -133,7 +135,6 @@ export class ReadCache {
         this.#loading.delete(key);
       }
     })();
-    this.#loading.set(key, loading as Loading);
     return loading.promise;
   }
 
