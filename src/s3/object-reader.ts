@@ -118,7 +118,7 @@ export interface BlobReadCache {
     blobId: string,
     check: string,
     read: () => Promise<T>,
-  ): Promise<T>;
+  ): Promise<T | { readonly bytes: Buffer; readonly sound: true }>;
 }
 
 /** The read cache a blob store carries (CachedBlobStore's `readCache`), if any. */
@@ -369,9 +369,6 @@ async function loadWhole(
   check: WholeBlobCheck,
   sink?: DamageSink,
 ): Promise<Buffer> {
-  // Another request's read of this blob may have filled the cache since this one was opened.
-  const cached = cache.get(seg.blobId, checkName);
-  if (cached !== undefined) return cached;
   const size = seg.handle.size;
   const loaded = await cache.load(seg.blobId, checkName, async (): Promise<WholeRead> => {
     // Never a pooled buffer: the bytes may stay in the cache, shared by many responses.

@@ -44,8 +44,6 @@ export class EntryQueue {
   private lost = 0;
   private lostSince: number | undefined;
   private droppedTotal = 0;
-  /** Bytes a line took in the last batch (a new batch buffer is sized by it). */
-  private lineBytes = 1536;
 
   constructor(o: EntryQueueOptions) {
     this.o = o;
@@ -136,10 +134,9 @@ export class EntryQueue {
    */
   takeBatch(max: number, out?: LineBuffer): Batch {
     const [items, kinds, sealed] = this.cut(max);
-    const buf = out ?? new LineBuffer(items.length * this.lineBytes * 1.25 + 1024);
+    const buf = out ?? new LineBuffer(items.length * 1600);
     buf.clear();
     this.chainInto(items, kinds, buf);
-    if (buf.lines > 0) this.lineBytes = Math.ceil(buf.bytes.length / buf.lines);
     return { bytes: buf.bytes, lines: buf.lines, sealed };
   }
 

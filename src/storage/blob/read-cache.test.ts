@@ -41,7 +41,7 @@ describe('ReadCache', () => {
     };
     expect((await cache.load('a', 'crc32:1', damaged)).sound).toBe(false);
     expect(cache.get('a', 'crc32:1')).toBeUndefined();
-    expect((await cache.load('a', 'crc32:1', damaged)).kind).toBe('checksum');
+    expect(await cache.load('a', 'crc32:1', damaged)).toMatchObject({ kind: 'checksum' });
     expect([reads, cache.count, cache.bytes]).toEqual([2, 0, 0]);
   });
 
@@ -117,6 +117,16 @@ describe('ReadCache', () => {
     // Once settled, a new load reads again (nothing is shared across time but the entry).
     await cache.load('a', 'crc32:1', sound(bytesOf(1000, 3)));
     expect(reads).toBe(1);
+  });
+
+  it('gives bytes it already keeps without reading again', async () => {
+    const cache = new ReadCache({ capacity: MiB });
+    const first = await cache.load('a', 'crc32:1', sound(bytesOf(10, 4)));
+    const never = async (): Promise<never> => {
+      throw new Error('read again');
+    };
+    expect(await cache.load('a', 'crc32:1', never)).toEqual({ bytes: first.bytes, sound: true });
+    await expect(cache.load('a', 'crc32:2', never)).rejects.toThrow('read again'); // another check
   });
 
   it('a failed read reaches every caller that shared it, and is not remembered', async () => {

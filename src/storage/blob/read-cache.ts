@@ -36,6 +36,12 @@ export interface Loadable {
   readonly sound: boolean;
 }
 
+/** Bytes the cache kept, given out again. */
+export interface Kept {
+  readonly bytes: Buffer;
+  readonly sound: true;
+}
+
 interface Entry {
   readonly bytes: Buffer;
   readonly check: string;
@@ -116,8 +122,11 @@ export class ReadCache {
    * of the same blob and check, and keeps its bytes when they are sound and fit. Every caller gets
    * the same result (its bytes in memory of their own), and judges `sound` itself: a damaged blob
    * is reported by each request that met it, and never cached. A rejection reaches every caller.
+   * Bytes already kept (a load that ended after this caller last looked) are given without a read.
    */
-  load<T extends Loadable>(blobId: string, check: string, read: () => Promise<T>): Promise<T> {
+  load<T extends Loadable>(blobId: string, check: string, read: () => Promise<T>): Promise<T | Kept> {
+    const kept = this.get(blobId, check);
+    if (kept !== undefined) return Promise.resolve({ bytes: kept, sound: true });
     const key = `${blobId}\n${check}`;
     const pending = this.#loading.get(key);
     if (pending !== undefined) return pending.promise as Promise<T>;
