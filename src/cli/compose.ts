@@ -36,6 +36,7 @@ export function storageConfig(config: ServerConfig): StorageConfig {
     dataDir: config.dataDir,
     ...(config.minFreeSpace === undefined ? {} : { minFreeSpace: config.minFreeSpace }),
     readCacheSize,
+    metadataCacheEntries: config.metadataCacheEntries,
   };
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ConnectionTimeouts, DEFAULT_TIMEOUTS } from '../http/index.js';
-import type { MinFreeSpace } from '../storage/index.js';
+import { DEFAULT_MEMO_ENTRIES, type MinFreeSpace } from '../storage/index.js';
 import { DEFAULT_LDAP_SYNC_INTERVAL_MS } from '../sts/index.js';
 import { type AuditSettings, auditSettings, parseSize } from './audit-config.js';
 import { ldapSettings } from './ldap-config.js';
@@ -20,6 +20,14 @@ function readCacheSize(value: string | undefined): number {
   if (value === undefined) return DEFAULT_READ_CACHE_SIZE;
   if (/^0+(\.0*)?\s*([kmg]i?b|b)?$/i.test(value.trim())) return 0;
   return parseSize('TESSERA_READ_CACHE_SIZE', value);
+}
+
+/** TESSERA_METADATA_CACHE_ENTRIES: object reads each worker remembers (0: none). */
+function metadataCacheEntries(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MEMO_ENTRIES;
+  if (!/^\d+$/.test(value.trim()))
+    throw new Error('TESSERA_METADATA_CACHE_ENTRIES must be a whole number (0 = off)');
+  return Number(value.trim());
 }
 
 function minFree(value: string | undefined): { minFreeSpace?: MinFreeSpace } {
@@ -50,6 +58,8 @@ export interface ServerConfig {
   minFreeSpace?: MinFreeSpace;
   /** TESSERA_READ_CACHE_SIZE: bytes of whole blobs each worker keeps in memory for reads (0: off). */
   readCacheSize: number;
+  /** TESSERA_METADATA_CACHE_ENTRIES: object reads each worker remembers while the database is unchanged (0: off). */
+  metadataCacheEntries: number;
   /** OpenID Connect providers (openid-config.ts, docs/openid.md); empty: none. */
   openid: ReturnType<typeof openIdSettings>;
   /** LDAP / Active Directory directories (ldap-config.ts, docs/ldap.md); empty: none. */
@@ -318,6 +328,7 @@ export function loadServerConfig(opts: ServerFlags, env: Env = process.env): Ser
     sts,
     ...minFree(envValue(env, 'TESSERA_MIN_FREE_SPACE')),
     readCacheSize: readCacheSize(envValue(env, 'TESSERA_READ_CACHE_SIZE')),
+    metadataCacheEntries: metadataCacheEntries(envValue(env, 'TESSERA_METADATA_CACHE_ENTRIES')),
     openid: openIdSettings(env),
     ldap: ldapSettings(env),
     ldapSyncIntervalMs: timeout(

@@ -39,6 +39,7 @@ export type { LeaseStore } from './lease-types.js';
 export { compareUtf8, successor } from './metadata/keys.js';
 export { openPgMetadataStore } from './metadata/pg-meta-open.js';
 export type { PgMetadataStore, PgMetadataStoreOptions } from './metadata/pg-meta-store.js';
+export { DEFAULT_MEMO_ENTRIES } from './metadata/read-memo.js';
 export { latestVersion, type Migration, migrate, migrations, type OpenOptions } from './metadata/schema.js';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.js';
 export { redactText, redactUrl } from './migrate/redact.js';

@@ -31,6 +31,8 @@ type EmbeddedConfig = {
   busyTimeoutMs?: number;
   /** Writes are refused below this much free space (default 1 %, at most 1 GiB). */
   minFreeSpace?: MinFreeSpace;
+  /** TESSERA_METADATA_CACHE_ENTRIES: object reads remembered while the database is unchanged (metadata/read-memo.ts). */
+  metadataCacheEntries?: number;
 };
 
 /** An opened backend: the ports, start-up recovery, and one close for everything. */
@@ -80,7 +82,12 @@ async function openBackend(config: StorageConfig): Promise<Storage> {
     case 'embedded':
       return openEmbeddedStorage(
         config.dataDir,
-        config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs },
+        {
+          ...(config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs }),
+          ...(config.metadataCacheEntries === undefined
+            ? {}
+            : { readMemo: { entries: config.metadataCacheEntries } }),
+        },
         config.minFreeSpace,
       );
     case 'postgres': {

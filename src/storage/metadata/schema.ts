@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { TesseraError } from '../../core/index.js';
 import { type Migration, migrations } from './migrations.js';
+import type { ReadMemoLimits } from './read-memo.js';
 
 export { type Migration, migrations } from './migrations.js';
 
@@ -47,6 +48,8 @@ export interface OpenOptions {
   onSyncFailure?: (err: unknown) => void;
   /** The metadata store checkpoints on a thread of its own (checkpointer.ts; default true). */
   checkpointThread?: boolean;
+  /** The metadata store's memo of recent object reads (read-memo.ts); `{ entries: 0 }` turns it off. */
+  readMemo?: Partial<ReadMemoLimits>;
 }
 
 /**

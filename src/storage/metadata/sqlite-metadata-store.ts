@@ -24,6 +24,7 @@ import type {
 } from '../types.js';
 import { listUploads, type UploadSource } from './list-uploads.js';
 import { type ObjectReads, prepareObjectReads, toObjectRead } from './object-reads.js';
+import { ReadMemo, readKey } from './read-memo.js';
 import type { OpenOptions } from './schema.js';
 import { noSuchBucket, SqliteBuckets } from './sqlite-buckets.js';
 import { listObjectsWith, listVersionsWith } from './sqlite-listings.js';
@@ -51,8 +52,11 @@ function unquote(etag: string): string {
  * @example const store = new SqliteMetadataStore(join(dataDir, '.tessera', 'meta.db'));
  */
 export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore {
+  readonly #memo: ReadMemo;
+
   constructor(file: string, options: OpenOptions = {}) {
     super(file, options);
+    this.#memo = new ReadMemo(this.db, options.readMemo);
   }
 
   async lookupObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined> {
@@ -66,15 +70,18 @@ export class SqliteMetadataStore extends SqliteBuckets implements MetadataStore 
 
   #reads: ObjectReads | undefined;
 
+  /** Served from the read memo while the database is unchanged (read-memo.ts). */
   async readObject(bucket: string, key: string, versionId?: string): Promise<ObjectRead | undefined> {
-    const reads = (this.#reads ??= prepareObjectReads(this.db));
-    const row = this.guard(
-      () =>
-        (versionId === undefined
-          ? reads.current.get(key, bucket)
-          : reads.version.get(key, versionId, bucket)) as Parameters<typeof toObjectRead>[0],
+    return this.guard(() =>
+      this.#memo.read(readKey(bucket, key, versionId), () => {
+        const reads = (this.#reads ??= prepareObjectReads(this.db));
+        const row =
+          versionId === undefined
+            ? reads.current.get(key, bucket)
+            : reads.version.get(key, versionId, bucket);
+        return toObjectRead(row as Parameters<typeof toObjectRead>[0]);
+      }),
     );
-    return toObjectRead(row);
   }
 
   async getObject(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined> {
