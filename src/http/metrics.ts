@@ -4,7 +4,7 @@ import { operationSpecs } from '../s3/index.js';
 import { stsApiActions } from '../sts/index.js';
 import type { ApiName } from './apis/api.js';
 import { type AuditTargetCounts, auditGauges } from './audit-metrics.js';
-import { type DeferredCount, Tally } from './metrics-tally.js';
+import { type DeferredCount, DeferredObservations, Tally } from './metrics-tally.js';
 import {
   type EventSink,
   type RequestEvent,
@@ -65,7 +65,7 @@ export interface RequestMetricsOptions {
 
 /** The series one `api` label value updates on every request, looked up once. */
 interface ApiSeries {
-  readonly duration: Histogram.Internal<string>;
+  readonly duration: DeferredObservations;
   readonly received: DeferredCount;
   readonly sent: DeferredCount;
   readonly byCode: Map<number, DeferredCount>;
@@ -147,6 +147,9 @@ export class RequestMetrics implements EventSink, SummarySink {
       labelNames: ['api'],
       buckets: [...LATENCY_BUCKETS],
       registers,
+      collect: () => {
+        for (const s of this.#series.values()) s.duration.flush();
+      },
     });
     this.#received = new Counter({
       name: 'tessera_s3_received_bytes_total',
@@ -300,7 +303,12 @@ export class RequestMetrics implements EventSink, SummarySink {
     if (s === undefined) {
       const lower = api.toLowerCase();
       s = {
-        duration: this.#duration.labels(api),
+        duration: new DeferredObservations(
+          this.#duration,
+          { api },
+          LATENCY_BUCKETS,
+          this.#duration.labels(api),
+        ),
         received: this.#tally.of(this.#received.labels(api)),
         sent: this.#tally.of(this.#sent.labels(api)),
         byCode: new Map(),
