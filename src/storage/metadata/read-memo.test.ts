@@ -89,7 +89,7 @@ describe('the metadata store’s read memo', () => {
   it('agrees with a store without memo over random writes from two connections', async () => {
     const { store: a, file } = await storeWithBucket();
     const b = new SqliteMetadataStore(file, { checkpointThread: false });
-    const plain = new SqliteMetadataStore(file, { checkpointThread: false, readMemo: { entries: 2 } });
+    const small = new SqliteMetadataStore(file, { checkpointThread: false, readMemo: { entries: 2 } });
     const none = new SqliteMetadataStore(file, { checkpointThread: false, readMemo: { entries: 0 } });
     let seed = 7;
     const next = (m: number) => {
@@ -104,12 +104,12 @@ describe('the metadata store’s read memo', () => {
       else if (op === 1)
         await writer.setObjectTags('b', key, [{ key: 'i', value: String(i) }]).catch(() => {});
       else if (op === 2) await writer.putObject(inlineObject('b', key, `body ${i}`));
-      for (const reader of [a, plain]) {
+      for (const reader of [a, small]) {
         const k = `k${next(4)}`;
         expect(await reader.readObject('b', k)).toEqual(await none.readObject('b', k));
       }
     }
-    for (const s of [a, b, plain, none]) await s.close();
+    for (const s of [a, b, small, none]) await s.close();
   });
 
   it('keeps and serves nothing inside a transaction', () => {
